@@ -1,0 +1,122 @@
+"""What every command shares: the options, the opened store, errors turned into exit statuses."""
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from koptrain.errors import KoptrainError
+from koptrain.i18n import _
+
+_CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+@dataclass
+class AppContext:
+    db: str | None = None
+    reveal_nik: bool = False
+    argv: tuple[str, ...] = ()
+
+    @property
+    def command_line(self) -> str:
+        return "koptrain " + shlex.join(self.argv)
+
+
+def fail(error: KoptrainError) -> typer.Exit:
+    typer.echo(f"koptrain: {error}", err=True)
+    return typer.Exit(error.exit_code)
+
+
+class KoptrainGroup(TyperGroup):
+    """The root group: the single place where errors become one sentence and an exit status."""
+
+    def parse_args(self, ctx, args):
+        ctx.meta["koptrain.argv"] = tuple(args)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KoptrainError as error:
+            raise fail(error) from None
+        except (typer.Exit, typer.Abort, _CLICK_EXCEPTION):
+            raise
+        except Exception as error:  # never a traceback for the user
+            from koptrain.errors import DatabaseError
+
+            try:
+                from sqlalchemy import exc
+
+                if isinstance(error, exc.SQLAlchemyError):
+                    from koptrain.db import _database_message
+
+                    raise fail(DatabaseError(_database_message("", error))) from None
+            except ImportError:  # pragma: no cover
+                pass
+            typer.echo(
+                "koptrain: "
+                + _("unexpected error: {error}").format(error=f"{type(error).__name__}: {error}"),
+                err=True,
+            )
+            raise typer.Exit(3) from None
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppContext):
+        root.obj = AppContext(argv=root.meta.get("koptrain.argv", ()))
+    return root.obj
+
+
+def open_store(ctx: typer.Context, *, write: bool = False):
+    """The database of this command, up to date, with the command line kept for the audit."""
+    from koptrain.db import Store, resolve_url
+
+    app = app_context(ctx)
+    store = Store(resolve_url(app.db), write=write)
+    store.command = app.command_line
+    ctx.call_on_close(store.close)
+    return store
+
+
+def nik_shower(ctx: typer.Context) -> Callable[[str | None], str]:
+    """Masked NIKs unless --reveal-nik (which the root callback records in the audit)."""
+    from koptrain.parsing import mask_nik
+
+    if app_context(ctx).reveal_nik:
+        return lambda nik: nik or ""
+    return mask_nik
+
+
+def check_format(value: str) -> str:
+    value = value.lower()
+    if value not in ("table", "csv", "json"):
+        raise typer.BadParameter(_("use table, csv or json"))
+    return value
+
+
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", help=_("Output format: table, csv or json."), callback=check_format),
+]
+OutputOption = Annotated[
+    Optional[Path],  # noqa: UP045 (Typer reads this annotation at run time)
+    typer.Option("-o", "--output", help=_("Write the output to this file instead of the screen.")),
+]
+OnOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--on", help=_("The date to judge on (default: today).")),
+]
+
+
+def parse_on(value: str | None):
+    """--on/--as-of: a date in any accepted form, default today."""
+    import datetime as dt
+
+    from koptrain.parsing import parse_date
+
+    return parse_date(value, what="--on") if value else dt.date.today()

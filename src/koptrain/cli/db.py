@@ -1,0 +1,65 @@
+"""`koptrain db upgrade|check|backup`: look after the database itself."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from koptrain.cli import common
+from koptrain.i18n import _
+
+app = typer.Typer(help=_("Upgrade, check or back up the database."))
+
+
+@app.command("upgrade", help=_("Bring the database schema up to this version of koptrain."))
+def upgrade(ctx: typer.Context) -> None:
+    from koptrain import db
+
+    url = db.resolve_url(common.app_context(ctx).db)
+    engine = db.create_engine(url, write=True)
+    try:
+        with db.translate_db_errors(url):
+            before, after = db.upgrade(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        typer.echo(_("The database is up to date (schema {revision}).").format(revision=after))
+    else:
+        typer.echo(
+            _("Upgraded the database from schema {before} to {after}.").format(
+                before=before or "-", after=after
+            )
+        )
+
+
+@app.command("check", help=_("Check the database's integrity and foreign keys (exit 3 on damage)."))
+def check(ctx: typer.Context) -> None:
+    from koptrain import db
+    from koptrain.errors import DatabaseError
+
+    store = common.open_store(ctx)
+    with db.translate_db_errors(store.url):
+        problems = db.integrity_problems(store.engine)
+    if problems:
+        for problem in problems[:20]:
+            typer.echo(f"koptrain: {problem}", err=True)
+        raise common.fail(
+            DatabaseError(
+                _("The database {db} is damaged: {n} problems found.").format(
+                    db=db.describe_url(store.url), n=len(problems)
+                )
+            )
+        )
+    typer.echo(_("The database {db} is in good order.").format(db=db.describe_url(store.url)))
+
+
+@app.command("backup", help=_("Make a consistent copy of the database, even while it is in use."))
+def backup(
+    ctx: typer.Context,
+    dest: Annotated[Path, typer.Argument(help=_("The new file to write the copy to."))],
+) -> None:
+    from koptrain import db
+
+    store = common.open_store(ctx)
+    db.backup(store.url, dest)
+    typer.echo(_("Backed up to {dest}.").format(dest=dest))

@@ -1,0 +1,83 @@
+"""The root `koptrain` app: global options, and one command group per module."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from koptrain import __version__
+from koptrain.cli import common
+from koptrain.cli import db as db_cli
+from koptrain.cli import log as log_cli
+from koptrain.cli import policy as policy_cli
+from koptrain.i18n import _
+
+app = typer.Typer(
+    name="koptrain",
+    cls=common.KoptrainGroup,
+    help=_(
+        "Run training programmes for cooperatives: eligibility, enrollment, attendance, "
+        "mentoring and reports."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+app.add_typer(policy_cli.app, name="policy")
+app.add_typer(db_cli.app, name="db")
+log_cli.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"koptrain {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--db",
+            help=_("Database file or URL (default: $KOPTRAIN_DB, else the user data directory)."),
+        ),
+    ] = None,
+    lang: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--lang", help=_("Language of the interface: id or en.")),
+    ] = None,
+    reveal_nik: Annotated[
+        bool,
+        typer.Option("--reveal-nik", help=_("Show full NIKs (recorded in the audit trail).")),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")
+        ),
+    ] = False,
+) -> None:
+    from koptrain.i18n import current_language, setup
+
+    if lang and lang.lower()[:2] not in ("id", "en"):
+        raise typer.BadParameter(_("use id or en"), param_hint="--lang")
+    if lang and lang.lower()[:2] != current_language():
+        setup(lang)
+    state = common.app_context(ctx)
+    state.db = db
+    state.reveal_nik = reveal_nik
+    if reveal_nik:
+        ctx.call_on_close(lambda: _record_reveal(ctx))
+
+
+def _record_reveal(ctx: typer.Context) -> None:
+    """--reveal-nik shows personal data: the audit trail says who asked and when."""
+    from koptrain.services import audit
+
+    store = common.open_store(ctx, write=True)
+    with store.session() as session:
+        audit.record(session, entity="nik", key="reveal", change={"reveal_nik": True})
+    store.close()

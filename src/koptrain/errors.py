@@ -1,0 +1,35 @@
+"""Domain errors: each carries the exit status of SPEC §3 and one sentence for the user."""
+
+from __future__ import annotations
+
+
+class KoptrainError(Exception):
+    """Base of every error a user may see; `str(error)` is the sentence to print."""
+
+    exit_code = 2
+
+
+class Refused(KoptrainError):
+    """A rule refused the request (not eligible, full, already enrolled, duplicate, ...)."""
+
+    exit_code = 1
+
+
+class InvalidInput(KoptrainError):
+    """Bad usage or invalid input: bad NIK, bad date, unknown reference, invalid file."""
+
+    exit_code = 2
+
+
+class NotFound(InvalidInput):
+    """A reference (coop, person, session, ...) matches nothing."""
+
+
+class Ambiguous(InvalidInput):
+    """A reference matches several records; the message lists the candidates."""
+
+
+class DatabaseError(KoptrainError):
+    """The database cannot be used: cannot open, locked too long, schema too new, damaged."""
+
+    exit_code = 3

@@ -1,0 +1,71 @@
+"""One gettext entry point for every user-facing string, and the choice of language."""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+DOMAIN = "koptrain"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("id", "en")
+
+_translation: gettext.NullTranslations | None = None
+_language = "en"
+
+
+def language_from_environment(explicit: str | None = None) -> str:
+    """`--lang`, then KOPTRAIN_LANG, then the locale (id_* is Indonesian), else English."""
+    for candidate in (explicit, os.environ.get("KOPTRAIN_LANG")):
+        if candidate:
+            code = candidate.strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return (
+                "id" if value.lower().startswith(("id_", "id.", "in_")) or value == "id" else "en"
+            )
+    return "en"
+
+
+def setup(lang: str | None = None) -> str:
+    """Install the catalog for `lang` (or the environment's choice) and return its code.
+
+    The default gettext domain is pointed at the same catalog so that the help and
+    usage-error texts of Typer and its bundled Click are translated too.
+    """
+    global _translation, _language
+    _language = language_from_environment(lang)
+    _translation = gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[_language], fallback=True
+    )
+    gettext.bindtextdomain(DOMAIN, LOCALE_DIR)
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = _language
+    return _language
+
+
+def current_language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    """Translate `message` into the current language."""
+    if _translation is None:
+        setup()
+    assert _translation is not None
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    if _translation is None:
+        setup()
+    assert _translation is not None
+    return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark `message` for extraction without translating it yet."""
+    return message

@@ -1,0 +1,153 @@
+"""One output layer for every listing and report: Rich tables, CSV or JSON, to stdout or a file."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from koptrain.i18n import current_language
+from koptrain.parsing import format_date, format_number
+
+FORMATS = ("table", "csv", "json")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a listing: its JSON/CSV key, its translated label, how to show it."""
+
+    key: str
+    label: str
+    kind: str = "text"  # text, date, int, float, share
+    justify: str | None = None
+
+
+def display_value(value: Any, kind: str, lang: str) -> str:
+    if value is None or value == "":
+        return ""
+    if kind == "date":
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        return format_date(value, lang)
+    if kind == "int":
+        return format_number(value, lang)
+    if kind == "float":
+        return format_number(value, lang, decimals=1)
+    if kind == "share":
+        return format_number(value * 100, lang) + "%"
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    return str(value)
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def console(file: TextIO | None = None, *, stderr: bool = False):
+    """A Rich console: colour only on a terminal without NO_COLOR; wide when redirected."""
+    from rich.console import Console
+
+    target = file or (sys.stderr if stderr else sys.stdout)
+    is_tty = hasattr(target, "isatty") and target.isatty()
+    width = None if is_tty else int(os.environ.get("COLUMNS", "0") or 0) or 160
+    return Console(
+        file=target,
+        width=width,
+        no_color=not is_tty or bool(os.environ.get("NO_COLOR")),
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+        color_system="auto" if is_tty else None,
+    )
+
+
+@contextlib.contextmanager
+def destination(output: Path | None) -> Iterator[TextIO]:
+    """stdout, or the file given with -o (UTF-8, written whole)."""
+    if output is None or str(output) == "-":
+        yield sys.stdout
+        return
+    buffer = io.StringIO()
+    yield buffer
+    output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+def write_json(obj: Any, out: TextIO) -> None:
+    json.dump(jsonable(obj), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(keys)
+    for row in rows:
+        writer.writerow(["" if row.get(k) is None else jsonable(row.get(k)) for k in keys])
+
+
+def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None):
+    from rich import box
+    from rich.table import Table
+
+    lang = current_language()
+    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_lines=False)
+    for column in columns:
+        justify = column.justify or (
+            "right" if column.kind in ("int", "float", "share") else "left"
+        )
+        table.add_column(column.label, justify=justify, overflow="fold")
+    for row in rows:
+        table.add_row(*(display_value(row.get(c.key), c.kind, lang) for c in columns))
+    return table
+
+
+def emit(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    fmt: str = "table",
+    output: Path | None = None,
+    title: str | None = None,
+    empty: str | None = None,
+) -> None:
+    """Render a listing: JSON array of objects, CSV with the keys as header, or a Rich table."""
+    with destination(output) as out:
+        if fmt == "json":
+            write_json(list(rows), out)
+        elif fmt == "csv":
+            write_csv(rows, [c.key for c in columns], out)
+        elif not rows and empty:
+            out.write(empty + "\n")
+        else:
+            console(out).print(rich_table(rows, columns, title=title))
+
+
+def emit_object(obj: Any, *, fmt: str, output: Path | None, render_table) -> None:
+    """Render a report that is one object: JSON as given, otherwise by `render_table(console)`."""
+    with destination(output) as out:
+        if fmt == "json":
+            write_json(obj, out)
+        else:
+            render_table(console(out), out)
+
+
+def say(message: str) -> None:
+    print(message)
+
+
+def warn(message: str) -> None:
+    print(message, file=sys.stderr)

@@ -1,0 +1,65 @@
+"""The audit trail: every change is written with when, who, the command and what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from koptrain.models import Audit
+from koptrain.parsing import mask_niks_in
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return "unknown"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def record(session: Session, *, entity: str, key: str, change: dict[str, Any]) -> None:
+    """Add one audit row in the caller's transaction; NIKs in the command are masked."""
+    command = session.info.get("command", "")
+    session.add(
+        Audit(
+            os_user=session.info.get("os_user") or os_user(),
+            command=mask_niks_in(command),
+            entity=entity,
+            key=mask_niks_in(str(key)),
+            change=json.dumps({k: _jsonable(v) for k, v in change.items()}, ensure_ascii=False),
+        )
+    )
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """{field: [old, new]} for the fields that differ."""
+    return {
+        key: [_jsonable(old.get(key)), _jsonable(value)]
+        for key, value in new.items()
+        if old.get(key) != value
+    }
+
+
+def recent(session: Session, limit: int = 50) -> list[dict[str, Any]]:
+    rows = session.exec(select(Audit).order_by(col(Audit.id).desc()).limit(limit)).all()
+    return [
+        {
+            "id": row.id,
+            "at": row.at.isoformat(sep=" "),
+            "user": row.os_user,
+            "entity": row.entity,
+            "key": row.key,
+            "change": row.change,
+            "command": row.command,
+        }
+        for row in rows
+    ]
