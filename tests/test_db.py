@@ -169,3 +169,17 @@ def test_the_console_script_runs_as_a_module(db_url):
         [sys.executable, "-m", "koptrain", "--version"], capture_output=True, text=True, env=env
     )
     assert done.returncode == 0 and done.stdout.startswith("koptrain ")
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="pg_dump of a PostgreSQL database")
+def test_backup_of_postgresql_uses_pg_dump(koptrain, tmp_path):
+    import shutil
+
+    if shutil.which("pg_dump") is None:
+        result = koptrain("db", "backup", tmp_path / "dump", code=2)
+        assert "pg_dump" in result.stderr
+        return
+    koptrain("policy", "set", "session.capacity", "30")
+    dest = tmp_path / "dump.pgcustom"
+    koptrain("db", "backup", dest)
+    assert dest.stat().st_size > 0 and stat.S_IMODE(dest.stat().st_mode) == 0o600

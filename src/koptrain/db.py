@@ -285,16 +285,12 @@ def backup(url: str, dest: Path) -> None:
     """A consistent copy while other processes write: SQLite's online backup API."""
     import sqlite3
 
-    path = sqlite_path(url)
-    if path is None:
-        raise InvalidInput(
-            _(
-                "db backup copies SQLite databases only; for PostgreSQL run: "
-                "pg_dump --format=custom --file {dest} {url}"
-            ).format(dest=dest, url=describe_url(url).replace("+psycopg", ""))
-        )
     if dest.exists():
         raise InvalidInput(_("{dest} already exists; choose a new file.").format(dest=dest))
+    path = sqlite_path(url)
+    if path is None:
+        _pg_dump(url, dest)
+        return
     try:
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
@@ -315,3 +311,31 @@ def backup(url: str, dest: Path) -> None:
         ) from None
     finally:
         source.close()
+
+
+def _pg_dump(url: str, dest: Path) -> None:
+    """PostgreSQL: pg_dump's custom format, restorable with pg_restore."""
+    import shutil
+    import subprocess
+
+    libpq_url = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    pg_dump = shutil.which("pg_dump")
+    if url.split("://", 1)[0] not in ("postgresql", "postgresql+psycopg") or pg_dump is None:
+        raise InvalidInput(
+            _(
+                "db backup needs pg_dump for this database; install the PostgreSQL client "
+                "and run: pg_dump --format=custom --file {dest} {url}"
+            ).format(dest=dest, url=describe_url(libpq_url))
+        )
+    done = subprocess.run(
+        [pg_dump, "--format=custom", "--file", str(dest), libpq_url],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        dest.unlink(missing_ok=True)
+        reason = (done.stderr.strip().splitlines() or ["pg_dump failed"])[-1]
+        raise DatabaseError(
+            _("Cannot back up {db}: {reason}.").format(db=describe_url(url), reason=reason)
+        )
+    os.chmod(dest, 0o600)
