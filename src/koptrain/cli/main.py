@@ -6,9 +6,14 @@ import typer
 
 from koptrain import __version__
 from koptrain.cli import common
+from koptrain.cli import coop as coop_cli
 from koptrain.cli import db as db_cli
+from koptrain.cli import group as group_cli
 from koptrain.cli import log as log_cli
+from koptrain.cli import mentor as mentor_cli
+from koptrain.cli import person as person_cli
 from koptrain.cli import policy as policy_cli
+from koptrain.cli import rat as rat_cli
 from koptrain.i18n import _
 
 app = typer.Typer(
@@ -24,6 +29,11 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
+app.add_typer(coop_cli.app, name="coop")
+app.add_typer(rat_cli.app, name="rat")
+app.add_typer(person_cli.app, name="person")
+app.add_typer(group_cli.app, name="group")
+app.add_typer(mentor_cli.app, name="mentor")
 app.add_typer(policy_cli.app, name="policy")
 app.add_typer(db_cli.app, name="db")
 log_cli.register(app)

@@ -220,10 +220,15 @@ class Verdict:
         return all(r.ok for r in self.reasons)
 
     def as_json(self) -> dict:
-        """SPEC §3's shape; reasons in English whatever the interface language."""
+        """SPEC §3's shape; reasons in English whatever the interface language.
+
+        `coop_nik` is the NIK Koperasi or, for a coop without one, its legal number (as
+        in import files), so a script can always pass it back as a COOP reference.
+        """
         return {
             "coop": self.coop.name,
-            "coop_nik": self.coop.nik,
+            "coop_nik": self.coop.nik or self.coop.legal_number,
+            "coop_id": self.coop.id,
             "on": self.on.isoformat(),
             "eligible": self.eligible,
             "reasons": [r.english() for r in self.reasons],

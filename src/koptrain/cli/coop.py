@@ -1,0 +1,270 @@
+"""`koptrain coop add|list|show|health|eligibility`: the register of cooperatives."""
+
+from typing import Annotated
+
+import typer
+
+from koptrain.cli import common
+from koptrain.i18n import _
+
+app = typer.Typer(help=_("Register cooperatives, their health ratings, and judge eligibility."))
+
+CoopArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="COOP",
+        help=_("NIK Koperasi, legal number, number from `coop list`, or start of the name."),
+    ),
+]
+
+
+@app.command("add", help=_("Register a cooperative (it needs --nik or --legal-number)."))
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help=_("The cooperative's name."))],
+    nik: Annotated[
+        str | None, typer.Option("--nik", help=_("NIK Koperasi (national cooperative number)."))
+    ] = None,
+    legal_number: Annotated[
+        str | None,
+        typer.Option("--legal-number", help=_("Legal number (nomor badan hukum).")),
+    ] = None,
+    type_: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            help=_("simpan_pinjam, konsumen, produsen, pemasaran, jasa or serba_usaha."),
+        ),
+    ] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", help=_("primer (default) or sekunder."))
+    ] = None,
+    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help=_("Kecamatan."))] = None,
+    kelurahan: Annotated[str | None, typer.Option("--kelurahan", help=_("Kelurahan."))] = None,
+    fiscal_year_end: Annotated[
+        str | None,
+        typer.Option("--fiscal-year-end", help=_("Day the books close, MM-DD (default 12-31).")),
+    ] = None,
+    members: Annotated[str | None, typer.Option("--members", help=_("Number of members."))] = None,
+) -> None:
+    from koptrain.services import registry
+
+    with common.open_store(ctx, write=True).session() as session:
+        coop = registry.add_coop(
+            session,
+            name=name,
+            nik=nik,
+            legal_number=legal_number,
+            type=type_,
+            level=level,
+            kecamatan=kecamatan,
+            kelurahan=kelurahan,
+            fiscal_year_end=fiscal_year_end,
+            members=members,
+        )
+        number, label = coop.id, coop.name
+    typer.echo(_("Added cooperative {number}: {name}.").format(number=number, name=label))
+
+
+def _columns():
+    from koptrain.io.output import Column
+
+    return [
+        Column("id", _("No."), "int"),
+        Column("nik", _("NIK Koperasi")),
+        Column("legal_number", _("Legal number")),
+        Column("name", _("Name")),
+        Column("type", _("Type")),
+        Column("level", _("Level")),
+        Column("kecamatan", _("Kecamatan")),
+        Column("kelurahan", _("Kelurahan")),
+        Column("fiscal_year_end", _("Books close")),
+        Column("members", _("Members"), "int"),
+    ]
+
+
+@app.command("list", help=_("List the cooperatives, or only those eligible on a date."))
+def list_(
+    ctx: typer.Context,
+    eligible_on: Annotated[
+        str | None,
+        typer.Option("--eligible-on", help=_("Show only the cooperatives eligible on this date.")),
+    ] = None,
+    fmt: common.FormatOption = "table",
+    output: common.OutputOption = None,
+) -> None:
+    from koptrain.io.output import emit
+    from koptrain.parsing import parse_date
+    from koptrain.services import registry
+
+    on = parse_date(eligible_on, what="--eligible-on") if eligible_on else None
+    with common.open_store(ctx).session() as session:
+        rows = registry.coop_rows(session, eligible_on=on)
+    if on is None:
+        title, empty = _("Cooperatives"), _("No cooperatives registered.")
+    else:
+        title = _("Cooperatives eligible on {date}").format(date=on.isoformat())
+        empty = _("No cooperative is eligible on {date}.").format(date=on.isoformat())
+    emit(rows, _columns(), fmt=fmt, output=output, title=title, empty=empty)
+
+
+def _print_verdict(con, verdict: dict, reasons) -> None:
+    """The verdict as a person reads it: a headline, then each reason marked ✓ or ✗."""
+    from rich.markup import escape
+
+    if verdict["eligible"]:
+        headline = _("{coop} is ELIGIBLE on {date}.")
+    else:
+        headline = _("{coop} is NOT ELIGIBLE on {date}.")
+    con.print(escape(headline.format(coop=verdict["coop"], date=verdict["on"])))
+    for reason in reasons:
+        con.print(("  ✓ " if reason.ok else "  ✗ ") + escape(reason.text()))
+
+
+@app.command(
+    "eligibility",
+    help=_("Say whether a cooperative is eligible on a date, and why (exit 0 either way)."),
+)
+def eligibility_(
+    ctx: typer.Context,
+    coop: CoopArgument,
+    on: common.OnOption = None,
+    fmt: common.FormatOption = "table",
+    output: common.OutputOption = None,
+) -> None:
+    from koptrain.io.output import emit_object
+    from koptrain.services import eligibility, refs
+
+    day = common.parse_on(on)
+    with common.open_store(ctx).session() as session:
+        verdict = eligibility.verdict(session, refs.coop(session, coop), day)
+        data, reasons = verdict.as_json(), verdict.reasons
+    if fmt == "csv":  # one row; the reasons joined into one cell
+        from koptrain.io.output import Column, emit
+
+        keys = ["coop", "coop_nik", "on", "eligible", "reasons"]
+        row = {**data, "reasons": " ".join(data["reasons"])}
+        emit([row], [Column(k, k) for k in keys], fmt=fmt, output=output)
+        return
+    emit_object(
+        data,
+        fmt=fmt,
+        output=output,
+        render_table=lambda con, _out: _print_verdict(con, data, reasons),
+    )
+
+
+@app.command("show", help=_("Show a cooperative: details, RATs, health ratings, eligibility."))
+def show(
+    ctx: typer.Context,
+    coop: CoopArgument,
+    on: common.OnOption = None,
+    fmt: common.FormatOption = "table",
+    output: common.OutputOption = None,
+) -> None:
+    from koptrain.io.output import emit_object
+    from koptrain.services import refs, registry
+
+    day = common.parse_on(on)
+    with common.open_store(ctx).session() as session:
+        report, verdict = registry.coop_report(session, refs.coop(session, coop), on=day)
+        reasons = verdict.reasons
+    if fmt == "csv":
+        fmt = "json"  # one nested object: CSV cannot hold it, JSON can
+    emit_object(
+        report,
+        fmt=fmt,
+        output=output,
+        render_table=lambda con, _out: _render_coop(con, report, reasons),
+    )
+
+
+def _render_coop(con, report: dict, reasons) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from koptrain.io.output import Column, rich_table
+
+    details = Table.grid(padding=(0, 2))
+    for column in _columns():
+        value = report[column.key]
+        details.add_row(column.label, escape("" if value is None else str(value)))
+    details.add_row(_("People"), str(report["people"]))
+    con.print(details)
+    con.print()
+    con.print(
+        rich_table(
+            report["rats"],
+            [
+                Column("fiscal_year", _("Fiscal year")),
+                Column("deadline", _("Deadline"), "date"),
+                Column("held_on", _("Held"), "date"),
+                Column("reported_on", _("Reported"), "date"),
+                Column("report_deadline", _("Report due"), "date"),
+                Column("attendees", _("Attendees"), "int"),
+                Column("status", _("Status")),
+            ],
+            title=_("RAT"),
+        )
+    )
+    if report["health"]:
+        con.print(
+            rich_table(
+                report["health"],
+                [
+                    Column("year", _("Year")),
+                    Column("rating", _("Rating")),
+                    Column("score", _("Score"), "float"),
+                    Column("assessed_on", _("Assessed"), "date"),
+                    Column("counts_from", _("Counts from"), "date"),
+                ],
+                title=_("Health ratings"),
+            )
+        )
+    else:
+        con.print(_("No health rating recorded."))
+    con.print()
+    _print_verdict(con, report["eligibility"], reasons)
+
+
+@app.command(
+    "health",
+    help=_("Record a year's health rating (a year already rated is corrected)."),
+)
+def health(
+    ctx: typer.Context,
+    coop: CoopArgument,
+    year: Annotated[str, typer.Option("--year", help=_("The year rated."))],
+    rating: Annotated[
+        str,
+        typer.Option(
+            "--rating",
+            help=_(
+                "sehat, cukup_sehat, dalam_pengawasan, dalam_pengawasan_khusus, kurang_sehat "
+                "or tidak_sehat."
+            ),
+        ),
+    ],
+    score: Annotated[str | None, typer.Option("--score", help=_("The score, 0-100."))] = None,
+    assessed_on: Annotated[
+        str | None,
+        typer.Option(
+            "--assessed-on",
+            help=_("Date of the assessment (without it the rating counts from 31 December)."),
+        ),
+    ] = None,
+) -> None:
+    from koptrain.services import refs, registry
+
+    with common.open_store(ctx, write=True).session() as session:
+        target = refs.coop(session, coop)
+        row, outcome = registry.record_health(
+            session, target, year=year, rating=rating, score=score, assessed_on=assessed_on
+        )
+        values = {"coop": target.name, "year": row.year, "rating": row.rating}
+    messages = {
+        registry.ADDED: _("Health rating {year} of {coop} recorded: {rating}."),
+        registry.UPDATED: _("Health rating {year} of {coop} updated: {rating}."),
+        registry.UNCHANGED: _("Health rating {year} of {coop} unchanged: {rating}."),
+    }
+    typer.echo(messages[outcome].format(**values))

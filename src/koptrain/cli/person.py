@@ -1,0 +1,168 @@
+"""`koptrain person add|list|show`: the people who may be trained, and their coops."""
+
+from typing import Annotated
+
+import typer
+
+from koptrain.cli import common
+from koptrain.i18n import _
+
+app = typer.Typer(help=_("Register people as members of cooperatives, and look them up."))
+
+
+@app.command(
+    "add",
+    help=_("Add a person to a cooperative (a person already known by NIK joins one more)."),
+)
+def add(
+    ctx: typer.Context,
+    nik: Annotated[str, typer.Option("--nik", help=_("The 16-digit NIK."))],
+    name: Annotated[str, typer.Option("--name", help=_("Full name."))],
+    gender: Annotated[str, typer.Option("--gender", help=_("L (male) or P (female)."))],
+    coop: Annotated[
+        str,
+        typer.Option(
+            "--coop", help=_("The cooperative: NIK Koperasi, legal number, number or name start.")
+        ),
+    ],
+    role: Annotated[str, typer.Option("--role", help=_("pengurus, anggota or calon_anggota."))],
+    has_business: Annotated[
+        bool, typer.Option("--has-business", help=_("The person owns a business."))
+    ] = False,
+    phone: Annotated[str | None, typer.Option("--phone", help=_("Phone number."))] = None,
+    birth_date: Annotated[
+        str | None, typer.Option("--birth-date", help=_("Date of birth."))
+    ] = None,
+) -> None:
+    from koptrain.io.output import warn
+    from koptrain.services import refs, registry
+
+    show_nik = common.nik_shower(ctx)
+    with common.open_store(ctx, write=True).session() as session:
+        target = refs.coop(session, coop)
+        person, created, warnings = registry.add_person(
+            session,
+            nik=nik,
+            name=name,
+            gender=gender,
+            coop=target,
+            role=role,
+            has_business=has_business,
+            phone=phone,
+            birth_date=birth_date,
+        )
+        values = {
+            "number": person.id,
+            "name": person.name,
+            "nik": show_nik(person.nik),
+            "coop": target.name,
+        }
+    for warning in warnings:
+        warn(_("koptrain: warning: {warning}").format(warning=warning))
+    if created:
+        message = _("Added person {number}: {name} (NIK {nik}), member of {coop}.")
+    else:
+        message = _("{name} (person {number}, NIK {nik}) is now also a member of {coop}.")
+    typer.echo(message.format(**values))
+
+
+def _columns():
+    from koptrain.io.output import Column
+
+    return [
+        Column("id", _("No."), "int"),
+        Column("nik", _("NIK")),
+        Column("name", _("Name")),
+        Column("gender", _("Gender")),
+        Column("birth_date", _("Born"), "date"),
+        Column("coop", _("Cooperative")),
+        Column("role", _("Role")),
+        Column("has_business", _("Business")),
+        Column("phone", _("Phone")),
+    ]
+
+
+@app.command("list", help=_("List people, one row per membership (NIKs masked)."))
+def list_(
+    ctx: typer.Context,
+    coop: Annotated[
+        str | None, typer.Option("--coop", help=_("Only the members of this cooperative."))
+    ] = None,
+    fmt: common.FormatOption = "table",
+    output: common.OutputOption = None,
+) -> None:
+    from koptrain.io.output import emit
+    from koptrain.services import refs, registry
+
+    show_nik = common.nik_shower(ctx)
+    with common.open_store(ctx).session() as session:
+        target = refs.coop(session, coop) if coop else None
+        rows = registry.person_rows(session, coop=target, show_nik=show_nik)
+        title = target.name if target else _("People")
+    emit(rows, _columns(), fmt=fmt, output=output, title=title, empty=_("No people to show."))
+
+
+@app.command("show", help=_("Show a person: details, cooperatives and trainings."))
+def show(
+    ctx: typer.Context,
+    person: Annotated[
+        str, typer.Argument(metavar="PERSON", help=_("NIK or number from `person list`."))
+    ],
+    fmt: common.FormatOption = "table",
+    output: common.OutputOption = None,
+) -> None:
+    from koptrain.io.output import emit_object
+    from koptrain.services import refs, registry
+
+    show_nik = common.nik_shower(ctx)
+    with common.open_store(ctx).session() as session:
+        report = registry.person_report(session, refs.person(session, person), show_nik=show_nik)
+    if fmt == "csv":
+        fmt = "json"  # one nested object: CSV cannot hold it, JSON can
+    emit_object(report, fmt=fmt, output=output, render_table=lambda con, _o: _render(con, report))
+
+
+def _render(con, report: dict) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from koptrain.i18n import current_language
+    from koptrain.io.output import Column, display_value, rich_table
+
+    lang = current_language()
+    details = Table.grid(padding=(0, 2))
+    for column in _columns():
+        if column.key in report:
+            value = display_value(report[column.key], column.kind, lang)
+            details.add_row(column.label, escape(value))
+    con.print(details)
+    con.print()
+    con.print(
+        rich_table(
+            report["memberships"],
+            [
+                Column("coop_id", _("No."), "int"),
+                Column("coop", _("Cooperative")),
+                Column("coop_nik", _("NIK Koperasi")),
+                Column("role", _("Role")),
+            ],
+            title=_("Cooperatives"),
+        )
+    )
+    if report["enrollments"]:
+        con.print(
+            rich_table(
+                report["enrollments"],
+                [
+                    Column("session", _("Session")),
+                    Column("title", _("Title")),
+                    Column("start", _("Start"), "date"),
+                    Column("end", _("End"), "date"),
+                    Column("coop", _("For")),
+                    Column("status", _("Status")),
+                ],
+                title=_("Trainings"),
+            )
+        )
+    else:
+        con.print(_("Not enrolled in any training."))

@@ -1,0 +1,89 @@
+"""`koptrain rat record|list`: the cooperatives' annual members' meetings."""
+
+from typing import Annotated
+
+import typer
+
+from koptrain.cli import common
+from koptrain.i18n import _
+
+app = typer.Typer(help=_("Record RATs (annual members' meetings) and see who is on time."))
+
+CoopArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="COOP",
+        help=_("NIK Koperasi, legal number, number from `coop list`, or start of the name."),
+    ),
+]
+
+
+@app.command("record", help=_("Record a fiscal year's RAT (a year already recorded is corrected)."))
+def record(
+    ctx: typer.Context,
+    coop: CoopArgument,
+    year: Annotated[
+        str, typer.Option("--year", help=_("The fiscal year (named by the year it ends in)."))
+    ],
+    held: Annotated[str, typer.Option("--held", help=_("The day the RAT was held."))],
+    reported: Annotated[
+        str | None, typer.Option("--reported", help=_("The day it was reported to the Dinas."))
+    ] = None,
+    attendees: Annotated[
+        str | None, typer.Option("--attendees", help=_("How many members attended."))
+    ] = None,
+) -> None:
+    from koptrain.services import refs, registry
+
+    with common.open_store(ctx, write=True).session() as session:
+        target = refs.coop(session, coop)
+        row, outcome = registry.record_rat(
+            session,
+            target,
+            fiscal_year=year,
+            held_on=held,
+            reported_on=reported,
+            attendees=attendees,
+        )
+        values = {"coop": target.name, "fy": row.fiscal_year, "held": row.held_on.isoformat()}
+    messages = {
+        registry.ADDED: _("RAT {fy} of {coop} recorded (held {held})."),
+        registry.UPDATED: _("RAT {fy} of {coop} updated (held {held})."),
+        registry.UNCHANGED: _("RAT {fy} of {coop} unchanged (held {held})."),
+    }
+    typer.echo(messages[outcome].format(**values))
+
+
+@app.command(
+    "list",
+    help=_("One row per cooperative: its latest RAT (or that of --year) and whether on time."),
+)
+def list_(
+    ctx: typer.Context,
+    year: Annotated[str | None, typer.Option("--year", help=_("A fiscal year."))] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help=_("Only on-time, late or missing."))
+    ] = None,
+    on: common.OnOption = None,
+    fmt: common.FormatOption = "table",
+    output: common.OutputOption = None,
+) -> None:
+    from koptrain.io.output import Column, emit
+    from koptrain.services import registry
+
+    day = common.parse_on(on)
+    fiscal_year = registry.parse_year(year, what="--year") if year else None
+    registry.parse_status_filter(status)
+    with common.open_store(ctx).session() as session:
+        rows = registry.rat_rows(session, on=day, year=fiscal_year, status=status)
+    columns = [
+        Column("coop", _("Cooperative")),
+        Column("coop_nik", _("NIK Koperasi")),
+        Column("fiscal_year", _("Fiscal year")),
+        Column("deadline", _("Deadline"), "date"),
+        Column("held_on", _("Held"), "date"),
+        Column("reported_on", _("Reported"), "date"),
+        Column("report_deadline", _("Report due"), "date"),
+        Column("status", _("Status")),
+    ]
+    emit(rows, columns, fmt=fmt, output=output, title=_("RAT"), empty=_("No RAT to show."))
