@@ -1,0 +1,131 @@
+"""`koptrain group`: mentoring groups (kelompok) and their members."""
+
+from typing import Annotated
+
+import typer
+
+from koptrain.cli import common
+from koptrain.i18n import _
+
+app = typer.Typer(help=_("Mentoring groups (kelompok): create, add members, list, show."))
+
+
+@app.command(
+    "create",
+    help=_(
+        "Create a mentoring group with its mentor, e.g. `group create KLP-A --mentor 'Bu Rina'`."
+    ),
+)
+def create(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help=_("The group's code."))],
+    mentor: Annotated[str, typer.Option("--mentor", help=_("The mentor's name."))],
+    session_code: Annotated[
+        str | None,
+        typer.Option("--session", help=_("The session whose participants the group follows up.")),
+    ] = None,
+) -> None:
+    from koptrain.services import mentoring
+
+    with common.open_store(ctx, write=True).session() as session:
+        group = mentoring.create_group(session, code, mentor=mentor, session_ref=session_code)
+        code, mentor = group.code, group.mentor
+    typer.echo(_("Group {code} created, mentor {mentor}.").format(code=code, mentor=mentor))
+
+
+@app.command("add", help=_("Add people to a group; each must hold a seat in the group's session."))
+def add(
+    ctx: typer.Context,
+    group_code: Annotated[str, typer.Argument(metavar="GROUP", help=_("The group's code."))],
+    people: Annotated[list[str], typer.Argument(metavar="PERSON...", help=_("NIKs or numbers."))],
+) -> None:
+    from koptrain.services import mentoring, refs
+
+    show = common.nik_shower(ctx)
+    with common.open_store(ctx, write=True).session() as session:
+        group = refs.group(session, group_code)
+        persons = [refs.person(session, ref) for ref in people]
+        added, already = mentoring.add_members(session, group, persons)
+        added_text = [f"{p.name} ({show(p.nik)})" for p in added]
+        already_text = [f"{p.name} ({show(p.nik)})" for p in already]
+        code = group.code
+    if added_text:
+        typer.echo(
+            _("Added to {group}: {people}.").format(group=code, people=", ".join(added_text))
+        )
+    if already_text:
+        typer.echo(
+            _("Already in {group}: {people}.").format(group=code, people=", ".join(already_text))
+        )
+
+
+@app.command("list", help=_("List the mentoring groups with their mentor and size."))
+def list_(
+    ctx: typer.Context, fmt: common.FormatOption = "table", output: common.OutputOption = None
+) -> None:
+    from koptrain.io.output import Column, emit
+    from koptrain.services import mentoring
+
+    with common.open_store(ctx).session() as session:
+        rows = mentoring.list_groups(session)
+    emit(
+        rows,
+        [
+            Column("code", _("Group")),
+            Column("mentor", _("Mentor")),
+            Column("session", _("Session")),
+            Column("members", _("Members"), "int"),
+        ],
+        fmt=fmt,
+        output=output,
+        title=_("Mentoring groups"),
+        empty=_("No mentoring groups yet."),
+    )
+
+
+@app.command("show", help=_("Show a group: its mentor, session and members (NIKs masked)."))
+def show(
+    ctx: typer.Context,
+    group_code: Annotated[str, typer.Argument(metavar="GROUP", help=_("The group's code."))],
+    fmt: common.FormatOption = "table",
+    output: common.OutputOption = None,
+) -> None:
+    from koptrain.io.output import Column, emit_object, rich_table
+    from koptrain.models import Training
+    from koptrain.services import mentoring, refs
+
+    show_nik = common.nik_shower(ctx)
+    with common.open_store(ctx).session() as session:
+        group = refs.group(session, group_code)
+        training = session.get(Training, group.session_id) if group.session_id else None
+        members = mentoring.group_members(session, group)
+        obj = {
+            "code": group.code,
+            "mentor": group.mentor,
+            "session": training.code if training else None,
+            "members": [{**m, "nik": show_nik(m["nik"])} for m in members],
+        }
+    columns = [
+        Column("name", _("Name")),
+        Column("nik", _("NIK")),
+        Column("gender", _("Gender")),
+        Column("last_contact", _("Last contact"), "date"),
+        Column("last_status", _("Status")),
+    ]
+    if fmt == "csv":
+        from koptrain.io.output import emit
+
+        emit(obj["members"], columns, fmt="csv", output=output)
+        return
+
+    def render(console, _out):
+        console.print(
+            _("Group {code} — mentor {mentor}").format(code=obj["code"], mentor=obj["mentor"])
+            + (_(", session {session}").format(session=obj["session"]) if obj["session"] else "")
+        )
+        if obj["members"]:
+            console.print(rich_table(obj["members"], columns, title=None))
+        else:
+            console.print(_("No members yet: add them with `group add`."))
+
+    emit_object(obj, fmt=fmt, output=output, render_table=render)

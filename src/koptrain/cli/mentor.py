@@ -1,0 +1,139 @@
+"""`koptrain mentor`: follow-up contacts (pendampingan) and what is due."""
+
+from typing import Annotated
+
+import typer
+
+from koptrain.cli import common
+from koptrain.i18n import _
+
+app = typer.Typer(help=_("Log follow-up contacts and see which follow-ups are due."))
+
+
+@app.command(
+    "log",
+    help=_(
+        "Log a follow-up contact with a person or a whole group, e.g. `mentor log "
+        "3572015705800001 --date 2020-07-20 --mentor 'Bu Rina' --status partly "
+        "--obstacle 'modal:kurang modal kerja' --next 2020-08-05`."
+    ),
+)
+def log(
+    ctx: typer.Context,
+    person_ref: Annotated[
+        str | None, typer.Argument(metavar="[PERSON]", help=_("NIK or number of the person."))
+    ] = None,
+    group_code: Annotated[
+        str | None, typer.Option("--group", help=_("Log the contact for every member."))
+    ] = None,
+    date: Annotated[str, typer.Option("--date", help=_("The day of the contact."))] = "",
+    mentor: Annotated[str, typer.Option("--mentor", help=_("Who made the contact."))] = "",
+    status: Annotated[
+        str,
+        typer.Option("--status", help=_("practicing, partly, not_yet or stopped.")),
+    ] = "",
+    session_code: Annotated[
+        str | None,
+        typer.Option("--session", help=_("The session the contact is about (default: all).")),
+    ] = None,
+    obstacles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--obstacle",
+            help=_(
+                "CATEGORY:TEXT, repeatable; categories: modal, pemasaran, bahan_baku, produksi, "
+                "perizinan, sdm, teknologi, lainnya."
+            ),
+        ),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help=_("A free note."))] = None,
+    next_visit: Annotated[
+        str | None, typer.Option("--next", help=_("The date of the next visit."))
+    ] = None,
+) -> None:
+    from koptrain.errors import InvalidInput
+    from koptrain.parsing import parse_date, parse_optional_date
+    from koptrain.services import mentoring, refs
+
+    if (person_ref is None) == (group_code is None):
+        raise InvalidInput(_("Give either a PERSON or --group GROUP."))
+    for option, value in (("--date", date), ("--mentor", mentor), ("--status", status)):
+        if not value.strip():
+            raise InvalidInput(_("{option} is required.").format(option=option))
+    day = parse_date(date, what="--date")
+    next_date = parse_optional_date(next_visit, what="--next")
+    parsed = [mentoring.parse_obstacle(o) for o in obstacles or ()]
+    with common.open_store(ctx, write=True).session() as session:
+        person = refs.person(session, person_ref) if person_ref else None
+        group = refs.group(session, group_code) if group_code else None
+        logs = mentoring.log_contact(
+            session,
+            person,
+            date=day,
+            mentor=mentor,
+            status=status,
+            session_ref=session_code,
+            group=group,
+            obstacles=parsed,
+            note=note,
+            next_date=next_date,
+        )
+        count, logged_status = len(logs), logs[0].status
+    typer.echo(
+        _("Logged {n} contact(s) on {date}: {status}.").format(
+            n=count, date=day.isoformat(), status=logged_status
+        )
+    )
+
+
+@app.command(
+    "due",
+    help=_(
+        "List the follow-ups whose next contact is due on or before --on (default today), "
+        "grouped by mentor and group. Overdue means due before --on."
+    ),
+)
+def due(
+    ctx: typer.Context,
+    on: common.OnOption = None,
+    fmt: common.FormatOption = "table",
+    output: common.OutputOption = None,
+) -> None:
+    from itertools import groupby
+
+    from koptrain.i18n import current_language
+    from koptrain.io.output import Column, destination, emit, rich_table
+    from koptrain.parsing import format_date
+    from koptrain.services import mentoring
+
+    day = common.parse_on(on)
+    show_nik = common.nik_shower(ctx)
+    with common.open_store(ctx).session() as session:
+        rows = [f.as_json(show_nik) for f in mentoring.due_followups(session, day)]
+    columns = [
+        Column("mentor", _("Mentor")),
+        Column("group", _("Group")),
+        Column("name", _("Name")),
+        Column("nik", _("NIK")),
+        Column("session", _("Session")),
+        Column("due", _("Due"), "date"),
+        Column("days_overdue", _("Days overdue"), "int"),
+    ]
+    if fmt != "table":
+        emit(rows, columns, fmt=fmt, output=output)
+        return
+    from koptrain.io.output import console as make_console
+
+    with destination(output) as out:
+        console = make_console(out)
+        when = format_date(day, current_language())
+        if not rows:
+            console.print(_("No follow-up is due on {date}.").format(date=when))
+            return
+        console.print(_("{n} follow-up(s) due on or before {date}").format(n=len(rows), date=when))
+        for (mentor, group), members in groupby(rows, key=lambda r: (r["mentor"], r["group"])):
+            members = list(members)
+            title = _("Mentor: {mentor} — group {group} ({n})").format(
+                mentor=mentor or _("none assigned"), group=group or _("none"), n=len(members)
+            )
+            console.print(rich_table(members, columns[2:], title=title))
