@@ -8,12 +8,15 @@ from koptrain import __version__
 from koptrain.cli import common
 from koptrain.cli import coop as coop_cli
 from koptrain.cli import db as db_cli
+from koptrain.cli import enroll as enroll_cli
 from koptrain.cli import group as group_cli
 from koptrain.cli import log as log_cli
 from koptrain.cli import mentor as mentor_cli
 from koptrain.cli import person as person_cli
 from koptrain.cli import policy as policy_cli
+from koptrain.cli import program as program_cli
 from koptrain.cli import rat as rat_cli
+from koptrain.cli import session as session_cli
 from koptrain.i18n import _
 
 app = typer.Typer(
@@ -32,6 +35,9 @@ app = typer.Typer(
 app.add_typer(coop_cli.app, name="coop")
 app.add_typer(rat_cli.app, name="rat")
 app.add_typer(person_cli.app, name="person")
+app.add_typer(program_cli.app, name="program")
+app.add_typer(session_cli.app, name="session")
+enroll_cli.register(app)
 app.add_typer(group_cli.app, name="group")
 app.add_typer(mentor_cli.app, name="mentor")
 app.add_typer(policy_cli.app, name="policy")
