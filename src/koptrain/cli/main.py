@@ -16,6 +16,7 @@ from koptrain.cli import person as person_cli
 from koptrain.cli import policy as policy_cli
 from koptrain.cli import program as program_cli
 from koptrain.cli import rat as rat_cli
+from koptrain.cli import report as report_cli
 from koptrain.cli import session as session_cli
 from koptrain.i18n import _
 
@@ -40,6 +41,7 @@ app.add_typer(session_cli.app, name="session")
 enroll_cli.register(app)
 app.add_typer(group_cli.app, name="group")
 app.add_typer(mentor_cli.app, name="mentor")
+app.add_typer(report_cli.app, name="report")
 app.add_typer(policy_cli.app, name="policy")
 app.add_typer(db_cli.app, name="db")
 log_cli.register(app)
