@@ -768,7 +768,9 @@ def _write_enrollment(
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    """Now, to the microsecond: the waitlist is ordered by created_at, then id, and a
+    re-enrollment (which reuses its old row and id) must queue behind everyone before it."""
+    return dt.datetime.now(dt.UTC)
 
 
 # --- withdrawing and the waitlist -------------------------------------------------------
