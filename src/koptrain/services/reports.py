@@ -124,7 +124,7 @@ def _breakdowns(session: Session, in_scope) -> tuple[dict, dict, dict]:
         select(E.c.person_id, E.c.role, E.c.coop_id, rank)
         .select_from(E.join(T, T.c.id == E.c.session_id))
         .where(in_scope, E.c.status.in_(SEAT_STATUSES))
-        .subquery("latest")
+        .subquery("ranked")
     )
     query = (
         select(latest.c.role, P.c.gender, C.c.kecamatan, func.count().label("n"))
