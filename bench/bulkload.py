@@ -1,0 +1,450 @@
+#!/usr/bin/env python3
+"""The benchmark's fast path: load generated files straight into a koptrain database.
+
+    python bench/bulkload.py DB DATA_DIR KIND...      (KIND: base, people, activity)
+
+The database must have been created by koptrain itself (`koptrain --db DB db upgrade`):
+this module never creates a table or an index, it only inserts rows, with the values
+koptrain writes (read from rows koptrain wrote; checked by `run.py --verify`):
+
+- dates as 'YYYY-MM-DD' text, timestamps as 'YYYY-MM-DD HH:MM:SS.000000' (UTC, whole
+  seconds), booleans as 0/1, enum values in their canonical lower-case spelling, a
+  coop without NIK Koperasi has nik NULL, empty optional cells are NULL;
+- a person's enrollment carries the role of their membership in that coop;
+- enrollment statuses are decided as the commands would: rows enrolled in file order
+  (a seat while one is free, else `waitlisted`), then `withdrawals.csv` applied in order
+  (each moves the first waitlisted person up), then `session close` of the sessions in
+  `closures.csv` (`completed` when present on every day, at the default minimum share 1.0,
+  else `not_completed`) and `session cancel` (status `cancelled`).
+
+Kinds: `base` = programs, coops, rat, health; `people` = people + memberships (only
+used when `koptrain import people` cannot be); `activity` = sessions, enrollments,
+withdrawals, attendance, closures, groups, mentoring logs and obstacles.  Explicit
+indexes of the loaded tables are dropped and re-created from koptrain's own
+`CREATE INDEX` statements (read from sqlite_master), then ANALYZE runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from itertools import groupby
+from pathlib import Path
+
+BATCH = 20_000
+LOADED_AT = "2026-11-28 00:00:00.000000"
+
+
+def _rows(path: Path) -> Iterator[list[str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        yield from reader
+
+
+def _batched(conn: sqlite3.Connection, sql: str, rows) -> int:
+    batch: list = []
+    n = 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            conn.executemany(sql, batch)
+            n += len(batch)
+            batch.clear()
+    if batch:
+        conn.executemany(sql, batch)
+        n += len(batch)
+    return n
+
+
+def _none(value: str) -> str | None:
+    return value if value != "" else None
+
+
+def _stamp(day: dt.date, hour: int = 2) -> str:
+    return f"{day.isoformat()} {hour:02d}:00:00.000000"
+
+
+class Loader:
+    def __init__(self, db: Path, data: Path, *, quiet: bool = False) -> None:
+        self.db = db
+        self.data = data
+        self.quiet = quiet
+        self.started = time.perf_counter()
+        self.conn = sqlite3.connect(db, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = OFF")
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.conn.execute("PRAGMA cache_size = -400000")
+        self.conn.execute("PRAGMA temp_store = MEMORY")
+        self.counts: dict[str, int] = {}
+
+    def say(self, msg: str) -> None:
+        if not self.quiet:
+            print(f"  [{time.perf_counter() - self.started:6.1f}s] {msg}", file=sys.stderr)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _indexes(self, tables: list[str]) -> list[tuple[str, str]]:
+        marks = ",".join("?" * len(tables))
+        return self.conn.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks})",
+            tables,
+        ).fetchall()
+
+    def _next_id(self, table: str) -> int:
+        return (self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0) + 1
+
+    def _map(self, sql: str) -> dict:
+        return dict(self.conn.execute(sql))
+
+    def _audit(self, kind: str, rows: int) -> None:
+        import json
+
+        self.conn.execute(
+            "INSERT INTO audit (at, os_user, command, entity, key, change) VALUES (?,?,?,?,?,?)",
+            (
+                LOADED_AT,
+                "bench",
+                f"bench/bulkload.py {kind}",
+                "import",
+                kind,
+                json.dumps({"rows": rows, "inserted": rows}),
+            ),
+        )
+
+    def run(self, kinds: list[str]) -> dict[str, int]:
+        tables = {
+            "base": ["program", "coop", "rat", "health_rating"],
+            "people": ["person", "membership"],
+            "activity": [
+                "training",
+                "enrollment",
+                "attendance",
+                "mentor_group",
+                "group_member",
+                "mentoring_log",
+                "obstacle",
+            ],
+        }
+        wanted = [t for k in kinds for t in tables[k]]
+        indexes = self._indexes(wanted)
+        self.conn.execute("BEGIN")
+        for name, _sql in indexes:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        for kind in kinds:
+            getattr(self, f"load_{kind}")()
+        self.say("re-creating indexes")
+        for _name, sql in indexes:
+            self.conn.execute(sql)
+        self.conn.execute("COMMIT")
+        self.say("ANALYZE")
+        self.conn.execute("ANALYZE")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.close()
+        self.say(f"loaded {self.counts}")
+        return self.counts
+
+    # -- kinds -----------------------------------------------------------------------------
+    def load_base(self) -> None:
+        c = self.conn
+        n = _batched(
+            c,
+            "INSERT INTO program (code, name, year) VALUES (?,?,?)",
+            (
+                (code, name, int(year) if year else None)
+                for code, name, year in _rows(self.data / "programs.csv")
+            ),
+        )
+        self.counts["program"] = n
+        self._audit("programs", n)
+        n = _batched(
+            c,
+            "INSERT INTO coop (nik, name, type, level, kecamatan, kelurahan, legal_number, "
+            "fiscal_year_end, members, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                (
+                    _none(nik),
+                    name,
+                    _none(typ),
+                    level or "primer",
+                    _none(kec),
+                    _none(kel),
+                    _none(legal),
+                    fye or "12-31",
+                    int(members) if members else None,
+                    LOADED_AT,
+                )
+                for nik, name, typ, level, kec, kel, legal, fye, members in _rows(
+                    self.data / "coops.csv"
+                )
+            ),
+        )
+        self.counts["coop"] = n
+        self._audit("coops", n)
+        coops = self._coop_keys()
+        n = _batched(
+            c,
+            "INSERT INTO rat (coop_id, fiscal_year, held_on, reported_on, attendees) VALUES (?,?,?,?,?)",
+            (
+                (coops[key], int(fy), held, _none(reported), int(att) if att else None)
+                for key, fy, held, reported, att in _rows(self.data / "rat.csv")
+            ),
+        )
+        self.counts["rat"] = n
+        self._audit("rat", n)
+        n = _batched(
+            c,
+            "INSERT INTO health_rating (coop_id, year, rating, score, assessed_on) VALUES (?,?,?,?,?)",
+            (
+                (coops[key], int(year), rating, float(score) if score else None, _none(assessed))
+                for key, year, rating, score, assessed in _rows(self.data / "health.csv")
+            ),
+        )
+        self.counts["health_rating"] = n
+        self._audit("health", n)
+        self.say("programs, coops, RAT, health")
+
+    def _coop_keys(self) -> dict[str, int]:
+        keys = self._map("SELECT nik, id FROM coop WHERE nik IS NOT NULL")
+        keys.update(self._map("SELECT legal_number, id FROM coop WHERE legal_number IS NOT NULL"))
+        return keys
+
+    def load_people(self, path: Path | None = None) -> None:
+        coops = self._coop_keys()
+        next_id = self._next_id("person")
+        people = []
+        members = []
+        n = 0
+        for nik, name, gender, birth, phone, coop, role, business in _rows(
+            path or self.data / "people.csv"
+        ):
+            people.append((next_id, nik, name, gender, _none(birth), _none(phone), int(business)))
+            members.append((next_id, coops[coop], role))
+            next_id += 1
+            if len(people) >= BATCH:
+                n += self._flush_people(people, members)
+        n += self._flush_people(people, members)
+        self.counts["person"] = n
+        self._audit("people", n)
+        self.say(f"{n} people")
+
+    def _flush_people(self, people: list, members: list) -> int:
+        self.conn.executemany(
+            "INSERT INTO person (id, nik, name, gender, birth_date, phone, has_business) VALUES (?,?,?,?,?,?,?)",
+            people,
+        )
+        self.conn.executemany(
+            "INSERT INTO membership (person_id, coop_id, role) VALUES (?,?,?)", members
+        )
+        n = len(people)
+        people.clear()
+        members.clear()
+        return n
+
+    def load_activity(self) -> None:
+        c = self.conn
+        data = self.data
+        closures = dict(_rows(data / "closures.csv"))
+        programs = self._map("SELECT code, id FROM program")
+        next_training = self._next_id("training")
+        sessions: dict[str, tuple[int, int, str, str]] = {}  # code -> id, capacity, start, end
+
+        def trainings():
+            nonlocal next_training
+            for code, program, title, start, end, cap, audience, business, venue in _rows(
+                data / "sessions.csv"
+            ):
+                sid = next_training
+                next_training += 1
+                sessions[code] = (sid, int(cap), start, end)
+                status = closures.get(code, "open")
+                yield (
+                    sid,
+                    code,
+                    programs[program] if program else None,
+                    title,
+                    start,
+                    end,
+                    int(cap),
+                    _none(venue),
+                    audience,
+                    int(business),
+                    1.0,
+                    None,
+                    status,
+                )
+
+        n = _batched(
+            c,
+            'INSERT INTO training (id, code, program_id, title, start, "end", capacity, venue, audience, '
+            "requires_business, min_attendance, trainers, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            trainings(),
+        )
+        self.counts["training"] = n
+        self._audit("sessions", n)
+        self.say(f"{n} sessions")
+
+        people = self._map("SELECT nik, id FROM person")
+        coops = self._coop_keys()
+        roles = {
+            (p, co): role
+            for p, co, role in c.execute("SELECT person_id, coop_id, role FROM membership")
+        }
+        self.say("maps of people, coops and memberships")
+        withdrawals: dict[str, list[str]] = {}
+        for code, nik in _rows(data / "withdrawals.csv"):
+            withdrawals.setdefault(code, []).append(nik)
+        attendance = groupby(_rows(data / "attendance.csv"), key=lambda r: r[0])
+        pending = next(attendance, None)
+        next_enrollment = self._next_id("enrollment")
+        enroll_sql = (
+            "INSERT INTO enrollment (id, session_id, person_id, coop_id, role, status, override_reason, "
+            "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"
+        )
+        attend_sql = "INSERT INTO attendance (enrollment_id, day, present) VALUES (?,?,?)"
+        e_batch: list = []
+        a_batch: list = []
+        n_enroll = n_attend = 0
+        for code, group in groupby(_rows(data / "enrollments.csv"), key=lambda r: r[0]):
+            sid, cap, start, end = sessions[code]
+            rows = list(group)
+            status = ["enrolled" if i < cap else "waitlisted" for i in range(len(rows))]
+            position = {row[1]: i for i, row in enumerate(rows)}
+            queue = [i for i in range(len(rows)) if status[i] == "waitlisted"]
+            for nik in withdrawals.get(code, ()):
+                status[position[nik]] = "withdrawn"
+                if queue:
+                    status[queue.pop(0)] = "enrolled"
+            present: dict[str, list[tuple[str, int]]] = {}
+            if pending is not None and pending[0] == code:
+                for _code, nik, day, here in pending[1]:
+                    present.setdefault(nik, []).append((day, int(here)))
+                pending = next(attendance, None)
+            start_d = dt.date.fromisoformat(start)
+            end_d = dt.date.fromisoformat(end)
+            days = (end_d - start_d).days + 1
+            closed = closures.get(code) == "closed"
+            created = _stamp(start_d - dt.timedelta(days=14))
+            closed_at = _stamp(end_d + dt.timedelta(days=1), 9)
+            for i, (_code, nik, coop, override) in enumerate(rows):
+                pid = people[nik]
+                cid = coops[coop]
+                st = status[i]
+                updated = created
+                if closed and st == "enrolled":
+                    here = sum(p for _d, p in present.get(nik, ()))
+                    st = "completed" if here >= days else "not_completed"
+                    updated = closed_at
+                eid = next_enrollment
+                next_enrollment += 1
+                e_batch.append(
+                    (eid, sid, pid, cid, roles[pid, cid], st, _none(override), created, updated)
+                )
+                for day, here in present.get(nik, ()):
+                    a_batch.append((eid, day, here))
+            if len(e_batch) >= BATCH:
+                c.executemany(enroll_sql, e_batch)
+                n_enroll += len(e_batch)
+                e_batch.clear()
+            if len(a_batch) >= BATCH:
+                c.executemany(attend_sql, a_batch)
+                n_attend += len(a_batch)
+                a_batch.clear()
+        c.executemany(enroll_sql, e_batch)
+        c.executemany(attend_sql, a_batch)
+        n_enroll += len(e_batch)
+        n_attend += len(a_batch)
+        self.counts["enrollment"] = n_enroll
+        self.counts["attendance"] = n_attend
+        self._audit("enrollments", n_enroll)
+        self._audit("attendance", n_attend)
+        self.say(f"{n_enroll} enrollments, {n_attend} attendance rows")
+        del roles
+
+        next_group = self._next_id("mentor_group")
+        groups: dict[str, int] = {}
+        members = []
+        n_members = 0
+        for code, mentor, session, nik in _rows(data / "groups.csv"):
+            gid = groups.get(code)
+            if gid is None:
+                gid = groups[code] = next_group
+                next_group += 1
+                c.execute(
+                    "INSERT INTO mentor_group (id, code, mentor, session_id) VALUES (?,?,?,?)",
+                    (gid, code, mentor, sessions[session][0] if session else None),
+                )
+            members.append((gid, people[nik]))
+            if len(members) >= BATCH:
+                c.executemany(
+                    "INSERT INTO group_member (group_id, person_id) VALUES (?,?)", members
+                )
+                n_members += len(members)
+                members.clear()
+        c.executemany("INSERT INTO group_member (group_id, person_id) VALUES (?,?)", members)
+        n_members += len(members)
+        self.counts["mentor_group"] = len(groups)
+        self.counts["group_member"] = n_members
+        self.say(f"{len(groups)} groups, {n_members} members")
+
+        next_log = self._next_id("mentoring_log")
+        logs = []
+        obstacles = []
+        n_logs = n_obst = 0
+        log_sql = (
+            "INSERT INTO mentoring_log (id, person_id, session_id, group_id, date, mentor, status, note, "
+            "next_date) VALUES (?,?,?,?,?,?,?,?,?)"
+        )
+        obst_sql = "INSERT INTO obstacle (log_id, category, text) VALUES (?,?,?)"
+        for nik, group, session, date, mentor, status, category, text, nxt, note in _rows(
+            data / "mentoring.csv"
+        ):
+            lid = next_log
+            next_log += 1
+            logs.append(
+                (
+                    lid,
+                    people[nik],
+                    sessions[session][0] if session else None,
+                    groups[group] if group else None,
+                    date,
+                    mentor,
+                    status,
+                    _none(note),
+                    _none(nxt),
+                )
+            )
+            if category:
+                obstacles.append((lid, category, _none(text)))
+            if len(logs) >= BATCH:
+                c.executemany(log_sql, logs)
+                c.executemany(obst_sql, obstacles)
+                n_logs += len(logs)
+                n_obst += len(obstacles)
+                logs.clear()
+                obstacles.clear()
+        c.executemany(log_sql, logs)
+        c.executemany(obst_sql, obstacles)
+        n_logs += len(logs)
+        n_obst += len(obstacles)
+        self.counts["mentoring_log"] = n_logs
+        self.counts["obstacle"] = n_obst
+        self._audit("mentoring", n_logs)
+        self.say(f"{n_logs} mentoring logs, {n_obst} obstacles")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    Loader(Path(argv[0]), Path(argv[1])).run(argv[2:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

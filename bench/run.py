@@ -1,0 +1,815 @@
+#!/usr/bin/env python3
+"""koptrain's benchmark and performance budget (issue 9): one command, both scales.
+
+    python bench/run.py [--scale small|province|both] [--runs N] [--import-runs M]
+                        [--rebuild] [--profile] [--only WORD]
+
+Every figure is a whole process (`koptrain ...` as a user runs it), timed wall-clock and
+with the child's peak RSS from os.wait4's rusage; each is run several times, alternating
+with its baseline, and the medians are compared as a ratio: other work on the machine
+slows both alike.  The table is printed and written to bench/RESULTS.md.  See
+bench/README.md for what each figure means and how the province database is built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+WORK = BENCH / "work"
+SMALL_DATA = REPO / "data" / "blitar-2020"
+PY = sys.executable
+sys.path.insert(0, str(BENCH))
+
+import bulkload  # noqa: E402
+import generate  # noqa: E402
+
+_script = Path(PY).parent / "koptrain"
+KOPTRAIN = [str(_script)] if _script.exists() else [PY, "-m", "koptrain"]
+BARE_APP = BENCH / "baselines" / "bare_typer_app.py"
+STDLIB_IMPORT = BENCH / "baselines" / "stdlib_import.py"
+TODAY = generate.TODAY.isoformat()
+MB = 1024  # ru_maxrss is in KiB on Linux
+
+FLOOR_SQLITE = ("python -c 'import sqlite3'", [PY, "-c", "import sqlite3"])
+FLOOR_STORE = ("python -c 'import typer, sqlmodel'", [PY, "-c", "import typer, sqlmodel"])
+BARE_HELP = ("bare Typer app --help", [PY, str(BARE_APP), "--help"])
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("KOPTRAIN_DB", None)
+    env.update(KOPTRAIN_LANG="en", LANG="C.UTF-8", COLUMNS="120", PYTHONDONTWRITEBYTECODE="")
+    env.pop("PYTHONDONTWRITEBYTECODE")
+    return env
+
+
+ENV = child_env()
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Measuring one process
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    wall: float
+    rss_kb: int
+    rc: int
+    stderr: str = ""
+
+
+def run_once(cmd: list[str], *, out: Path | None = None, timeout: float = 3600) -> Sample:
+    """Run `cmd` to completion: wall time and the peak RSS of exactly this child."""
+    err_path = WORK / "last_stderr.txt"
+    WORK.mkdir(parents=True, exist_ok=True)
+    with (
+        open(out or os.devnull, "wb") as stdout,
+        open(err_path, "wb") as stderr,
+    ):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, env=ENV, cwd=REPO)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    text = err_path.read_text(errors="replace").strip()
+    return Sample(wall, usage.ru_maxrss, proc.returncode, text[-2000:])
+
+
+def med(samples: list[Sample], attr: str = "wall") -> float:
+    return statistics.median(getattr(s, attr) for s in samples)
+
+
+@dataclass
+class Figure:
+    """One measured command beside its baseline."""
+
+    name: str
+    samples: list[Sample] = field(default_factory=list)
+    baseline: str = ""
+    base_samples: list[Sample] = field(default_factory=list)
+    error: str = ""
+    command: list[str] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and bool(self.samples)
+
+
+def compare(
+    name: str,
+    make_cmd,
+    baseline: tuple[str, list[str]],
+    runs: int,
+    *,
+    prepare=None,
+    prepare_base=None,
+    out: Path | None = None,
+    check=None,
+    warmup: bool = True,
+) -> Figure:
+    """Alternate baseline and command `runs` times (after one untimed warm-up of each)."""
+    figure = Figure(name, baseline=baseline[0])
+    say(f"- {name}  (vs {baseline[0]}, {runs} runs)")
+    for i in range(-1 if warmup else 0, runs):
+        if prepare_base:
+            prepare_base(i)
+        base_cmd = baseline[1](i) if callable(baseline[1]) else baseline[1]
+        b = run_once(base_cmd)
+        if prepare:
+            prepare(i)
+        cmd = make_cmd(i) if callable(make_cmd) else make_cmd
+        figure.command = cmd
+        s = run_once(cmd, out=out)
+        if s.rc != 0 or b.rc != 0:
+            which, bad = ("command", s) if s.rc != 0 else ("baseline", b)
+            figure.error = (
+                f"{which} exit {bad.rc}: {bad.stderr.splitlines()[-1] if bad.stderr else ''}"
+            )
+            say(f"  ERROR {figure.error}")
+            return figure
+        if check:
+            problem = check(out)
+            if problem:
+                figure.error = problem
+                say(f"  ERROR {problem}")
+                return figure
+        if i >= 0:
+            figure.samples.append(s)
+            figure.base_samples.append(b)
+        say(
+            f"  {'warm-up' if i < 0 else f'run {i + 1}'}: {s.wall:.3f} s {s.rss_kb / MB:.0f} MB"
+            f"  | baseline {b.wall:.3f} s {b.rss_kb / MB:.0f} MB"
+        )
+    return figure
+
+
+# ---------------------------------------------------------------------------------------
+# Databases
+# ---------------------------------------------------------------------------------------
+
+
+def koptrain(db: Path, *args: str, out: Path | None = None) -> Sample:
+    return run_once([*KOPTRAIN, "--db", str(db), *args], out=out)
+
+
+def must(sample: Sample, what: str) -> None:
+    if sample.rc != 0:
+        raise RuntimeError(f"{what}: exit {sample.rc}: {sample.stderr[-600:]}")
+
+
+def fresh_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    must(koptrain(path, "db", "upgrade"), "db upgrade")
+
+
+def copy_db(source: Path, dest: Path) -> None:
+    conn = sqlite3.connect(source)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(str(dest) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(source, dest)
+
+
+def has_command(*words: str) -> bool:
+    return run_once([*KOPTRAIN, *words, "--help"]).rc == 0
+
+
+def build_small(db: Path) -> None:
+    """The demo sample through `koptrain import`, in data/blitar-2020/README.md's order."""
+    import csv
+
+    say(f"building the small database {db.relative_to(REPO)} through koptrain import")
+    fresh_db(db)
+    data = SMALL_DATA
+    with (data / "programs.csv").open(newline="", encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            must(
+                koptrain(
+                    db, "program", "add", row["code"], "--name", row["name"], "--year", row["year"]
+                ),
+                "program add",
+            )
+    for kind, name in [
+        ("coops", "coops.csv"),
+        ("rat", "rat.xlsx"),
+        ("health", "health.csv"),
+        ("people", "people.csv"),
+        ("sessions", "sessions.csv"),
+        ("enrollments", "enrollments.csv"),
+        ("attendance", "attendance.csv"),
+    ]:
+        must(koptrain(db, "import", kind, str(data / name)), f"import {kind}")
+    groups: dict[str, tuple[str, str, list[str]]] = {}
+    with (data / "groups.csv").open(newline="", encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            groups.setdefault(row["group"], (row["mentor"], row["session"], []))[2].append(
+                row["nik"]
+            )
+    for code, (mentor, session, niks) in groups.items():
+        must(
+            koptrain(db, "group", "create", code, "--mentor", mentor, "--session", session),
+            "group create",
+        )
+        must(koptrain(db, "group", "add", code, *niks), "group add")
+    must(koptrain(db, "import", "mentoring", str(data / "mentoring.csv")), "import mentoring")
+    with (data / "sessions.csv").open(newline="", encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            must(koptrain(db, "session", "close", row["code"]), "session close")
+
+
+@dataclass
+class Province:
+    root: Path = WORK / "province"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def base(self) -> Path:
+        return self.root / "base.sqlite3"
+
+    @property
+    def db(self) -> Path:
+        return self.root / "koptrain.sqlite3"
+
+    def key(self) -> dict:
+        return {"generator_version": generate.GENERATOR_VERSION}
+
+    def _cached(self, path: Path) -> bool:
+        stamp = path.with_suffix(".json")
+        return (
+            path.exists()
+            and stamp.exists()
+            and json.loads(stamp.read_text()).get("key") == self.key()
+        )
+
+    def _stamp(self, path: Path, **info) -> None:
+        path.with_suffix(".json").write_text(json.dumps({"key": self.key(), **info}, indent=1))
+
+    def manifest(self) -> dict:
+        return json.loads((self.data / "manifest.json").read_text())
+
+    def ensure_data(self, rebuild: bool) -> None:
+        manifest = self.data / "manifest.json"
+        if (
+            not rebuild
+            and manifest.exists()
+            and (
+                json.loads(manifest.read_text()).get("generator_version")
+                == generate.GENERATOR_VERSION
+            )
+        ):
+            return
+        say("generating the province data (about a minute)")
+        shutil.rmtree(self.data, ignore_errors=True)
+        generate.generate("province", self.data)
+        for path in (self.base, self.db):
+            path.with_suffix(".json").unlink(missing_ok=True)
+
+    def ensure_base(self, rebuild: bool) -> None:
+        """Schema by koptrain; programs, coops, RAT and health bulk-loaded."""
+        if not rebuild and self._cached(self.base):
+            must(koptrain(self.base, "db", "upgrade"), "db upgrade")
+            return
+        say("building the province base database (coops, RAT, health)")
+        fresh_db(self.base)
+        bulkload.Loader(self.base, self.data, quiet=True).run(["base"])
+        self._stamp(self.base)
+
+    def ensure_db(self, rebuild: bool, people_db: Path | None) -> str:
+        """The full province database; people from `koptrain import people` when possible."""
+        if not rebuild and self._cached(self.db):
+            must(koptrain(self.db, "db", "upgrade"), "db upgrade")
+            return json.loads(self.db.with_suffix(".json").read_text())["people_via"]
+        staging = self.root / "staging.sqlite3"
+        if people_db is not None and people_db.exists():
+            copy_db(people_db, staging)
+            via = "koptrain import people"
+        else:
+            copy_db(self.base, staging)
+            if has_command("import"):
+                say("importing 1,000,000 people through koptrain import")
+                must(
+                    koptrain(staging, "import", "people", str(self.data / "people.csv")),
+                    "import people",
+                )
+                via = "koptrain import people"
+            else:
+                say("koptrain import is not available: people bulk-loaded (fallback)")
+                bulkload.Loader(staging, self.data, quiet=True).run(["people"])
+                via = "bulk load (koptrain import unavailable)"
+        say("bulk-loading sessions, enrollments, attendance, groups, mentoring (a few minutes)")
+        bulkload.Loader(staging, self.data, quiet=False).run(["activity"])
+        must(koptrain(staging, "db", "upgrade"), "db upgrade")
+        for suffix in ("-wal", "-shm"):
+            Path(str(self.db) + suffix).unlink(missing_ok=True)
+        staging.replace(self.db)
+        self._stamp(self.db, people_via=via)
+        return via
+
+
+def db_counts(db: Path) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    tables = [
+        "coop",
+        "rat",
+        "health_rating",
+        "person",
+        "membership",
+        "training",
+        "enrollment",
+        "attendance",
+        "mentor_group",
+        "group_member",
+        "mentoring_log",
+        "obstacle",
+    ]
+    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    conn.close()
+    return counts
+
+
+# ---------------------------------------------------------------------------------------
+# Budget lines
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    figure: str
+    measured: str
+    baseline: str
+    compared: str
+    budget: str
+    result: str
+
+
+def fmt_s(x: float) -> str:
+    return f"{x:.3f} s"
+
+
+def fmt_mb(kb: float) -> str:
+    return f"{kb / MB:.0f} MB"
+
+
+def line_for(f: Figure, budget: str, *, ratio_max=None, delta_max=None, rss_max_mb=None) -> Line:
+    if not f.ok:
+        return Line(f.name, "—", f.baseline, "—", budget, f"ERROR: {f.error or 'not run'}")
+    t, b = med(f.samples), med(f.base_samples)
+    rss, brss = max(s.rss_kb for s in f.samples), max(s.rss_kb for s in f.base_samples)
+    ratio = t / b
+    verdicts = []
+    compared = f"{ratio:.2f}x"
+    if delta_max is not None:
+        compared = f"+{t - b:.3f} s ({ratio:.2f}x)"
+        verdicts.append(t - b <= delta_max)
+    if ratio_max is not None:
+        verdicts.append(ratio <= ratio_max)
+    if rss_max_mb is not None:
+        verdicts.append(rss <= rss_max_mb * MB)
+    result = ("PASS" if all(verdicts) else "FAIL") if verdicts else "info"
+    return Line(
+        f.name,
+        f"{fmt_s(t)}, {fmt_mb(rss)}",
+        f"{f.baseline}: {fmt_s(b)}, {fmt_mb(brss)}",
+        compared,
+        budget,
+        result,
+    )
+
+
+def import_lines(small: Figure, large: Figure) -> list[Line]:
+    lines = []
+    for f in (small, large):
+        if not f.ok:
+            lines.append(Line(f.name, "—", f.baseline, "—", "", f"ERROR: {f.error}"))
+            continue
+        t, b = med(f.samples), med(f.base_samples)
+        ratio = b / t  # throughput ratio
+        budget = "≥ 0.7x stdlib rows/s; peak RSS ≤ 100 MB" if f is large else "(info)"
+        rss = max(s.rss_kb for s in f.samples)
+        ok = ratio >= 0.7 and rss <= 100 * MB
+        lines.append(
+            Line(
+                f.name,
+                f"{fmt_s(t)} = {f.rows / t:,.0f} rows/s, {fmt_mb(rss)}",
+                f"{f.baseline}: {fmt_s(b)} = {f.rows / b:,.0f} rows/s, "
+                f"{fmt_mb(max(s.rss_kb for s in f.base_samples))}",
+                f"{ratio:.2f}x rows/s",
+                budget,
+                ("PASS" if ok else "FAIL") if f is large else "info",
+            )
+        )
+    if small.ok and large.ok:
+        r_small = max(s.rss_kb for s in small.samples)
+        r_large = max(s.rss_kb for s in large.samples)
+        growth = r_large / r_small - 1
+        lines.append(
+            Line(
+                "import people: peak RSS, 1M vs 100k rows",
+                f"{fmt_mb(r_large)} vs {fmt_mb(r_small)}",
+                "—",
+                f"{growth:+.0%}",
+                "within ±20%",
+                "PASS" if abs(growth) <= 0.20 else "FAIL",
+            )
+        )
+    return lines
+
+
+def render_table(lines: list[Line]) -> str:
+    head = "| figure | median wall, peak RSS | baseline (same run) | compared | budget | result |"
+    rows = [head, "|---|---|---|---|---|---|"]
+    for ln in lines:
+        cells = [ln.figure, ln.measured, ln.baseline, ln.compared, ln.budget, ln.result]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# The benchmark
+# ---------------------------------------------------------------------------------------
+
+
+def regenerate_bare_app() -> None:
+    check = subprocess.run(
+        [PY, str(BENCH / "baselines" / "make_bare_app.py"), "--check"], env=ENV, cwd=REPO
+    )
+    if check.returncode != 0:
+        subprocess.run(
+            [PY, str(BENCH / "baselines" / "make_bare_app.py")], env=ENV, cwd=REPO, check=True
+        )
+        say("  the command tree changed: bench/baselines/bare_typer_app.py regenerated (commit it)")
+
+
+def bench_startup(runs: int) -> tuple[list[Line], dict[str, Figure]]:
+    figures = {}
+    regenerate_bare_app()
+    figures["help"] = compare("koptrain --help", [*KOPTRAIN, "--help"], BARE_HELP, runs)
+    figures["floor"] = compare(FLOOR_STORE[0], FLOOR_STORE[1], FLOOR_SQLITE, runs)
+    lines = [
+        line_for(figures["help"], "≤ 1.2x bare Typer app", ratio_max=1.2),
+        line_for(figures["floor"], "(floor of any command that opens the store)"),
+    ]
+    if figures["floor"].ok:
+        s = figures["floor"].base_samples
+        lines.insert(
+            1,
+            Line(
+                "floor: python -c 'import sqlite3'",
+                f"{fmt_s(med(s))}, {fmt_mb(max(x.rss_kb for x in s))}",
+                "—",
+                "—",
+                "(floor of the interpreter)",
+                "info",
+            ),
+        )
+    return lines, figures
+
+
+def bench_small(runs: int) -> tuple[list[Line], dict[str, Figure]]:
+    db = WORK / "small" / "koptrain.sqlite3"
+    try:
+        build_small(db)
+    except RuntimeError as error:
+        f = Figure(
+            "report summary (small)",
+            baseline=FLOOR_STORE[0],
+            error=str(error).splitlines()[0][:200],
+        )
+        return [line_for(f, "≤ 1.3x floor")], {"summary_small": f}
+    out = WORK / "small" / "summary.txt"
+    f = compare(
+        "report summary (small)",
+        [*KOPTRAIN, "--db", str(db), "report", "summary"],
+        FLOOR_STORE,
+        runs,
+        out=out,
+    )
+    return [line_for(f, "≤ 1.3x import typer, sqlmodel", ratio_max=1.3)], {"summary_small": f}
+
+
+def bench_province(
+    runs: int, import_runs: int, rebuild: bool, only: str | None
+) -> tuple[list[Line], dict[str, Figure], dict]:
+    province = Province()
+    province.root.mkdir(parents=True, exist_ok=True)
+    province.ensure_data(rebuild)
+    province.ensure_base(rebuild)
+    scratch = province.root / "scratch"
+    scratch.mkdir(exist_ok=True)
+    figures: dict[str, Figure] = {}
+    lines: list[Line] = []
+    last_import: Path | None = None
+    manifest = province.manifest()
+    if only is None or "import" in only:
+        if not has_command("import"):
+            for n in (100_000, 1_000_000):
+                figures[f"import_{n}"] = Figure(
+                    f"import people, {n:,} rows",
+                    baseline="stdlib importer",
+                    error="`koptrain import` is not available yet",
+                )
+        for n, path in (
+            (100_000, province.data / "people_100000.csv"),
+            (1_000_000, province.data / "people.csv"),
+        ):
+            if f"import_{n}" in figures:
+                continue
+            target = scratch / f"import_{n}.sqlite3"
+            base_target = scratch / f"stdlib_{n}.sqlite3"
+
+            def check(out: Path | None, n=n) -> str | None:
+                try:
+                    report = json.loads(out.read_text())
+                except (OSError, ValueError):
+                    return "import people --format json printed no JSON"
+                if report.get("inserted") != n:
+                    return f"import people inserted {report.get('inserted')} of {n} rows"
+                return None
+
+            f = compare(
+                f"import people, {n:,} rows",
+                [*KOPTRAIN, "--db", str(target), "import", "people", str(path), "--format", "json"],
+                ("stdlib importer", [PY, str(STDLIB_IMPORT), str(base_target), str(path)]),
+                import_runs,
+                prepare=lambda _i, t=target: copy_db(province.base, t),
+                prepare_base=lambda _i, t=base_target: copy_db(province.base, t),
+                out=scratch / f"import_{n}.json",
+                check=check,
+                warmup=False,
+            )
+            f.rows = n
+            figures[f"import_{n}"] = f
+            if n == 1_000_000 and f.ok:
+                last_import = target
+        lines += import_lines(figures["import_100000"], figures["import_1000000"])
+    via = province.ensure_db(rebuild, last_import)
+    for n in (100_000, 1_000_000):
+        for p in (scratch / f"import_{n}.sqlite3", scratch / f"stdlib_{n}.sqlite3"):
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+    db = province.db
+    info = {"people_via": via, "counts": db_counts(db), "manifest": manifest}
+
+    if only is None or "enroll" in only:
+        targets = json.loads((province.data / "targets.json").read_text())
+        picks = enroll_targets(db, targets, runs + 1)
+        if picks is None:
+            f = Figure(
+                "enroll one person (province)",
+                baseline=FLOOR_STORE[0],
+                error="no reserved person or free seat left: rebuild with --rebuild",
+            )
+        else:
+            f = compare(
+                "enroll one person (province)",
+                lambda i: [*KOPTRAIN, "--db", str(db), "enroll", picks[i + 1][0], picks[i + 1][1]],
+                FLOOR_STORE,
+                runs,
+                out=scratch / "enroll.txt",
+            )
+        figures["enroll"] = f
+        lines.append(line_for(f, "≤ 1.3x import typer, sqlmodel", ratio_max=1.3))
+    for name, args in (
+        ("summary", ["report", "summary", "--on", TODAY]),
+        ("reminders", ["report", "reminders", "--on", TODAY]),
+        ("mentoring", ["report", "mentoring"]),
+    ):
+        if only is not None and name not in only:
+            continue
+        f = compare(
+            f"report {name} (province)",
+            [*KOPTRAIN, "--db", str(db), *args],
+            FLOOR_STORE,
+            runs,
+            out=scratch / f"{name}.txt",
+        )
+        if f.ok:
+            f.rows = (scratch / f"{name}.txt").stat().st_size
+        figures[name] = f
+        lines.append(line_for(f, "≤ floor + 1 s, ≤ 200 MB", delta_max=1.0, rss_max_mb=200))
+    return lines, figures, info
+
+
+def enroll_targets(db: Path, targets: dict, n: int) -> list[tuple[str, str]] | None:
+    """`n` (session, NIK) pairs: reserved people enrolled nowhere, sessions with free seats."""
+    conn = sqlite3.connect(db)
+    niks = [p["nik"] for p in targets["people"]]
+    marks = ",".join("?" * len(niks))
+    free_people = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT p.nik FROM person p WHERE p.nik IN ({marks}) AND NOT EXISTS "
+            "(SELECT 1 FROM enrollment e WHERE e.person_id = p.id) ORDER BY p.nik",
+            niks,
+        )
+    ]
+    seats = conn.execute(
+        "SELECT t.code, t.capacity - (SELECT count(*) FROM enrollment e WHERE e.session_id = t.id "
+        "AND e.status IN ('enrolled', 'completed', 'not_completed')) FROM training t "
+        "WHERE t.code LIKE 'BENCH-%' ORDER BY t.code"
+    ).fetchall()
+    conn.close()
+    slots = [code for code, free in seats for _ in range(max(free, 0))]
+    if len(free_people) < n or len(slots) < n:
+        return None
+    return list(zip(slots[:n], free_people[:n], strict=True))
+
+
+def profile(figure: Figure, dest: Path) -> str:
+    """Run a failing command once under cProfile; the top functions by cumulative time."""
+    import pstats
+
+    cmd = figure.command
+    if not cmd:
+        return ""
+    if cmd[0] == KOPTRAIN[0]:
+        cmd = [PY, "-m", "koptrain", *cmd[len(KOPTRAIN) :]]
+    prof = dest.with_suffix(".prof")
+    run_once([PY, "-m", "cProfile", "-o", str(prof), *cmd[1:]] if cmd[0] == PY else cmd)
+    if not prof.exists():
+        return ""
+    import io
+
+    buffer = io.StringIO()
+    stats = pstats.Stats(str(prof), stream=buffer)
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("tottime").print_stats(15)
+    dest.write_text(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": mem, "os": platform.platform()}
+
+
+def versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
+    for pkg in (
+        "koptrain",
+        "typer",
+        "sqlmodel",
+        "sqlalchemy",
+        "alembic",
+        "rich",
+        "python-stdnum",
+        "openpyxl",
+    ):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[pkg] = metadata.version(pkg)
+    rev = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "--", "src"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    out["koptrain"] = (
+        f"{out.get('koptrain', '?')} (git {rev}{', with uncommitted changes in src/' if dirty else ''})"
+    )
+    return out
+
+
+def write_results(
+    lines: list[Line],
+    info: dict,
+    args,
+    started: dt.datetime,
+    loads: tuple,
+    profiles: dict[str, str],
+) -> str:
+    m, v = machine(), versions()
+    parts = [
+        "# koptrain benchmark results",
+        "",
+        f"Written by `python bench/run.py {' '.join(sys.argv[1:])}`".rstrip()
+        + f" on {started:%Y-%m-%d %H:%M} (local time); "
+        f"runs per fast figure: {args.runs}, per import: {args.import_runs}. Medians; peak RSS is the largest of the runs.",
+        "See bench/README.md for what each figure means and how the databases are built.",
+        "",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM; {m['os']}",
+        f"- Load average at start / end: {loads[0]} / {loads[1]} (other engineers' tests share the machine: "
+        "every figure is a ratio to a baseline measured in the same run, alternating with it)",
+        "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
+        "",
+        "## Budget",
+        "",
+        render_table(lines),
+        "",
+    ]
+    if info:
+        counts = info["counts"]
+        parts += [
+            "## Province database",
+            "",
+            f"People loaded by: {info['people_via']}; everything else bulk-loaded by bench/bulkload.py "
+            f"(see README). Reports run with `--on {TODAY}` (the generator's today); `report mentoring` uses the real today.",
+            "",
+            "| table | rows |",
+            "|---|---|",
+            *[f"| {t} | {n:,} |" for t, n in counts.items()],
+            "",
+            f"Follow-ups: {info['manifest']['counts']['followups']:,} in all, "
+            f"{info['manifest']['counts']['followups_in_window']:,} inside the 180-day window of {TODAY}; "
+            f"mentoring logs dated within the last 180 days: {info['manifest']['counts']['mentoring_in_window']:,}.",
+            "",
+        ]
+    if profiles:
+        parts += ["## Profiles of failing lines", ""]
+        for name, text in profiles.items():
+            parts += [f"### {name}", "", "```", "\n".join(text.splitlines()[:60]), "```", ""]
+    text = "\n".join(parts)
+    (BENCH / "RESULTS.md").write_text(text)
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=("small", "province", "both"), default="both")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each fast figure (default 5)")
+    parser.add_argument(
+        "--import-runs", type=int, default=3, help="runs of each people import (default 3)"
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="regenerate the province data and databases"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile every failing command once"
+    )
+    parser.add_argument(
+        "--only", help="province figures whose name contains one of these words (comma-separated)"
+    )
+    args = parser.parse_args(argv)
+    started = dt.datetime.now()
+    load_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    only = args.only.split(",") if args.only else None
+    lines, figures = bench_startup(args.runs)
+    info: dict = {}
+    if args.scale in ("small", "both"):
+        more, figs = bench_small(args.runs)
+        lines += more
+        figures.update(figs)
+    if args.scale in ("province", "both"):
+        more, figs, info = bench_province(args.runs, args.import_runs, args.rebuild, only)
+        lines += more
+        figures.update(figs)
+    profiles: dict[str, str] = {}
+    if args.profile:
+        failing = {ln.figure for ln in lines if ln.result == "FAIL"}
+        for f in figures.values():
+            if f.name in failing or any(f.name in x for x in failing):
+                say(f"profiling {f.name}")
+                profiles[f.name] = profile(f, WORK / f"profile_{len(profiles)}.txt")
+    load_end = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    text = write_results(lines, info, args, started, (load_start, load_end), profiles)
+    print(render_table(lines))
+    print(f"\nwritten to {BENCH / 'RESULTS.md'} ({len(text)} characters)")
+    return 0 if all(ln.result in ("PASS", "info") for ln in lines) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
