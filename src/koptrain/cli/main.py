@@ -18,6 +18,7 @@ from koptrain.cli import program as program_cli
 from koptrain.cli import rat as rat_cli
 from koptrain.cli import report as report_cli
 from koptrain.cli import session as session_cli
+from koptrain.cli import transfer as transfer_cli
 from koptrain.i18n import _
 
 app = typer.Typer(
@@ -45,6 +46,7 @@ app.add_typer(report_cli.app, name="report")
 app.add_typer(policy_cli.app, name="policy")
 app.add_typer(db_cli.app, name="db")
 log_cli.register(app)
+transfer_cli.register(app)
 
 
 def _version(value: bool) -> None:

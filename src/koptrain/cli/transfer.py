@@ -1,0 +1,265 @@
+"""`koptrain import` and `koptrain export`: batches of CSV/XLSX in, every kind out."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from koptrain.cli import common
+from koptrain.i18n import _
+
+IMPORT_HELP = _(
+    "Import a CSV or XLSX file (`-` = CSV on stdin) of one KIND: programs, coops, health, rat, "
+    "people, sessions, enrollments, attendance, groups or mentoring. Every row is checked "
+    "first; by default one bad row means nothing is written (exit 2)."
+)
+EXPORT_HELP = _(
+    "Export one KIND (same columns as import reads) as CSV, JSON or XLSX, with full NIKs "
+    "(recorded in the audit trail)."
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import", help=IMPORT_HELP)(import_)
+    app.command("export", help=EXPORT_HELP)(export)
+
+
+def import_(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help=_("What the file holds, e.g. people."))],
+    file: Annotated[str, typer.Argument(help=_("A .csv or .xlsx file, or - for stdin."))],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Check and count only; write nothing."))
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help=_("Write the valid rows; exit 1 if any row was rejected.")
+        ),
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects", help=_("Write the rejected rows here, with an error column, to fix.")
+        ),
+    ] = None,
+    fmt: common.FormatOption = "table",
+) -> None:
+    from koptrain.errors import InvalidInput
+    from koptrain.i18n import current_language, setup
+    from koptrain.io.readers import open_rows
+    from koptrain.services import importing
+
+    if fmt == "json" and current_language() != "en":
+        setup("en")  # JSON carries English messages, whatever the interface language
+    importing.handler_for(kind)
+    store = common.open_store(ctx, write=True)
+    source = open_rows(file)
+    ctx.call_on_close(source.close)
+    reject_sink = _RejectSink(rejects, importing.reject_header(source)) if rejects else None
+    if reject_sink:
+        ctx.call_on_close(reject_sink.close)
+
+    def on_error(error) -> None:
+        typer.echo(error.located(source.name), err=True)
+
+    with _progress(source) as on_progress, store.session() as session:
+        result = importing.run(
+            session,
+            kind,
+            source,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
+            on_error=on_error,
+            on_reject=reject_sink.write if reject_sink else None,
+            on_progress=on_progress,
+        )
+    if reject_sink:
+        reject_sink.close()
+    _render(result, fmt)
+    if result.rejected and not skip_invalid:
+        raise InvalidInput(
+            _("{n} of {rows} rows were rejected; nothing was written.").format(
+                n=result.rejected, rows=result.rows
+            )
+        )
+    if result.rejected:
+        typer.echo(
+            "koptrain: "
+            + _("{n} of {rows} rows were rejected and not written.").format(
+                n=result.rejected, rows=result.rows
+            ),
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+class _RejectSink:
+    """The rejected rows as the user sent them, plus `error`, ready to fix and import again."""
+
+    def __init__(self, path: Path, header) -> None:
+        import csv
+
+        from koptrain.errors import InvalidInput
+
+        self.path = path
+        self.width = len(header) - 1
+        try:
+            self.file = path.open("w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise InvalidInput(
+                _("Cannot write {file}: {reason}.").format(file=path, reason=exc.strerror)
+            ) from None
+        self.writer = csv.writer(self.file, lineterminator="\n")
+        self.writer.writerow(header)
+
+    def write(self, values, error) -> None:
+        import datetime as dt
+
+        from koptrain.io.writers import neutralise
+
+        cells = []
+        for value in list(values)[: self.width]:
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            cells.append(neutralise(str(value)) if value not in (None, "") else "")
+        cells += [""] * (self.width - len(cells))
+        column = f"{error.column}: " if error.column else ""
+        self.writer.writerow([*cells, neutralise(column + error.message)])
+
+    def close(self) -> None:
+        if not self.file.closed:
+            self.file.close()
+
+
+def _progress(source):
+    """A Rich progress bar on stderr, only when stderr is a terminal and the size is known."""
+    import contextlib
+    import sys
+
+    if not sys.stderr.isatty() or not source.size:
+        return contextlib.nullcontext(None)
+
+    @contextlib.contextmanager
+    def bar():
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        from koptrain.io.output import console
+
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[rows]} rows"),
+            TimeRemainingColumn(),
+            console=console(stderr=True),
+            transient=True,
+        ) as progress:
+            task = progress.add_task(source.name, total=source.size, rows=0)
+            yield lambda rows: progress.update(task, completed=source.position, rows=rows)
+
+    return bar()
+
+
+def _render(result, fmt: str) -> None:
+    from koptrain.io.output import Column, emit, emit_object, write_json
+
+    if fmt == "json":
+        import sys
+
+        write_json(result.as_json(), sys.stdout)
+        return
+    keys = ("rows", "inserted", "updated", "unchanged", "rejected")
+    if fmt == "csv":
+        emit(
+            [{"kind": result.kind, **{k: getattr(result, k) for k in keys}}],
+            [Column("kind", "kind"), *(Column(k, k) for k in keys)],
+            fmt="csv",
+        )
+        return
+    labels = {
+        "rows": _("Rows"),
+        "inserted": _("Inserted"),
+        "updated": _("Updated"),
+        "unchanged": _("Unchanged"),
+        "rejected": _("Rejected"),
+    }
+    if result.dry_run:
+        title = _("Import {kind} from {file} (dry run: nothing written)")
+    elif result.written:
+        title = _("Import {kind} from {file}")
+    else:
+        title = _("Import {kind} from {file} (nothing written)")
+
+    def render(console, _out) -> None:
+        console.print(title.format(kind=result.kind, file=result.file))
+        console.print(_counts_table(result, keys, labels))
+
+    emit_object(result, fmt="table", output=None, render_table=render)
+
+
+def _counts_table(result, keys, labels):
+    from rich import box
+    from rich.table import Table
+
+    from koptrain.i18n import current_language
+    from koptrain.parsing import format_number
+
+    table = Table(box=box.SIMPLE_HEAVY, show_header=False)
+    table.add_column(_("Count"))
+    table.add_column(_("Rows"), justify="right")
+    for key in keys:
+        table.add_row(labels[key], format_number(getattr(result, key), current_language()))
+    return table
+
+
+def export(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help=_("What to export, e.g. people."))],
+    fmt: Annotated[
+        str, typer.Option("--format", help=_("Output format: csv, json or xlsx."))
+    ] = "csv",
+    output: common.OutputOption = None,
+) -> None:
+    import sys
+
+    from koptrain.errors import InvalidInput
+    from koptrain.io import writers
+    from koptrain.services import exporting
+
+    kind = exporting.check_kind(kind)
+    fmt = fmt.lower()
+    if fmt not in ("csv", "json", "xlsx"):
+        raise typer.BadParameter(_("use csv, json or xlsx"), param_hint="--format")
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise InvalidInput(_("An XLSX export needs a file: give -o FILE.xlsx."))
+    columns, numeric = exporting.COLUMNS[kind]
+    store = common.open_store(ctx, write=True)
+    target = str(output) if output else "-"
+    with store.session() as session:
+        rows = exporting.rows(session, kind)
+        if fmt == "xlsx":
+            sink = output if output else sys.stdout.buffer
+            count = writers.write_xlsx(rows, columns, sink, numeric=numeric, title=kind)
+        else:
+            with _text_output(output) as out:
+                if fmt == "csv":
+                    count = writers.write_csv(rows, columns, out, numeric=numeric)
+                else:
+                    count = writers.write_json(rows, columns, out)
+        exporting.record(session, kind, count, fmt, target)
+
+
+def _text_output(output: Path | None):
+    import contextlib
+    import sys
+
+    from koptrain.errors import InvalidInput
+
+    if output is None or str(output) == "-":
+        return contextlib.nullcontext(sys.stdout)
+    try:
+        return output.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InvalidInput(
+            _("Cannot write {file}: {reason}.").format(file=output, reason=exc.strerror)
+        ) from None

@@ -1,0 +1,253 @@
+"""`import people`: the province-scale path (a million rows), batched and close to the driver.
+
+Per batch of a few thousand rows: every row parsed and checked with cheap cached checks,
+one `IN` query finds the people already known, then multi-row INSERT ... RETURNING for
+new people and executemany for memberships and updates. No per-row ORM objects and no
+state kept across batches except small caches (coops, NIK region and date parts): the
+database's own unique index is what tells a later batch that a NIK is already there.
+The SQL is plain and portable (SQLite and PostgreSQL take the same statements).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from koptrain.errors import KoptrainError
+from koptrain.i18n import N_, _
+from koptrain.parsing import (
+    parse_bool,
+    parse_gender,
+    parse_nik,
+    parse_optional_date,
+    parse_role,
+)
+from koptrain.services.importing.base import (
+    INSERTED,
+    UNCHANGED,
+    UPDATED,
+    Handler,
+    Problem,
+    RowError,
+)
+
+_CACHE_LIMIT = 100_000
+_INSERT_CHUNK = 500  # rows per multi-row INSERT (6 parameters each)
+
+
+class PeopleHandler(Handler):
+    columns: ClassVar = {
+        "nik": (),
+        "name": ("nama",),
+        "gender": ("jenis_kelamin", "jk", "sex"),
+        "birth_date": ("tanggal_lahir", "tgl_lahir"),
+        "phone": ("telepon", "no_hp", "hp", "no_telepon"),
+        "coop_nik": ("coop", "koperasi"),
+        "role": ("jabatan",),
+        "has_business": ("punya_usaha",),
+    }
+    required: ClassVar = (("nik",), ("name",), ("gender",), ("coop_nik",), ("role",))
+    batch_size: ClassVar = 5000
+
+    def __init__(self, session, *, labels):
+        super().__init__(session, labels=labels)
+        self.conn = session.connection()
+        dialect = self.conn.dialect
+        self.sqlite = dialect.name == "sqlite"
+        self.ph = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.regions_ok: set[str] = set()
+        self.dates_ok: set[str] = set()
+        self.parsed: dict[tuple[str, str], Any] = {}
+        self.set_birth = self.has("birth_date")
+        self.set_phone = self.has("phone")
+        self.set_business = self.has("has_business")
+
+    # --- parsing with small caches ---------------------------------------------------------
+
+    def _nik(self, value: str) -> str:
+        if (
+            len(value) == 16
+            and value.isdigit()
+            and value.isascii()
+            and value[:4] in self.regions_ok
+            and value[6:12] in self.dates_ok
+        ):
+            return value
+        try:
+            nik = parse_nik(value)
+        except KoptrainError as error:
+            raise Problem("nik", str(error)) from None
+        self.regions_ok.add(nik[:4])
+        self.dates_ok.add(nik[6:12])
+        return nik
+
+    def _cached(self, column: str, value: Any, parse) -> Any:
+        key = (column, value)
+        try:
+            return self.parsed[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell cannot happen from the readers; be safe
+            key = None
+        try:
+            result = parse(value)
+        except KoptrainError as error:
+            raise Problem(column, str(error)) from None
+        if key is not None and len(self.parsed) < _CACHE_LIMIT:
+            self.parsed[key] = result
+        return result
+
+    def _birth(self, value: Any) -> Any:
+        day = parse_optional_date(value, what=N_("birth date"))
+        if day is None:
+            return None
+        return day.isoformat() if self.sqlite else day
+
+    def _check(self, rec: dict[str, Any]) -> tuple:
+        nik = self._nik(rec["nik"])
+        name = rec["name"]
+        if "  " in name or "\t" in name or "\n" in name:
+            name = " ".join(name.split())
+        if not name:
+            raise Problem("name", _("A person needs a name."))
+        if len(name) > 200:
+            raise Problem(
+                "name",
+                _("{what} is longer than {limit} characters.").format(what=_("name"), limit=200),
+            )
+        gender = rec["gender"]
+        if not gender:
+            raise Problem("gender", _("{column} is empty.").format(column=self.label("gender")))
+        gender = self._cached("gender", gender, parse_gender)
+        role = self._cached("role", rec["role"], parse_role)
+        coop_id = self.coop_id(rec)
+        birth = (
+            self._cached("birth_date", rec["birth_date"], self._birth) if self.set_birth else None
+        )
+        phone = None
+        if self.set_phone:
+            phone = " ".join(str(rec["phone"]).split()) or None
+            if phone and len(phone) > 40:
+                raise Problem(
+                    "phone",
+                    _("{what} is longer than {limit} characters.").format(
+                        what=_("phone"), limit=40
+                    ),
+                )
+        business = (
+            self._cached(
+                "has_business",
+                rec["has_business"],
+                lambda v: parse_bool(v, what=N_("has business")),
+            )
+            if self.set_business
+            else False
+        )
+        return nik, name, gender, birth, phone, business, coop_id, role
+
+    # --- one batch ---------------------------------------------------------------------
+
+    def process(self, batch: list[tuple[int, dict[str, Any]]]) -> list[str | RowError]:
+        outcomes: list[str | RowError] = [UNCHANGED] * len(batch)
+        checked: list[tuple[int, tuple]] = []
+        for i, (line, rec) in enumerate(batch):
+            try:
+                checked.append((i, self._check(rec)))
+            except Problem as problem:
+                outcomes[i] = RowError(line, self.label(problem.column), problem.message)
+        if not checked:
+            return outcomes
+        ph = self.ph
+        conn = self.conn
+        niks = list({c[1][0] for c in checked})
+        # people already in the database: nik -> [id, name, gender, birth, phone, business]
+        known: dict[str, list] = {}
+        for row in conn.exec_driver_sql(
+            "SELECT id, nik, name, gender, birth_date, phone, has_business FROM person "
+            f"WHERE nik IN ({','.join([ph] * len(niks))})",
+            tuple(niks),
+        ):
+            known[row[1]] = [row[0], row[2], row[3], row[4], row[5], bool(row[6])]
+        memberships: dict[tuple[int, int], str] = {}
+        if known:
+            ids = [p[0] for p in known.values()]
+            for person_id, coop_id, role in conn.exec_driver_sql(
+                "SELECT person_id, coop_id, role FROM membership "
+                f"WHERE person_id IN ({','.join([ph] * len(ids))})",
+                tuple(ids),
+            ):
+                memberships[(person_id, coop_id)] = role
+
+        new_people: dict[str, list] = {}  # nik -> [None, name, gender, birth, phone, business]
+        new_members: dict[tuple[str, int], str] = {}  # (nik, coop id) -> role
+        changed_people: dict[str, list] = {}
+        changed_members: dict[tuple[int, int], str] = {}
+        set_birth, set_phone, set_business = self.set_birth, self.set_phone, self.set_business
+        for i, (nik, name, gender, birth, phone, business, coop_id, role) in checked:
+            person = known.get(nik) or new_people.get(nik)
+            if person is None:
+                new_people[nik] = [None, name, gender, birth, phone, business]
+                new_members[(nik, coop_id)] = role
+                outcomes[i] = INSERTED
+                continue
+            wanted = [
+                person[0],
+                name,
+                gender,
+                birth if set_birth else person[3],
+                phone if set_phone else person[4],
+                business if set_business else person[5],
+            ]
+            outcome = UNCHANGED
+            if wanted != person:
+                person[1:] = wanted[1:]
+                if person[0] is not None:
+                    changed_people[nik] = person
+                outcome = UPDATED
+            person_id = person[0]
+            old_role = memberships.get((person_id, coop_id)) if person_id is not None else None
+            pending = new_members.get((nik, coop_id))
+            if pending is not None:
+                if pending != role:
+                    new_members[(nik, coop_id)] = role
+                    outcome = UPDATED
+            elif old_role is None:
+                new_members[(nik, coop_id)] = role
+                outcome = INSERTED
+            elif old_role != role:
+                memberships[(person_id, coop_id)] = role
+                changed_members[(person_id, coop_id)] = role
+                outcome = UPDATED
+            outcomes[i] = outcome
+        self._write(new_people, new_members, changed_people, changed_members, known)
+        return outcomes
+
+    def _write(self, new_people, new_members, changed_people, changed_members, known) -> None:
+        conn, ph = self.conn, self.ph
+        ids = {nik: p[0] for nik, p in known.items()}
+        rows = [(nik, *p[1:]) for nik, p in new_people.items()]
+        values = "(" + ",".join([ph] * 6) + ")"
+        for start in range(0, len(rows), _INSERT_CHUNK):
+            chunk = rows[start : start + _INSERT_CHUNK]
+            sql = (
+                "INSERT INTO person (nik, name, gender, birth_date, phone, has_business) "
+                f"VALUES {','.join([values] * len(chunk))} RETURNING id, nik"
+            )
+            flat = tuple(v for row in chunk for v in row)
+            for person_id, nik in conn.exec_driver_sql(sql, flat):
+                ids[nik] = person_id
+        if changed_people:
+            conn.exec_driver_sql(
+                f"UPDATE person SET name = {ph}, gender = {ph}, birth_date = {ph}, phone = {ph}, "
+                f"has_business = {ph} WHERE id = {ph}",
+                [(*p[1:], p[0]) for p in changed_people.values()],
+            )
+        if new_members:
+            conn.exec_driver_sql(
+                f"INSERT INTO membership (person_id, coop_id, role) VALUES ({ph}, {ph}, {ph})",
+                [(ids[nik], coop_id, role) for (nik, coop_id), role in new_members.items()],
+            )
+        if changed_members:
+            conn.exec_driver_sql(
+                f"UPDATE membership SET role = {ph} WHERE person_id = {ph} AND coop_id = {ph}",
+                [(role, p, c) for (p, c), role in changed_members.items()],
+            )
