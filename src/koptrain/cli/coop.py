@@ -21,31 +21,40 @@ CoopArgument = Annotated[
 @app.command("add", help=_("Register a cooperative (it needs --nik or --legal-number)."))
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Option("--name", help=_("The cooperative's name."))],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help=_("The cooperative's name."))],
     nik: Annotated[
-        str | None, typer.Option("--nik", help=_("NIK Koperasi (national cooperative number)."))
+        str | None,
+        typer.Option("--nik", metavar="N", help=_("NIK Koperasi (national cooperative number).")),
     ] = None,
     legal_number: Annotated[
         str | None,
-        typer.Option("--legal-number", help=_("Legal number (nomor badan hukum).")),
+        typer.Option("--legal-number", metavar="X", help=_("Legal number (nomor badan hukum).")),
     ] = None,
     type_: Annotated[
         str | None,
         typer.Option(
             "--type",
+            metavar="T",
             help=_("simpan_pinjam, konsumen, produsen, pemasaran, jasa or serba_usaha."),
         ),
     ] = None,
     level: Annotated[
-        str | None, typer.Option("--level", help=_("primer (default) or sekunder."))
+        str | None,
+        typer.Option("--level", metavar="LEVEL", help=_("primer (default) or sekunder.")),
     ] = None,
     kecamatan: Annotated[str | None, typer.Option("--kecamatan", help=_("Kecamatan."))] = None,
     kelurahan: Annotated[str | None, typer.Option("--kelurahan", help=_("Kelurahan."))] = None,
     fiscal_year_end: Annotated[
         str | None,
-        typer.Option("--fiscal-year-end", help=_("Day the books close, MM-DD (default 12-31).")),
+        typer.Option(
+            "--fiscal-year-end",
+            metavar="MM-DD",
+            help=_("Day the books close, MM-DD (default 12-31)."),
+        ),
     ] = None,
-    members: Annotated[str | None, typer.Option("--members", help=_("Number of members."))] = None,
+    members: Annotated[
+        str | None, typer.Option("--members", metavar="N", help=_("Number of members."))
+    ] = None,
 ) -> None:
     from koptrain.services import registry
 
@@ -88,7 +97,11 @@ def list_(
     ctx: typer.Context,
     eligible_on: Annotated[
         str | None,
-        typer.Option("--eligible-on", help=_("Show only the cooperatives eligible on this date.")),
+        typer.Option(
+            "--eligible-on",
+            metavar="DATE",
+            help=_("Show only the cooperatives eligible on this date."),
+        ),
     ] = None,
     fmt: common.FormatOption = "table",
     output: common.OutputOption = None,
@@ -234,22 +247,26 @@ def _render_coop(con, report: dict, reasons) -> None:
 def health(
     ctx: typer.Context,
     coop: CoopArgument,
-    year: Annotated[str, typer.Option("--year", help=_("The year rated."))],
+    year: Annotated[str, typer.Option("--year", metavar="Y", help=_("The year rated."))],
     rating: Annotated[
         str,
         typer.Option(
             "--rating",
+            metavar="R",
             help=_(
                 "sehat, cukup_sehat, dalam_pengawasan, dalam_pengawasan_khusus, kurang_sehat "
                 "or tidak_sehat."
             ),
         ),
     ],
-    score: Annotated[str | None, typer.Option("--score", help=_("The score, 0-100."))] = None,
+    score: Annotated[
+        str | None, typer.Option("--score", metavar="S", help=_("The score, 0-100."))
+    ] = None,
     assessed_on: Annotated[
         str | None,
         typer.Option(
             "--assessed-on",
+            metavar="DATE",
             help=_("Date of the assessment (without it the rating counts from 31 December)."),
         ),
     ] = None,

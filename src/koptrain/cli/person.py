@@ -16,22 +16,30 @@ app = typer.Typer(help=_("Register people as members of cooperatives, and look t
 )
 def add(
     ctx: typer.Context,
-    nik: Annotated[str, typer.Option("--nik", help=_("The 16-digit NIK."))],
-    name: Annotated[str, typer.Option("--name", help=_("Full name."))],
-    gender: Annotated[str, typer.Option("--gender", help=_("L (male) or P (female)."))],
+    nik: Annotated[str, typer.Option("--nik", metavar="N", help=_("The 16-digit NIK."))],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help=_("Full name."))],
+    gender: Annotated[
+        str, typer.Option("--gender", metavar="L|P", help=_("L (male) or P (female)."))
+    ],
     coop: Annotated[
         str,
         typer.Option(
-            "--coop", help=_("The cooperative: NIK Koperasi, legal number, number or name start.")
+            "--coop",
+            metavar="COOP",
+            help=_("The cooperative: NIK Koperasi, legal number, number or name start."),
         ),
     ],
-    role: Annotated[str, typer.Option("--role", help=_("pengurus, anggota or calon_anggota."))],
+    role: Annotated[
+        str, typer.Option("--role", metavar="R", help=_("pengurus, anggota or calon_anggota."))
+    ],
     has_business: Annotated[
         bool, typer.Option("--has-business", help=_("The person owns a business."))
     ] = False,
-    phone: Annotated[str | None, typer.Option("--phone", help=_("Phone number."))] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", metavar="X", help=_("Phone number."))
+    ] = None,
     birth_date: Annotated[
-        str | None, typer.Option("--birth-date", help=_("Date of birth."))
+        str | None, typer.Option("--birth-date", metavar="DATE", help=_("Date of birth."))
     ] = None,
 ) -> None:
     from koptrain.io.output import warn
@@ -86,7 +94,8 @@ def _columns():
 def list_(
     ctx: typer.Context,
     coop: Annotated[
-        str | None, typer.Option("--coop", help=_("Only the members of this cooperative."))
+        str | None,
+        typer.Option("--coop", metavar="COOP", help=_("Only the members of this cooperative.")),
     ] = None,
     fmt: common.FormatOption = "table",
     output: common.OutputOption = None,

@@ -23,14 +23,20 @@ def record(
     ctx: typer.Context,
     coop: CoopArgument,
     year: Annotated[
-        str, typer.Option("--year", help=_("The fiscal year (named by the year it ends in)."))
+        str,
+        typer.Option(
+            "--year", metavar="FY", help=_("The fiscal year (named by the year it ends in).")
+        ),
     ],
-    held: Annotated[str, typer.Option("--held", help=_("The day the RAT was held."))],
+    held: Annotated[
+        str, typer.Option("--held", metavar="DATE", help=_("The day the RAT was held."))
+    ],
     reported: Annotated[
-        str | None, typer.Option("--reported", help=_("The day it was reported to the Dinas."))
+        str | None,
+        typer.Option("--reported", metavar="DATE", help=_("The day it was reported to the Dinas.")),
     ] = None,
     attendees: Annotated[
-        str | None, typer.Option("--attendees", help=_("How many members attended."))
+        str | None, typer.Option("--attendees", metavar="N", help=_("How many members attended."))
     ] = None,
 ) -> None:
     from koptrain.services import refs, registry
@@ -60,9 +66,12 @@ def record(
 )
 def list_(
     ctx: typer.Context,
-    year: Annotated[str | None, typer.Option("--year", help=_("A fiscal year."))] = None,
+    year: Annotated[
+        str | None, typer.Option("--year", metavar="FY", help=_("A fiscal year."))
+    ] = None,
     status: Annotated[
-        str | None, typer.Option("--status", help=_("Only on-time, late or missing."))
+        str | None,
+        typer.Option("--status", metavar="STATUS", help=_("Only on-time, late or missing.")),
     ] = None,
     on: common.OnOption = None,
     fmt: common.FormatOption = "table",
