@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, not_, or_, select
+from sqlalchemy import and_, case, exists, func, not_, null, or_, select
 from sqlmodel import Session
 
 from koptrain.errors import InvalidInput, Refused
@@ -105,19 +105,27 @@ def followed_up_enrollment():
     "Absent on every day" is read as: absences recorded and no day present. Someone with
     no attendance recorded at all (attendance not kept) is followed up.
     """
-    present = exists().where(A.c.enrollment_id == E.c.id, A.c.present.is_(True))
-    absent = exists().where(A.c.enrollment_id == E.c.id, A.c.present.is_(False))
-    return and_(E.c.status.in_(SEAT_STATUSES), or_(present, not_(absent)))
+    # One probe: 1 if some day present, 0 if only absences, NULL if nothing recorded.
+    came = (
+        select(func.max(case((A.c.present.is_(True), 1), else_=0)))
+        .where(A.c.enrollment_id == E.c.id)
+        .correlate(E)
+        .scalar_subquery()
+    )
+    return and_(E.c.status.in_(SEAT_STATUSES), func.coalesce(came, 1) == 1)
 
 
-def followups(on: dt.date, *, scope=None, open_window_days: int | None = None):
+def followups(
+    on: dt.date, *, scope=None, open_window_days: int | None = None, with_ended: bool = True
+):
     """Every follow-up as of `on` as a subquery, with its latest counted contact.
 
     Columns: enrollment_id, person_id, session_id, code, end, last_id (latest counted
     contact or NULL), ended (1 when a contact recorded practicing or stopped), last_date,
     last_next, last_status, last_mentor. `scope` restricts the sessions (a condition on T);
     `open_window_days` keeps only sessions whose follow-up window of that many days is
-    still open on `on`, a range that the training.end index finds directly.
+    still open on `on`, a range that the training.end index finds directly. Without
+    `with_ended`, `ended` is left NULL (saves a probe where it is not needed).
     """
     latest = L.alias("latest")
     closing = L.alias("closing")
@@ -147,10 +155,13 @@ def followups(on: dt.date, *, scope=None, open_window_days: int | None = None):
             T.c.code,
             T.c.end,
             last_id.label("last_id"),
-            case((ended, 1), else_=0).label("ended"),
+            (case((ended, 1), else_=0) if with_ended else null()).label("ended"),
         )
         .select_from(E.join(T, T.c.id == E.c.session_id))
         .where(*conditions)
+        # OFFSET 0 keeps SQLite and PostgreSQL from merging this subquery into the outer
+        # one, which would repeat the latest-contact probe for every use of last_id.
+        .offset(0)
         .subquery("f")
     )
     last = L.alias("last")
@@ -294,7 +305,7 @@ def followup_counts(
             ),
         )
     ).one()
-    fu = followups(on, scope=scope)
+    fu = followups(on, scope=scope, with_ended=False)
     followed, practicing = session.execute(
         select(
             func.count(fu.c.last_id),
