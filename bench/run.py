@@ -24,8 +24,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +34,6 @@ SMALL_DATA = REPO / "data" / "blitar-2020"
 PY = sys.executable
 sys.path.insert(0, str(BENCH))
 
-import bulkload  # noqa: E402
 import generate  # noqa: E402
 
 _script = Path(PY).parent / "koptrain"
@@ -79,24 +76,41 @@ class Sample:
     stderr: str = ""
 
 
+# A tiny launcher (python -I -S, ~9 MB): on Linux a child's ru_maxrss starts at the RSS of
+# the process that forked or vforked it, so the measured command must not be started by
+# this (larger) process.  The launcher posix_spawns the command, waits with os.wait4 and
+# prints wall seconds, ru_maxrss (KiB) and the exit status.
+LAUNCHER = r"""
+import os, signal, sys, time
+out, err, timeout, *cmd = sys.argv[1:]
+actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+           (os.POSIX_SPAWN_OPEN, 1, out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+           (os.POSIX_SPAWN_OPEN, 2, err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)]
+start = time.perf_counter()
+pid = os.posix_spawnp(cmd[0], cmd, os.environ, file_actions=actions)
+signal.signal(signal.SIGALRM, lambda *_: os.kill(pid, signal.SIGKILL))
+signal.alarm(int(float(timeout)))
+_pid, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+print(wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_once(cmd: list[str], *, out: Path | None = None, timeout: float = 3600) -> Sample:
     """Run `cmd` to completion: wall time and the peak RSS of exactly this child."""
-    err_path = WORK / "last_stderr.txt"
     WORK.mkdir(parents=True, exist_ok=True)
-    with (
-        open(out or os.devnull, "wb") as stdout,
-        open(err_path, "wb") as stderr,
-    ):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, env=ENV, cwd=REPO)
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    err_path = WORK / "last_stderr.txt"
+    result = subprocess.run(
+        [PY, "-I", "-S", "-c", LAUNCHER, str(out or os.devnull), str(err_path), str(timeout), *cmd],
+        capture_output=True,
+        text=True,
+        env=ENV,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"launcher failed: {result.stderr[-500:]}")
+    wall, rss, rc = result.stdout.split()
     text = err_path.read_text(errors="replace").strip()
-    return Sample(wall, usage.ru_maxrss, proc.returncode, text[-2000:])
+    return Sample(float(wall), int(rss), int(rc), text[-2000:])
 
 
 def med(samples: list[Sample], attr: str = "wall") -> float:
@@ -209,15 +223,8 @@ def build_small(db: Path) -> None:
     say(f"building the small database {db.relative_to(REPO)} through koptrain import")
     fresh_db(db)
     data = SMALL_DATA
-    with (data / "programs.csv").open(newline="", encoding="utf-8-sig") as f:
-        for row in csv.DictReader(f):
-            must(
-                koptrain(
-                    db, "program", "add", row["code"], "--name", row["name"], "--year", row["year"]
-                ),
-                "program add",
-            )
     for kind, name in [
+        ("programs", "programs.csv"),
         ("coops", "coops.csv"),
         ("rat", "rat.xlsx"),
         ("health", "health.csv"),
@@ -225,21 +232,10 @@ def build_small(db: Path) -> None:
         ("sessions", "sessions.csv"),
         ("enrollments", "enrollments.csv"),
         ("attendance", "attendance.csv"),
+        ("groups", "groups.csv"),
+        ("mentoring", "mentoring.csv"),
     ]:
         must(koptrain(db, "import", kind, str(data / name)), f"import {kind}")
-    groups: dict[str, tuple[str, str, list[str]]] = {}
-    with (data / "groups.csv").open(newline="", encoding="utf-8-sig") as f:
-        for row in csv.DictReader(f):
-            groups.setdefault(row["group"], (row["mentor"], row["session"], []))[2].append(
-                row["nik"]
-            )
-    for code, (mentor, session, niks) in groups.items():
-        must(
-            koptrain(db, "group", "create", code, "--mentor", mentor, "--session", session),
-            "group create",
-        )
-        must(koptrain(db, "group", "add", code, *niks), "group add")
-    must(koptrain(db, "import", "mentoring", str(data / "mentoring.csv")), "import mentoring")
     with (data / "sessions.csv").open(newline="", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             must(koptrain(db, "session", "close", row["code"]), "session close")
@@ -291,7 +287,7 @@ class Province:
             return
         say("generating the province data (about a minute)")
         shutil.rmtree(self.data, ignore_errors=True)
-        generate.generate("province", self.data)
+        subprocess.run([PY, str(BENCH / "generate.py"), "--out", str(self.data)], check=True)
         for path in (self.base, self.db):
             path.with_suffix(".json").unlink(missing_ok=True)
 
@@ -302,14 +298,17 @@ class Province:
             return
         say("building the province base database (coops, RAT, health)")
         fresh_db(self.base)
-        bulkload.Loader(self.base, self.data, quiet=True).run(["base"])
+        bulk(self.base, self.data, "base")
         self._stamp(self.base)
 
     def ensure_db(self, rebuild: bool, people_db: Path | None) -> str:
         """The full province database; people from `koptrain import people` when possible."""
         if not rebuild and self._cached(self.db):
-            must(koptrain(self.db, "db", "upgrade"), "db upgrade")
-            return json.loads(self.db.with_suffix(".json").read_text())["people_via"]
+            via = json.loads(self.db.with_suffix(".json").read_text())["people_via"]
+            if not via.startswith("bulk") or not has_command("import"):
+                must(koptrain(self.db, "db", "upgrade"), "db upgrade")
+                return via
+            say("koptrain import is available now: rebuilding the province database with it")
         staging = self.root / "staging.sqlite3"
         if people_db is not None and people_db.exists():
             copy_db(people_db, staging)
@@ -325,16 +324,21 @@ class Province:
                 via = "koptrain import people"
             else:
                 say("koptrain import is not available: people bulk-loaded (fallback)")
-                bulkload.Loader(staging, self.data, quiet=True).run(["people"])
+                bulk(staging, self.data, "people")
                 via = "bulk load (koptrain import unavailable)"
         say("bulk-loading sessions, enrollments, attendance, groups, mentoring (a few minutes)")
-        bulkload.Loader(staging, self.data, quiet=False).run(["activity"])
+        bulk(staging, self.data, "activity")
         must(koptrain(staging, "db", "upgrade"), "db upgrade")
         for suffix in ("-wal", "-shm"):
             Path(str(self.db) + suffix).unlink(missing_ok=True)
         staging.replace(self.db)
         self._stamp(self.db, people_via=via)
         return via
+
+
+def bulk(db: Path, data: Path, *kinds: str) -> None:
+    """bulkload.py in a child process: this process stays small (see run_once)."""
+    subprocess.run([PY, str(BENCH / "bulkload.py"), str(db), str(data), *kinds], check=True)
 
 
 def db_counts(db: Path) -> dict[str, int]:
@@ -784,6 +788,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only", help="province figures whose name contains one of these words (comma-separated)"
     )
     args = parser.parse_args(argv)
+    os.chdir(REPO)
     started = dt.datetime.now()
     load_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
     only = args.only.split(",") if args.only else None
