@@ -146,12 +146,13 @@ def run(
     mapping = map_header(source, handler_class)
     labels = {name: str(source.header[i]) for i, name in mapping}
     handler = handler_class(session, labels=labels)
+    handler.mapping = mapping
     result = ImportResult(kind=normalise_key(kind), file=source.name, dry_run=dry_run)
-    batch: list[tuple[int, dict[str, Any], list[Any]]] = []
+    batch: list[tuple[int, list[Any]]] = []
 
     def flush() -> None:
-        outcomes = handler.process([(line, rec) for line, rec, _values in batch])
-        for (_line, _rec, values), outcome in zip(batch, outcomes, strict=True):
+        outcomes = handler.process(batch)
+        for (_line, values), outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, RowError):
                 result.rejected += 1
                 if len(result.errors) < MAX_KEPT_ERRORS:
@@ -172,13 +173,8 @@ def run(
             on_progress(result.rows)
 
     size = handler.batch_size
-    for line, values in source:
-        rec = {}
-        width = len(values)
-        for index, name in mapping:
-            value = values[index] if index < width else ""
-            rec[name] = value.strip() if isinstance(value, str) else value
-        batch.append((line, rec, values))
+    for row in source:
+        batch.append(row)
         if len(batch) >= size:
             flush()
     if batch:

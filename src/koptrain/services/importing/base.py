@@ -66,6 +66,7 @@ class Handler:
     def __init__(self, session: Session, *, labels: dict[str, str]) -> None:
         self.session = session
         self.labels = labels  # column name -> the header as written in the file
+        self.mapping: list[tuple[int, str]] = []  # (cell index, column name), set by the runner
         self._coops: dict[str, int | None] = {}
 
     def has(self, column: str) -> bool:
@@ -74,9 +75,19 @@ class Handler:
     def label(self, column: str) -> str:
         return self.labels.get(column, column)
 
-    def process(self, batch: list[tuple[int, dict[str, Any]]]) -> list[str | RowError]:
+    def record(self, values: list[Any]) -> dict[str, Any]:
+        """The cells of one row by column name, text stripped, missing cells empty."""
+        rec: dict[str, Any] = {}
+        width = len(values)
+        for index, name in self.mapping:
+            value = values[index] if index < width else ""
+            rec[name] = value.strip() if isinstance(value, str) else value
+        return rec
+
+    def process(self, batch: list[tuple[int, list[Any]]]) -> list[str | RowError]:
         out: list[str | RowError] = []
-        for line, rec in batch:
+        for line, values in batch:
+            rec = self.record(values)
             try:
                 out.append(self.row(rec))
             except Problem as problem:
