@@ -8,6 +8,7 @@ from koptrain import __version__
 from koptrain.cli import common
 from koptrain.cli import coop as coop_cli
 from koptrain.cli import db as db_cli
+from koptrain.cli import demo as demo_cli
 from koptrain.cli import enroll as enroll_cli
 from koptrain.cli import group as group_cli
 from koptrain.cli import log as log_cli
@@ -47,6 +48,7 @@ app.add_typer(policy_cli.app, name="policy")
 app.add_typer(db_cli.app, name="db")
 log_cli.register(app)
 transfer_cli.register(app)
+demo_cli.register(app)
 
 
 def _version(value: bool) -> None:
