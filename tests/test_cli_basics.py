@@ -60,3 +60,8 @@ def test_output_option_writes_a_file(koptrain, tmp_path):
     target = tmp_path / "policy.csv"
     koptrain("policy", "show", "--format", "csv", "-o", target)
     assert target.read_text().splitlines()[0] == "key,value,default"
+
+
+def test_table_cells_show_brackets_as_typed(koptrain):
+    koptrain("policy", "set", "health.accepted", "sehat,cukup_sehat")
+    assert '{"value": ["sehat", "sehat,cukup_sehat"]}' in koptrain("log").stdout

@@ -101,6 +101,7 @@ def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: TextIO) 
 
 def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None):
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
     lang = current_language()
@@ -111,7 +112,8 @@ def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, tit
         )
         table.add_column(column.label, justify=justify, overflow="fold")
     for row in rows:
-        table.add_row(*(display_value(row.get(c.key), c.kind, lang) for c in columns))
+        # Values are data, not markup: "[...]" in a change record must show as typed.
+        table.add_row(*(escape(display_value(row.get(c.key), c.kind, lang)) for c in columns))
     return table
 
 
