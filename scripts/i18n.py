@@ -24,18 +24,26 @@ PACKAGE = ROOT / "src" / "koptrain"
 LOCALE = PACKAGE / "locale"
 DOMAIN = "koptrain"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-# Texts of Typer's help screens, translated through the same catalog (see i18n.setup).
+# Texts Typer itself passes to gettext (typer/rich_utils.py, typer/core.py), translated through
+# the same catalog (see i18n.setup). Click's hard-coded texts are in koptrain/cli/framework_i18n.py.
 FRAMEWORK = [
     "Arguments",
     "Options",
     "Commands",
     "Error",
     "Aborted.",
+    "Aborted!",
     "Try [blue]'{command_path} {help_option}'[/] for help.",
     "[default: {}]",
     "[required]",
     "[env var: {}]",
     "(deprecated) ",
+    "(dynamic)",
+    "default: {default}",
+    "required",
+    "env var: {var}",
+    "Missing command.",
+    "No such command {name!r}.",
 ]
 
 

@@ -9,8 +9,11 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
+from koptrain.cli import framework_i18n
 from koptrain.errors import KoptrainError
 from koptrain.i18n import _
+
+framework_i18n.install()  # Typer's own help and usage-error texts in the chosen language
 
 _CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
