@@ -183,3 +183,30 @@ def test_backup_of_postgresql_uses_pg_dump(koptrain, tmp_path):
     dest = tmp_path / "dump.pgcustom"
     koptrain("db", "backup", dest)
     assert dest.stat().st_size > 0 and stat.S_IMODE(dest.stat().st_mode) == 0o600
+
+
+def test_the_audit_trail_never_holds_a_full_nik(koptrain, store):
+    import factories
+
+    with store.session() as session:
+        factories.coop(session, name="KSP Audit")
+    nik = factories.nik("P")
+    koptrain(
+        "person",
+        "add",
+        "--nik",
+        nik,
+        "--name",
+        "Siti",
+        "--gender",
+        "P",
+        "--coop",
+        "KSP Audit",
+        "--role",
+        "anggota",
+    )
+    koptrain("program", "add", "P1", "--name", "Program")
+    koptrain("--reveal-nik", "person", "list")
+    trail = koptrain("log", "--format", "json").stdout
+    assert '"entity": "person"' in trail or '"entity": "membership"' in trail
+    assert nik not in trail

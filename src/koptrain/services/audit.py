@@ -27,7 +27,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def record(session: Session, *, entity: str, key: str, change: dict[str, Any]) -> None:
-    """Add one audit row in the caller's transaction; NIKs in the command are masked."""
+    """Add one audit row in the caller's transaction.
+
+    People's NIKs are masked in the command and in what changed: the trail is read by
+    more people than may see personal data.
+    """
     command = session.info.get("command", "")
     session.add(
         Audit(
@@ -35,7 +39,9 @@ def record(session: Session, *, entity: str, key: str, change: dict[str, Any]) -
             command=mask_niks_in(command),
             entity=entity,
             key=mask_niks_in(str(key)),
-            change=json.dumps({k: _jsonable(v) for k, v in change.items()}, ensure_ascii=False),
+            change=mask_niks_in(
+                json.dumps({k: _jsonable(v) for k, v in change.items()}, ensure_ascii=False)
+            ),
         )
     )
 
