@@ -2,6 +2,7 @@
 """The benchmark's fast path: load generated files straight into a koptrain database.
 
     python bench/bulkload.py DB DATA_DIR KIND...      (KIND: base, people, activity)
+    python bench/bulkload.py --verify                 (tiny data set: bulk == koptrain?)
 
 The database must have been created by koptrain itself (`koptrain --db DB db upgrade`):
 this module never creates a table or an index, it only inserts rows, with the values
@@ -109,10 +110,13 @@ class Loader:
             (
                 LOADED_AT,
                 "bench",
-                f"bench/bulkload.py {kind}",
+                f"bench/bulkload.py {self.db} {self.data} ({kind})",
                 "import",
                 kind,
-                json.dumps({"rows": rows, "inserted": rows}),
+                json.dumps(
+                    {"file": str(self.data / f"{kind}.csv"), "rows": rows, "inserted": rows}
+                    | {"updated": 0, "unchanged": 0, "rejected": 0}
+                ),
             ),
         )
 
@@ -437,8 +441,110 @@ class Loader:
         self.say(f"{n_logs} mentoring logs, {n_obst} obstacles")
 
 
+# Natural-key views of every table, to compare two databases row for row.
+COMPARE = {
+    "coop": "SELECT nik, name, type, level, kecamatan, kelurahan, legal_number, fiscal_year_end, "
+    "members FROM coop",
+    "rat": "SELECT coalesce(c.nik, c.legal_number), fiscal_year, held_on, reported_on, attendees "
+    "FROM rat JOIN coop c ON c.id = rat.coop_id",
+    "health_rating": "SELECT coalesce(c.nik, c.legal_number), year, rating, score, assessed_on "
+    "FROM health_rating h JOIN coop c ON c.id = h.coop_id",
+    "person": "SELECT nik, name, gender, birth_date, phone, has_business FROM person",
+    "membership": "SELECT p.nik, coalesce(c.nik, c.legal_number), role FROM membership m "
+    "JOIN person p ON p.id = m.person_id JOIN coop c ON c.id = m.coop_id",
+    "program": "SELECT code, name, year FROM program",
+    "training": 'SELECT t.code, p.code, title, start, "end", capacity, venue, audience, '
+    "requires_business, min_attendance, trainers, status FROM training t "
+    "LEFT JOIN program p ON p.id = t.program_id",
+    "enrollment": "SELECT t.code, p.nik, coalesce(c.nik, c.legal_number), e.role, e.status, "
+    "override_reason FROM enrollment e JOIN training t ON t.id = e.session_id "
+    "JOIN person p ON p.id = e.person_id JOIN coop c ON c.id = e.coop_id",
+    "attendance": "SELECT t.code, p.nik, day, present FROM attendance a "
+    "JOIN enrollment e ON e.id = a.enrollment_id JOIN training t ON t.id = e.session_id "
+    "JOIN person p ON p.id = e.person_id",
+    "mentor_group": "SELECT g.code, mentor, t.code FROM mentor_group g "
+    "LEFT JOIN training t ON t.id = g.session_id",
+    "group_member": "SELECT g.code, p.nik FROM group_member m JOIN mentor_group g ON g.id = m.group_id "
+    "JOIN person p ON p.id = m.person_id",
+    "mentoring_log": "SELECT p.nik, t.code, g.code, l.date, l.mentor, l.status, l.note, l.next_date "
+    "FROM mentoring_log l JOIN person p ON p.id = l.person_id "
+    "LEFT JOIN training t ON t.id = l.session_id LEFT JOIN mentor_group g ON g.id = l.group_id",
+    "obstacle": "SELECT p.nik, l.date, category, text FROM obstacle o "
+    "JOIN mentoring_log l ON l.id = o.log_id JOIN person p ON p.id = l.person_id",
+}
+
+
+def verify(work: Path) -> int:
+    """Load the tiny data set both ways and compare every table row for row.
+
+    A: everything through koptrain itself (import of each kind, `withdraw`, `session
+    close`/`cancel`, in-process through Typer's CliRunner); B: this bulk loader.
+    Also shows that koptrain accepts every generated row (its rules hold).
+    """
+    import subprocess
+    from collections import Counter
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import generate
+
+    data = work / "data"
+    generate.generate("tiny", data, quiet=True)
+    a, b = work / "via_koptrain.sqlite3", work / "via_bulkload.sqlite3"
+    for path in (a, b):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "koptrain", "--db", str(path), "db", "upgrade"], check=True
+        )
+
+    from typer.testing import CliRunner
+
+    from koptrain.cli.main import app
+    from koptrain.i18n import setup
+
+    setup("en")
+    runner = CliRunner()
+
+    def kt(*args: str) -> None:
+        result = runner.invoke(app, ["--db", str(a), *args])
+        if result.exit_code != 0:
+            raise SystemExit(
+                f"koptrain {' '.join(args)}: exit {result.exit_code}: {result.output[-800:]}"
+            )
+
+    for kind in ("programs", "coops", "rat", "health", "people", "sessions", "enrollments"):
+        kt("import", kind, str(data / f"{kind}.csv"))
+    for code, nik in _rows(data / "withdrawals.csv"):
+        kt("withdraw", code, nik)
+    kt("import", "attendance", str(data / "attendance.csv"))
+    for code, status in _rows(data / "closures.csv"):
+        kt("session", "close" if status == "closed" else "cancel", code)
+    kt("import", "groups", str(data / "groups.csv"))
+    kt("import", "mentoring", str(data / "mentoring.csv"))
+    Loader(b, data, quiet=True).run(["base", "people", "activity"])
+
+    problems = 0
+    ca, cb = sqlite3.connect(a), sqlite3.connect(b)
+    for table, sql in COMPARE.items():
+        ra, rb = Counter(ca.execute(sql)), Counter(cb.execute(sql))
+        only_a, only_b = ra - rb, rb - ra
+        status = "same" if not only_a and not only_b else "DIFFERENT"
+        print(
+            f"{table:14s} {sum(ra.values()):7d} rows via koptrain, {sum(rb.values()):7d} via bulk: {status}"
+        )
+        if only_a or only_b:
+            problems += 1
+            for row in list(only_a)[:3]:
+                print(f"    koptrain only: {row}")
+            for row in list(only_b)[:3]:
+                print(f"    bulk only:     {row}")
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--verify"]:
+        return verify(Path(__file__).resolve().parent / "work" / "verify")
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2

@@ -62,27 +62,55 @@ def c4_log(
     pass
 
 
+@app.command('import', help='Import a CSV or XLSX file (`-` = CSV on stdin) of one KIND: programs, coops, health, rat, people, sessions, enrollments, attendance, groups or mentoring. Every row is checked first; by default one bad row means nothing is written (exit 2).')
+def c5_import(
+    kind: Annotated[str, typer.Argument(help='What the file holds, e.g. people.')],
+    file: Annotated[str, typer.Argument(help='A .csv or .xlsx file, or - for stdin.')],
+    dry_run: Annotated[bool, typer.Option('--dry-run', help='Check and count only; write nothing.')] = False,
+    skip_invalid: Annotated[bool, typer.Option('--skip-invalid', help='Write the valid rows; exit 1 if any row was rejected.')] = False,
+    rejects: Annotated[Optional[Path], typer.Option('--rejects', help='Write the rejected rows here, with an error column, to fix.')] = None,
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+) -> None:
+    pass
+
+
+@app.command('export', help='Export one KIND (same columns as import reads) as CSV, JSON or XLSX, with full NIKs (recorded in the audit trail).')
+def c6_export(
+    kind: Annotated[str, typer.Argument(help='What to export, e.g. people.')],
+    fmt: Annotated[str, typer.Option('--format', help='Output format: csv, json or xlsx.')] = 'csv',
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@app.command('demo', help='Load the Kota Blitar 2020 sample (six trainings, 230 participants) into a new database through the importer, and print its summary.')
+def c7_demo(
+    db: Annotated[Optional[str], typer.Option('--db', help='A new database file for the demo (default: koptrain-demo.sqlite3 in the user data directory, made afresh each time).')] = None,
+) -> None:
+    pass
+
+
 g_coop = typer.Typer(help='Register cooperatives, their health ratings, and judge eligibility.', no_args_is_help=False)
 app.add_typer(g_coop, name='coop')
 
 @g_coop.command('add', help='Register a cooperative (it needs --nik or --legal-number).')
-def c5_add(
-    name: Annotated[str, typer.Option('--name', help="The cooperative's name.")],
-    nik: Annotated[Optional[str], typer.Option('--nik', help='NIK Koperasi (national cooperative number).')] = None,
-    legal_number: Annotated[Optional[str], typer.Option('--legal-number', help='Legal number (nomor badan hukum).')] = None,
-    type_: Annotated[Optional[str], typer.Option('--type', help='simpan_pinjam, konsumen, produsen, pemasaran, jasa or serba_usaha.')] = None,
-    level: Annotated[Optional[str], typer.Option('--level', help='primer (default) or sekunder.')] = None,
+def c8_add(
+    name: Annotated[str, typer.Option('--name', help="The cooperative's name.", metavar='NAME')],
+    nik: Annotated[Optional[str], typer.Option('--nik', help='NIK Koperasi (national cooperative number).', metavar='N')] = None,
+    legal_number: Annotated[Optional[str], typer.Option('--legal-number', help='Legal number (nomor badan hukum).', metavar='X')] = None,
+    type_: Annotated[Optional[str], typer.Option('--type', help='simpan_pinjam, konsumen, produsen, pemasaran, jasa or serba_usaha.', metavar='T')] = None,
+    level: Annotated[Optional[str], typer.Option('--level', help='primer (default) or sekunder.', metavar='LEVEL')] = None,
     kecamatan: Annotated[Optional[str], typer.Option('--kecamatan', help='Kecamatan.')] = None,
     kelurahan: Annotated[Optional[str], typer.Option('--kelurahan', help='Kelurahan.')] = None,
-    fiscal_year_end: Annotated[Optional[str], typer.Option('--fiscal-year-end', help='Day the books close, MM-DD (default 12-31).')] = None,
-    members: Annotated[Optional[str], typer.Option('--members', help='Number of members.')] = None,
+    fiscal_year_end: Annotated[Optional[str], typer.Option('--fiscal-year-end', help='Day the books close, MM-DD (default 12-31).', metavar='MM-DD')] = None,
+    members: Annotated[Optional[str], typer.Option('--members', help='Number of members.', metavar='N')] = None,
 ) -> None:
     pass
 
 
 @g_coop.command('list', help='List the cooperatives, or only those eligible on a date.')
-def c6_list(
-    eligible_on: Annotated[Optional[str], typer.Option('--eligible-on', help='Show only the cooperatives eligible on this date.')] = None,
+def c9_list(
+    eligible_on: Annotated[Optional[str], typer.Option('--eligible-on', help='Show only the cooperatives eligible on this date.', metavar='DATE')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -90,7 +118,7 @@ def c6_list(
 
 
 @g_coop.command('eligibility', help='Say whether a cooperative is eligible on a date, and why (exit 0 either way).')
-def c7_eligibility(
+def c10_eligibility(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
@@ -100,7 +128,7 @@ def c7_eligibility(
 
 
 @g_coop.command('show', help='Show a cooperative: details, RATs, health ratings, eligibility.')
-def c8_show(
+def c11_show(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
@@ -110,12 +138,12 @@ def c8_show(
 
 
 @g_coop.command('health', help="Record a year's health rating (a year already rated is corrected).")
-def c9_health(
+def c12_health(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
-    year: Annotated[str, typer.Option('--year', help='The year rated.')],
-    rating: Annotated[str, typer.Option('--rating', help='sehat, cukup_sehat, dalam_pengawasan, dalam_pengawasan_khusus, kurang_sehat or tidak_sehat.')],
-    score: Annotated[Optional[str], typer.Option('--score', help='The score, 0-100.')] = None,
-    assessed_on: Annotated[Optional[str], typer.Option('--assessed-on', help='Date of the assessment (without it the rating counts from 31 December).')] = None,
+    year: Annotated[str, typer.Option('--year', help='The year rated.', metavar='Y')],
+    rating: Annotated[str, typer.Option('--rating', help='sehat, cukup_sehat, dalam_pengawasan, dalam_pengawasan_khusus, kurang_sehat or tidak_sehat.', metavar='R')],
+    score: Annotated[Optional[str], typer.Option('--score', help='The score, 0-100.', metavar='S')] = None,
+    assessed_on: Annotated[Optional[str], typer.Option('--assessed-on', help='Date of the assessment (without it the rating counts from 31 December).', metavar='DATE')] = None,
 ) -> None:
     pass
 
@@ -124,20 +152,20 @@ g_rat = typer.Typer(help="Record RATs (annual members' meetings) and see who is 
 app.add_typer(g_rat, name='rat')
 
 @g_rat.command('record', help="Record a fiscal year's RAT (a year already recorded is corrected).")
-def c10_record(
+def c13_record(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
-    year: Annotated[str, typer.Option('--year', help='The fiscal year (named by the year it ends in).')],
-    held: Annotated[str, typer.Option('--held', help='The day the RAT was held.')],
-    reported: Annotated[Optional[str], typer.Option('--reported', help='The day it was reported to the Dinas.')] = None,
-    attendees: Annotated[Optional[str], typer.Option('--attendees', help='How many members attended.')] = None,
+    year: Annotated[str, typer.Option('--year', help='The fiscal year (named by the year it ends in).', metavar='FY')],
+    held: Annotated[str, typer.Option('--held', help='The day the RAT was held.', metavar='DATE')],
+    reported: Annotated[Optional[str], typer.Option('--reported', help='The day it was reported to the Dinas.', metavar='DATE')] = None,
+    attendees: Annotated[Optional[str], typer.Option('--attendees', help='How many members attended.', metavar='N')] = None,
 ) -> None:
     pass
 
 
 @g_rat.command('list', help='One row per cooperative: its latest RAT (or that of --year) and whether on time.')
-def c11_list(
-    year: Annotated[Optional[str], typer.Option('--year', help='A fiscal year.')] = None,
-    status: Annotated[Optional[str], typer.Option('--status', help='Only on-time, late or missing.')] = None,
+def c14_list(
+    year: Annotated[Optional[str], typer.Option('--year', help='A fiscal year.', metavar='FY')] = None,
+    status: Annotated[Optional[str], typer.Option('--status', help='Only on-time, late or missing.', metavar='STATUS')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -149,22 +177,22 @@ g_person = typer.Typer(help='Register people as members of cooperatives, and loo
 app.add_typer(g_person, name='person')
 
 @g_person.command('add', help='Add a person to a cooperative (a person already known by NIK joins one more).')
-def c12_add(
-    nik: Annotated[str, typer.Option('--nik', help='The 16-digit NIK.')],
-    name: Annotated[str, typer.Option('--name', help='Full name.')],
-    gender: Annotated[str, typer.Option('--gender', help='L (male) or P (female).')],
-    coop: Annotated[str, typer.Option('--coop', help='The cooperative: NIK Koperasi, legal number, number or name start.')],
-    role: Annotated[str, typer.Option('--role', help='pengurus, anggota or calon_anggota.')],
+def c15_add(
+    nik: Annotated[str, typer.Option('--nik', help='The 16-digit NIK.', metavar='N')],
+    name: Annotated[str, typer.Option('--name', help='Full name.', metavar='NAME')],
+    gender: Annotated[str, typer.Option('--gender', help='L (male) or P (female).', metavar='L|P')],
+    coop: Annotated[str, typer.Option('--coop', help='The cooperative: NIK Koperasi, legal number, number or name start.', metavar='COOP')],
+    role: Annotated[str, typer.Option('--role', help='pengurus, anggota or calon_anggota.', metavar='R')],
     has_business: Annotated[bool, typer.Option('--has-business', help='The person owns a business.')] = False,
-    phone: Annotated[Optional[str], typer.Option('--phone', help='Phone number.')] = None,
-    birth_date: Annotated[Optional[str], typer.Option('--birth-date', help='Date of birth.')] = None,
+    phone: Annotated[Optional[str], typer.Option('--phone', help='Phone number.', metavar='X')] = None,
+    birth_date: Annotated[Optional[str], typer.Option('--birth-date', help='Date of birth.', metavar='DATE')] = None,
 ) -> None:
     pass
 
 
 @g_person.command('list', help='List people, one row per membership (NIKs masked).')
-def c13_list(
-    coop: Annotated[Optional[str], typer.Option('--coop', help='Only the members of this cooperative.')] = None,
+def c16_list(
+    coop: Annotated[Optional[str], typer.Option('--coop', help='Only the members of this cooperative.', metavar='COOP')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -172,7 +200,7 @@ def c13_list(
 
 
 @g_person.command('show', help='Show a person: details, cooperatives and trainings.')
-def c14_show(
+def c17_show(
     person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -184,7 +212,7 @@ g_program = typer.Typer(help='Add or list training programmes.', no_args_is_help
 app.add_typer(g_program, name='program')
 
 @g_program.command('add', help="Add a programme, e.g. `program add BLITAR-2020 --name 'Pelatihan 2020'`.")
-def c15_add(
+def c18_add(
     code: Annotated[str, typer.Argument(help='A short code for the programme.')],
     name: Annotated[str, typer.Option('--name', help="The programme's name.")],
     year: Annotated[Optional[int], typer.Option('--year', min=1900, max=2200, help='The year it runs.')] = None,
@@ -193,7 +221,7 @@ def c15_add(
 
 
 @g_program.command('list', help='List the programmes with their number of sessions.')
-def c16_list(
+def c19_list(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -204,7 +232,7 @@ g_session = typer.Typer(help='Create, list, show, cancel or close training sessi
 app.add_typer(g_session, name='session')
 
 @g_session.command('create', help="Create a session, e.g. `session create BLT20-01 --title 'Laporan Keuangan' --start 16/06/2020 --end 18/06/2020 --audience pengurus`.")
-def c17_create(
+def c20_create(
     code: Annotated[str, typer.Argument(help='A short code for the session.')],
     title: Annotated[str, typer.Option('--title', help="The training's title.")],
     start: Annotated[str, typer.Option('--start', help='The first day.')],
@@ -221,7 +249,7 @@ def c17_create(
 
 
 @g_session.command('list', help='List the sessions with their seats, waitlist and status.')
-def c18_list(
+def c21_list(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -230,7 +258,7 @@ def c18_list(
 
 
 @g_session.command('show', help='Show a session and its roster.')
-def c19_show(
+def c22_show(
     code: Annotated[str, typer.Argument(help="The session's code.")],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -239,14 +267,14 @@ def c19_show(
 
 
 @g_session.command('cancel', help='Cancel a session: every enrollment in it is withdrawn.')
-def c20_cancel(
+def c23_cancel(
     code: Annotated[str, typer.Argument(help="The session's code.")],
 ) -> None:
     pass
 
 
 @g_session.command('close', help='Close a session after its last day: seat holders present on enough days are completed, the others not_completed.')
-def c21_close(
+def c24_close(
     code: Annotated[str, typer.Argument(help="The session's code.")],
     all_attended: Annotated[bool, typer.Option('--all-attended', help='Attendance was not kept: count every seat holder present on every day.')] = False,
 ) -> None:
@@ -257,7 +285,7 @@ g_group = typer.Typer(help='Mentoring groups (kelompok): create, add members, li
 app.add_typer(g_group, name='group')
 
 @g_group.command('create', help="Create a mentoring group with its mentor, e.g. `group create KLP-A --mentor 'Bu Rina'`.")
-def c22_create(
+def c25_create(
     code: Annotated[str, typer.Argument(help="The group's code.")],
     mentor: Annotated[str, typer.Option('--mentor', help="The mentor's name.")],
     session_code: Annotated[Optional[str], typer.Option('--session', help='The session whose participants the group follows up.')] = None,
@@ -266,7 +294,7 @@ def c22_create(
 
 
 @g_group.command('add', help="Add people to a group; each must hold a seat in the group's session.")
-def c23_add(
+def c26_add(
     group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
     people: Annotated[list[str], typer.Argument(help='NIKs or numbers.', metavar='PERSON...')],
 ) -> None:
@@ -274,7 +302,7 @@ def c23_add(
 
 
 @g_group.command('list', help='List the mentoring groups with their mentor and size.')
-def c24_list(
+def c27_list(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -282,7 +310,7 @@ def c24_list(
 
 
 @g_group.command('show', help='Show a group: its mentor, session and members (NIKs masked).')
-def c25_show(
+def c28_show(
     group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -294,7 +322,7 @@ g_mentor = typer.Typer(help='Log follow-up contacts and see which follow-ups are
 app.add_typer(g_mentor, name='mentor')
 
 @g_mentor.command('log', help="Log a follow-up contact with a person or a whole group, e.g. `mentor log 3572015705800001 --date 2020-07-20 --mentor 'Bu Rina' --status partly --obstacle 'modal:kurang modal kerja' --next 2020-08-05`.")
-def c26_log(
+def c29_log(
     person_ref: Annotated[Optional[str], typer.Argument(help='NIK or number of the person.', metavar='[PERSON]')] = None,
     group_code: Annotated[Optional[str], typer.Option('--group', help='Log the contact for every member.')] = None,
     date: Annotated[str, typer.Option('--date', help='The day of the contact.')] = '',
@@ -309,7 +337,7 @@ def c26_log(
 
 
 @g_mentor.command('due', help='List the follow-ups whose next contact is due on or before --on (default today), grouped by mentor and group. Overdue means due before --on.')
-def c27_due(
+def c30_due(
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -321,7 +349,7 @@ g_report = typer.Typer(help='Reports: summary, roster, RAT compliance, mentoring
 app.add_typer(g_report, name='report')
 
 @g_report.command('summary', help='The programme summary: seats, seat holders, attendance, completion and distinct participants per session and in total; participants by role, gender and kecamatan (of their latest enrollment); and mentoring as of --on: due = follow-ups whose next contact is due on or before --on, overdue = due before --on, followed_up = follow-ups with at least one contact, practicing = follow-ups whose latest contact is practicing. Cancelled sessions are left out.')
-def c28_summary(
+def c31_summary(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
@@ -331,7 +359,7 @@ def c28_summary(
 
 
 @g_report.command('roster', help='The roster of a session: seat holders, waitlist, withdrawn.')
-def c29_roster(
+def c32_roster(
     session_code: Annotated[str, typer.Argument(help='The session code.', metavar='SESSION')],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -340,7 +368,7 @@ def c29_roster(
 
 
 @g_report.command('rat', help="Each cooperative's RAT status for fiscal year --year with its deadlines; without --year, its latest RAT as eligibility judges it on --on.")
-def c30_rat(
+def c33_rat(
     year: Annotated[Optional[int], typer.Option('--year', min=1900, max=2999, help='The fiscal year.')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
@@ -350,7 +378,7 @@ def c30_rat(
 
 
 @g_report.command('mentoring', help="Mentoring outcomes per session: follow-ups, the practice status of each follow-up's latest contact, ended, lapsed (window over without practicing or stopped) and open; obstacles by category; coverage = followed up at least once / first contact due.")
-def c31_mentoring(
+def c34_mentoring(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
@@ -360,7 +388,7 @@ def c31_mentoring(
 
 
 @g_report.command('reminders', help="What needs doing on --on: follow-ups due, sessions starting within reminders.session_days with free seats or a waitlist, cooperatives whose latest RAT is not on time. Plain text when not at a terminal (for cron mail). E.g. in a crontab: `0 7 * * * koptrain report reminders --quiet | mail -E -s 'koptrain' staf@dinas`.")
-def c32_reminders(
+def c35_reminders(
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     quiet: Annotated[bool, typer.Option('--quiet', help='Print nothing at all when nothing is due.')] = False,
     fail_if_any: Annotated[bool, typer.Option('--fail-if-any', help='Exit with status 1 when anything is listed.')] = False,
@@ -374,7 +402,7 @@ g_policy = typer.Typer(help='Show or change the policy settings behind the rules
 app.add_typer(g_policy, name='policy')
 
 @g_policy.command('show', help='Show every policy setting with its default.')
-def c33_show(
+def c36_show(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -382,7 +410,7 @@ def c33_show(
 
 
 @g_policy.command('set', help='Change a policy setting, e.g. `policy set rat.extension.2019 2020-06-30`.')
-def c34_set(
+def c37_set(
     key: Annotated[str, typer.Argument(help='The setting, e.g. health.accepted.')],
     value: Annotated[str, typer.Argument(help='Its new value.')],
 ) -> None:
@@ -393,17 +421,17 @@ g_db = typer.Typer(help='Upgrade, check or back up the database.', no_args_is_he
 app.add_typer(g_db, name='db')
 
 @g_db.command('upgrade', help='Bring the database schema up to this version of koptrain.')
-def c35_upgrade() -> None:
+def c38_upgrade() -> None:
     pass
 
 
 @g_db.command('check', help="Check the database's integrity and foreign keys (exit 3 on damage).")
-def c36_check() -> None:
+def c39_check() -> None:
     pass
 
 
 @g_db.command('backup', help='Make a consistent copy of the database, even while it is in use.')
-def c37_backup(
+def c40_backup(
     dest: Annotated[Path, typer.Argument(help='The new file to write the copy to.')],
 ) -> None:
     pass
