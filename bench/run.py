@@ -41,6 +41,7 @@ KOPTRAIN = [str(_script)] if _script.exists() else [PY, "-m", "koptrain"]
 BARE_APP = BENCH / "baselines" / "bare_typer_app.py"
 STDLIB_IMPORT = BENCH / "baselines" / "stdlib_import.py"
 TODAY = generate.TODAY.isoformat()
+PROGRAM = "DK-3507-2026"  # one province programme (region 3507, 2026) for the scoped figures
 MB = 1024  # ru_maxrss is in KiB on Linux
 
 FLOOR_SQLITE = ("python -c 'import sqlite3'", [PY, "-c", "import sqlite3"])
@@ -609,24 +610,24 @@ def bench_province(
             )
         figures["enroll"] = f
         lines.append(line_for(f, "≤ 1.3x import typer, sqlmodel", ratio_max=1.3))
-    for name, args in (
-        ("summary", ["report", "summary", "--on", TODAY]),
-        ("reminders", ["report", "reminders", "--on", TODAY]),
-        ("mentoring", ["report", "mentoring"]),
+    for name, args, budget in (
+        ("summary", ["report", "summary", "--on", TODAY], True),
+        ("reminders", ["report", "reminders", "--on", TODAY], True),
+        ("mentoring", ["report", "mentoring"], True),
+        # For information: the same reports scoped to one programme (~110 sessions).
+        ("summary --program", ["report", "summary", "--program", PROGRAM, "--on", TODAY], False),
+        ("mentoring --program", ["report", "mentoring", "--program", PROGRAM], False),
     ):
-        if only is not None and name not in only:
+        if only is not None and not any(word in name for word in only):
             continue
-        f = compare(
-            f"report {name} (province)",
-            [*KOPTRAIN, "--db", str(db), *args],
-            FLOOR_STORE,
-            runs,
-            out=scratch / f"{name}.txt",
-        )
-        if f.ok:
-            f.rows = (scratch / f"{name}.txt").stat().st_size
+        out = scratch / f"{name.replace(' ', '_')}.txt"
+        label = f"report {name}{' ' + PROGRAM if not budget else ''} (province)"
+        f = compare(label, [*KOPTRAIN, "--db", str(db), *args], FLOOR_STORE, runs, out=out)
         figures[name] = f
-        lines.append(line_for(f, "≤ floor + 1 s, ≤ 200 MB", delta_max=1.0, rss_max_mb=200))
+        if budget:
+            lines.append(line_for(f, "≤ floor + 1 s, ≤ 200 MB", delta_max=1.0, rss_max_mb=200))
+        else:
+            lines.append(line_for(f, "(info: one programme)"))
     return lines, figures, info
 
 
