@@ -88,3 +88,117 @@ def test_json_and_exit_statuses_never_change_with_the_language(db_url):
     bad_id = _run("--lang", "id", "policy", "set", "nope", "1", env=env)
     assert bad_en.returncode == bad_id.returncode == 2
     assert bad_en.stderr != bad_id.stderr
+
+
+# --- Reports and refusals: language-free JSON/CSV and exit statuses, Indonesian tables ---
+
+
+@pytest.fixture
+def small_programme(store):
+    """Two coops (one eligible, one whose RAT 2019 was late), a programme, one session, a seat."""
+    import datetime as dt
+
+    import factories
+
+    with store.session() as session:
+        good = factories.coop(session, "KSP Sejahtera")
+        late = factories.coop(session, "KSP Telat", rat_held=dt.date(2020, 4, 14))
+        programme = factories.program(session)
+        training = factories.training(session, program=programme)
+        seated = factories.person(session, good, name="Sri Wahyuni")
+        late_member = factories.person(session, late, name="Budi Santoso", gender="L")
+        factories.seat(session, training, seated, good, present_days=2)
+        return {"late_coop": late.nik, "late_member": late_member.nik}
+
+
+def _both(koptrain, *args, code=0):
+    english = koptrain("--lang", "en", *args, code=code)
+    indonesian = koptrain("--lang", "id", *args, code=code)
+    return english, indonesian
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_report_summary_json_and_csv_are_the_same_in_both_languages(koptrain, small_programme, fmt):
+    english, indonesian = _both(
+        koptrain, "report", "summary", "--on", "2020-07-01", "--format", fmt
+    )
+    assert english.stdout == indonesian.stdout
+    if fmt == "json":
+        import json
+
+        assert json.loads(english.stdout)["totals"]["participants"] == 1
+
+
+def test_eligibility_json_is_english_in_both_languages(koptrain, small_programme):
+    args = ("coop", "eligibility", small_programme["late_coop"], "--on", "2020-06-16")
+    english, indonesian = _both(koptrain, *args, "--format", "json")
+    assert english.stdout == indonesian.stdout
+    assert "days after the deadline" in english.stdout
+    table_en, table_id = _both(koptrain, *args)
+    assert "NOT ELIGIBLE" in table_en.stdout and "days after the deadline" in table_en.stdout
+    assert "TIDAK MEMENUHI SYARAT" in table_id.stdout
+    assert "hari setelah batas waktu" in table_id.stdout and "deadline" not in table_id.stdout
+
+
+def test_a_refused_enrollment_exits_1_in_both_languages_with_the_reason_translated(
+    koptrain, small_programme
+):
+    ref = small_programme["late_member"]
+    english, indonesian = _both(koptrain, "enroll", "BLT20-01", ref, code=1)
+    assert "is not eligible on 2020-06-16" in english.stderr
+    assert "tidak memenuhi syarat pada 2020-06-16" in indonesian.stderr
+    assert "eligible" not in indonesian.stderr
+
+
+def test_tables_show_long_indonesian_dates_numbers_and_statuses(koptrain, small_programme):
+    english, indonesian = _both(koptrain, "session", "list")
+    assert "16 June 2020" in english.stdout and "open" in english.stdout
+    assert "16 Juni 2020" in indonesian.stdout and "dibuka" in indonesian.stdout
+    assert "Kapasitas" in indonesian.stdout and "Capacity" not in indonesian.stdout
+    from koptrain.parsing import format_number
+
+    assert format_number(1234, "id") == "1.234" and format_number(1234, "en") == "1,234"
+
+
+# --- Typer's and Click's own texts (cli/framework_i18n.py) ---
+
+
+@pytest.mark.parametrize(
+    ("args", "english", "indonesian"),
+    [
+        (("coop", "add"), "Missing option '--name'.", "Opsi '--name' belum diisi."),
+        (("coop", "list", "--bogus"), "No such option: --bogus", "Opsi tidak dikenal: --bogus"),
+        (
+            ("coop", "list", "--format", "xml"),
+            "Invalid value for '--format': use table, csv or json",
+            "Nilai tidak sah untuk '--format': gunakan table, csv atau json",
+        ),
+        (
+            ("log", "--limit", "x"),
+            "Invalid value for '--limit': must be a whole number",
+            "Nilai tidak sah untuk '--limit': harus bilangan bulat",
+        ),
+        (
+            ("coop", "show", "a", "b"),
+            "Got unexpected extra argument(s) (b)",
+            "Ada argumen berlebih yang tidak dikenal (b)",
+        ),
+        (("log", "--limit"), "Option '--limit' requires an argument.", "Opsi '--limit' memerlukan"),
+    ],
+)
+def test_usage_errors_speak_the_chosen_language(koptrain, args, english, indonesian):
+    en, id_ = _both(koptrain, *args, code=2)
+    assert english in " ".join(en.stderr.split())
+    assert indonesian in " ".join(id_.stderr.split())
+    if "Usage: koptrain" in en.stderr:  # the usage line comes with most usage errors
+        assert "Penggunaan: koptrain" in id_.stderr and "Usage" not in id_.stderr
+
+
+def test_command_help_has_no_click_english_in_indonesian(koptrain):
+    en, id_ = _both(koptrain, "coop", "add", "--help")
+    assert "Usage: koptrain coop add [OPTIONS]" in en.stdout
+    assert "Show this message and exit." in en.stdout and "<str>" not in en.stdout
+    assert "Penggunaan: koptrain coop add [OPSI]" in id_.stdout
+    assert "Tampilkan bantuan ini lalu keluar." in id_.stdout
+    for english in ("Usage", "[OPTIONS]", "Show this message", "<str>", "<bool>"):
+        assert english not in id_.stdout

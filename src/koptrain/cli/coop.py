@@ -215,7 +215,7 @@ def _render_coop(con, report: dict, reasons) -> None:
                 Column("reported_on", _("Reported"), "date"),
                 Column("report_deadline", _("Report due"), "date"),
                 Column("attendees", _("Attendees"), "int"),
-                Column("status", _("Status")),
+                Column("status", _("Status"), kind="status"),
             ],
             title=_("RAT"),
         )

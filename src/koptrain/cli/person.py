@@ -168,7 +168,7 @@ def _render(con, report: dict) -> None:
                     Column("start", _("Start"), "date"),
                     Column("end", _("End"), "date"),
                     Column("coop", _("For")),
-                    Column("status", _("Status")),
+                    Column("status", _("Status"), kind="status"),
                 ],
                 title=_("Trainings"),
             )

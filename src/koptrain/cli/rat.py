@@ -93,6 +93,6 @@ def list_(
         Column("held_on", _("Held"), "date"),
         Column("reported_on", _("Reported"), "date"),
         Column("report_deadline", _("Report due"), "date"),
-        Column("status", _("Status")),
+        Column("status", _("Status"), kind="status"),
     ]
     emit(rows, columns, fmt=fmt, output=output, title=_("RAT"), empty=_("No RAT to show."))

@@ -116,7 +116,7 @@ def list_(
             Column("seat_holders", _("Seats taken"), "int"),
             Column("waitlisted", _("Waitlisted"), "int"),
             Column("free_seats", _("Free"), "int"),
-            Column("status", _("Status")),
+            Column("status", _("Status"), kind="status"),
         ],
         fmt=fmt,
         output=output,
@@ -162,7 +162,7 @@ def _roster_columns():
         Column("coop", _("Cooperative")),
         Column("coop_nik", _("NIK Koperasi")),
         Column("role", _("Role")),
-        Column("status", _("Status")),
+        Column("status", _("Status"), kind="status"),
         Column("position", _("Waitlist"), "int"),
         Column("days_attended", _("Days attended"), "int"),
         Column("days_total", _("Days"), "int"),
@@ -176,6 +176,7 @@ def _render_show(console, info: dict, roster: list[dict]) -> None:
     from rich.text import Text
 
     from koptrain.i18n import current_language
+    from koptrain.io.output import status_label
     from koptrain.parsing import format_date, format_number
 
     lang = current_language()
@@ -222,7 +223,7 @@ def _render_show(console, info: dict, roster: list[dict]) -> None:
             waiting=info["waitlisted"],
         ),
     )
-    head.add_row(_("Status"), info["status"])
+    head.add_row(_("Status"), status_label(info["status"]))
     console.print(grid)
     console.print()
     if not roster:
@@ -231,8 +232,8 @@ def _render_show(console, info: dict, roster: list[dict]) -> None:
     rows = []
     overrides = []
     for number, row in enumerate(roster, 1):
-        status = row["status"]
-        has_days = row["days_attended"] or row["days_absent"] or status != "waitlisted"
+        status = status_label(row["status"])
+        has_days = row["days_attended"] or row["days_absent"] or row["status"] != "waitlisted"
         if row["position"]:
             status += f" ({row['position']})"
         name = row["name"]

@@ -14,10 +14,45 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from koptrain.i18n import current_language
+from koptrain.i18n import N_, _, current_language
 from koptrain.parsing import format_date, format_number
 
 FORMATS = ("table", "csv", "json")
+
+
+# Status values (enrollment, session, RAT, practice) as tables show them. JSON and CSV keep the
+# value itself; the English catalog leaves these empty, so English tables show the value too.
+STATUS_LABELS = {
+    value: value
+    for value in (
+        N_("enrolled"),
+        N_("waitlisted"),
+        N_("withdrawn"),
+        N_("completed"),
+        N_("not_completed"),
+        N_("open"),
+        N_("cancelled"),
+        N_("closed"),
+        N_("on_time"),
+        N_("report_pending"),
+        N_("late"),
+        N_("report_missing"),
+        N_("report_late"),
+        N_("missing"),
+        N_("not_due"),
+        N_("practicing"),
+        N_("partly"),
+        N_("not_yet"),
+        N_("stopped"),
+    )
+}
+
+
+def status_label(value: str | None) -> str:
+    """A status value in the interface language, for tables and screens (never JSON/CSV)."""
+    if not value:
+        return ""
+    return _(value) if value in STATUS_LABELS else value
 
 
 @dataclass(frozen=True)
@@ -26,7 +61,7 @@ class Column:
 
     key: str
     label: str
-    kind: str = "text"  # text, date, int, float, share
+    kind: str = "text"  # text, date, int, float, share, status
     justify: str | None = None
 
 
@@ -43,6 +78,8 @@ def display_value(value: Any, kind: str, lang: str) -> str:
         return format_number(value, lang, decimals=1)
     if kind == "share":
         return format_number(value * 100, lang) + "%"
+    if kind == "status":
+        return status_label(value)
     if isinstance(value, bool):
         return "✓" if value else ""
     return str(value)
