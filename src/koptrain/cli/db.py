@@ -56,7 +56,9 @@ def check(ctx: typer.Context) -> None:
 @app.command("backup", help=_("Make a consistent copy of the database, even while it is in use."))
 def backup(
     ctx: typer.Context,
-    dest: Annotated[Path, typer.Argument(help=_("The new file to write the copy to."))],
+    dest: Annotated[
+        Path, typer.Argument(metavar="DEST", help=_("The new file to write the copy to."))
+    ],
 ) -> None:
     from koptrain import db
 
