@@ -257,3 +257,18 @@ def test_roster_masks_niks(programme, koptrain):
     assert {r["status"] for r in rows} >= {"completed", "withdrawn", "waitlisted"}
     assert all("*" in r["nik"] for r in rows)
     koptrain("report", "roster", "NOPE", code=2)
+
+
+def test_report_json_is_written_exactly_as_write_json_would():
+    from koptrain.cli.report import _write_json
+    from koptrain.io.output import write_json
+
+    rows = [{"code": f"S{i}", "title": 'a "}\n{" b', "start": D(2020, 6, i + 1), "n": i,
+             "share": i / 3, "none": None, "ok": True} for i in range(3)]  # fmt: skip
+    report = {"as_of": D(2020, 8, 10), "sessions": rows, "empty": [], "none": {},
+              "nested": [{"x": [1, {"y": "ü"}]}, {}], "totals": {"a": 1, 2: "b"}}  # fmt: skip
+    for value in (report, {"sessions": []}, rows, [], "x"):
+        expected, got = io.StringIO(), io.StringIO()
+        write_json(value, expected)
+        _write_json(value, got)
+        assert got.getvalue() == expected.getvalue()

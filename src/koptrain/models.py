@@ -112,7 +112,10 @@ class Training(SQLModel, table=True):
 class Enrollment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("session_id", "person_id"),
-        Index("ix_enrollment_session_status", "session_id", "status"),
+        # Covering: per-session counts and follow-ups read no table rows (migration 0002).
+        Index(
+            "ix_enrollment_session_cover", "session_id", "status", "person_id", "coop_id", "role"
+        ),
         Index("ix_enrollment_person_status", "person_id", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -127,7 +130,10 @@ class Enrollment(SQLModel, table=True):
 
 
 class Attendance(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("enrollment_id", "day"),)
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "day"),
+        Index("ix_attendance_enrollment_present", "enrollment_id", "present"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     enrollment_id: int = Field(foreign_key="enrollment.id")
     day: dt.date
@@ -154,7 +160,18 @@ class MentoringLog(SQLModel, table=True):
     """One follow-up contact (pendampingan) with a participant."""
 
     __tablename__ = "mentoring_log"
-    __table_args__ = (Index("ix_mentoring_log_person_date", "person_id", "date"),)
+    # Covering: a follow-up's latest contact is found in the index alone (migration 0002).
+    __table_args__ = (
+        Index(
+            "ix_mentoring_log_person_cover",
+            "person_id",
+            "date",
+            "id",
+            "session_id",
+            "status",
+            "next_date",
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")
     session_id: int | None = Field(default=None, foreign_key="training.id", index=True)

@@ -10,7 +10,7 @@ database date arithmetic, so the same query runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, exists, func, not_, null, or_, select
@@ -86,16 +86,17 @@ def _days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
 
 
-def counted_contact(log, on: dt.date):
+def counted_contact(log, on: dt.date, person_id=None, session_id=None, end=None):
     """A contact counts for the session it names, else for every session of the person
-    whose last day is before the contact (correlated to E and T); only contacts up to `on`."""
+    whose last day is before the contact; only contacts up to `on`. The person, session
+    and last day default to E.person_id, T.id and T.end (correlated to E and T)."""
+    person_id = E.c.person_id if person_id is None else person_id
+    session_id = T.c.id if session_id is None else session_id
+    end = T.c.end if end is None else end
     return and_(
-        log.c.person_id == E.c.person_id,
+        log.c.person_id == person_id,
         log.c.date <= on,
-        or_(
-            log.c.session_id == T.c.id,
-            and_(log.c.session_id.is_(None), log.c.date > T.c.end),
-        ),
+        or_(log.c.session_id == session_id, and_(log.c.session_id.is_(None), log.c.date > end)),
     )
 
 
@@ -103,16 +104,18 @@ def followed_up_enrollment():
     """A seat holder not recorded absent on every day: some day present, or no absence recorded.
 
     "Absent on every day" is read as: absences recorded and no day present. Someone with
-    no attendance recorded at all (attendance not kept) is followed up.
+    no attendance recorded at all (attendance not kept) is followed up. Two index probes
+    (ix_attendance_enrollment_present, then the (enrollment_id, day) key) instead of
+    reading every attendance row of the seat.
     """
-    # One probe: 1 if some day present, 0 if only absences, NULL if nothing recorded.
-    came = (
-        select(func.max(case((A.c.present.is_(True), 1), else_=0)))
-        .where(A.c.enrollment_id == E.c.id)
+    present = (
+        select(A.c.enrollment_id)
+        .where(A.c.enrollment_id == E.c.id, A.c.present.is_(True))
         .correlate(E)
-        .scalar_subquery()
+        .exists()
     )
-    return and_(E.c.status.in_(SEAT_STATUSES), func.coalesce(came, 1) == 1)
+    recorded = select(A.c.enrollment_id).where(A.c.enrollment_id == E.c.id).correlate(E).exists()
+    return and_(E.c.status.in_(SEAT_STATUSES), or_(present, not_(recorded)))
 
 
 def followups(
@@ -122,45 +125,62 @@ def followups(
 
     Columns: enrollment_id, person_id, session_id, code, end, last_id (latest counted
     contact or NULL), ended (1 when a contact recorded practicing or stopped), last_date,
-    last_next, last_status, last_mentor. `scope` restricts the sessions (a condition on T);
+    last_next, last_status. `scope` restricts the sessions (a condition on T);
     `open_window_days` keeps only sessions whose follow-up window of that many days is
     still open on `on`, a range that the training.end index finds directly. Without
     `with_ended`, `ended` is left NULL (saves a probe where it is not needed).
+
+    The work is proportional to the follow-ups in scope: sessions come from an index on
+    training, their seats from ix_enrollment_session_cover, and each follow-up's contacts
+    from ix_mentoring_log_person_cover, which holds every column the probes read (the
+    person's few contacts are read in the index, never in the table).
     """
-    latest = L.alias("latest")
-    closing = L.alias("closing")
-    last_id = (
-        select(latest.c.id)
-        .where(counted_contact(latest, on))
-        .order_by(latest.c.date.desc(), latest.c.id.desc())
-        .limit(1)
-        .correlate(E, T)
-        .scalar_subquery()
-    )
-    ended = (
-        exists()
-        .where(counted_contact(closing, on), closing.c.status.in_(ENDING_STATUSES))
-        .correlate(E, T)
-    )
     conditions = [T.c.end < on, T.c.status != "cancelled", followed_up_enrollment()]
     if scope is not None:
         conditions.append(scope)
     if open_window_days is not None:
         conditions.append(T.c.end >= on - _days(open_window_days))
-    base = (
+    # The follow-ups first, sorted by person: the contact probes below then walk the
+    # mentoring_log index in order, reading each of its pages once.
+    seats = (
         select(
             E.c.id.label("enrollment_id"),
             E.c.person_id,
             E.c.session_id,
             T.c.code,
             T.c.end,
+        )
+        .select_from(T.join(E, E.c.session_id == T.c.id))
+        .where(*conditions)
+        .order_by(E.c.person_id)
+        # OFFSET 0 keeps SQLite and PostgreSQL from merging a subquery into the outer
+        # one (which would repeat the probes for every use of their result).
+        .offset(0)
+        .subquery("s")
+    )
+    latest = L.alias("latest")
+    closing = L.alias("closing")
+    counted = (seats.c.person_id, seats.c.session_id, seats.c.end)
+    last_id = (
+        select(latest.c.id)
+        .where(counted_contact(latest, on, *counted))
+        .order_by(latest.c.date.desc(), latest.c.id.desc())
+        .limit(1)
+        .correlate(seats)
+        .scalar_subquery()
+    )
+    ended = (
+        select(closing.c.id)
+        .where(counted_contact(closing, on, *counted), closing.c.status.in_(ENDING_STATUSES))
+        .correlate(seats)
+        .exists()
+    )
+    base = (
+        select(
+            seats,
             last_id.label("last_id"),
             (case((ended, 1), else_=0) if with_ended else null()).label("ended"),
         )
-        .select_from(E.join(T, T.c.id == E.c.session_id))
-        .where(*conditions)
-        # OFFSET 0 keeps SQLite and PostgreSQL from merging this subquery into the outer
-        # one, which would repeat the latest-contact probe for every use of last_id.
         .offset(0)
         .subquery("f")
     )
@@ -171,7 +191,6 @@ def followups(
             last.c.date.label("last_date"),
             last.c.next_date.label("last_next"),
             last.c.status.label("last_status"),
-            last.c.mentor.label("last_mentor"),
         )
         .select_from(base.outerjoin(last, last.c.id == base.c.last_id))
         .subquery("fu")
@@ -220,72 +239,81 @@ class DueFollowUp:
 def due_followups(
     session: Session, on: dt.date, *, settings: Settings | None = None
 ) -> list[DueFollowUp]:
-    """Follow-ups whose next contact is due on or before `on`, by mentor, group, due date."""
+    """Follow-ups whose next contact is due on or before `on`, by mentor, group, due date.
+
+    Only sessions whose follow-up window is open on `on` are read (the training.end
+    index); the group and the latest contact's mentor are looked up for the due rows only.
+    """
     schedule = Schedule.from_settings(settings or policy_service.load(session))
     fu = followups(on, open_window_days=schedule.window_days)
-    query = (
+    due = (
         select(
             fu.c.person_id,
             fu.c.session_id,
             fu.c.code,
             fu.c.end,
+            fu.c.last_id,
             fu.c.last_date,
             fu.c.last_next,
-            fu.c.last_mentor,
-            P.c.nik,
-            P.c.name,
         )
-        .select_from(fu.join(P, P.c.id == fu.c.person_id))
         .where(due_condition(fu, on, schedule))
+        .offset(0)  # a fence: the group probes below run for due rows only
+        .subquery("due")
     )
-    rows = session.execute(query).all()
-    groups = _groups_of(session, {r.person_id for r in rows})
+    with_group = select(due, _group_id(due).label("group_id")).offset(0).subquery("dg")
+    last = L.alias("last_contact")
+    query = select(
+        with_group.c.person_id,
+        with_group.c.code,
+        with_group.c.end,
+        with_group.c.last_date,
+        with_group.c.last_next,
+        P.c.nik,
+        P.c.name,
+        G.c.code.label("group"),
+        func.coalesce(G.c.mentor, last.c.mentor).label("mentor"),
+    ).select_from(
+        with_group.join(P, P.c.id == with_group.c.person_id)
+        .outerjoin(G, G.c.id == with_group.c.group_id)
+        .outerjoin(last, last.c.id == with_group.c.last_id)
+    )
     found = []
-    for r in rows:
-        group = _group_for(groups.get(r.person_id, ()), r.session_id)
-        due = schedule.due(r.end, r.last_date, r.last_next)
+    for r in session.execute(query):
+        due_on = schedule.due(r.end, r.last_date, r.last_next)
         found.append(
             DueFollowUp(
                 person_id=r.person_id,
                 nik=r.nik,
                 name=r.name,
                 session=r.code,
-                group=group[0] if group else None,
-                mentor=group[1] if group else r.last_mentor,
-                due=due,
-                days_overdue=(on - due).days,
+                group=r.group,
+                mentor=r.mentor,
+                due=due_on,
+                days_overdue=(on - due_on).days,
             )
         )
     found.sort(key=lambda f: (f.mentor or "\uffff", f.group or "\uffff", f.due, f.name, f.session))
     return found
 
 
-def _groups_of(session: Session, person_ids: set[int]) -> dict[int, list[tuple]]:
-    """(code, mentor, session_id) of each person's groups, fetched in chunks."""
-    found: dict[int, list[tuple]] = {}
-    ids = sorted(person_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        query = (
-            select(GM.c.person_id, G.c.code, G.c.mentor, G.c.session_id)
+def _group_id(rows):
+    """The person's group for the row's session (the first made), else the first group of
+    theirs not tied to a session; correlated to `rows` (person_id, session_id)."""
+
+    def first(condition):
+        return (
+            select(G.c.id)
             .select_from(GM.join(G, G.c.id == GM.c.group_id))
-            .where(GM.c.person_id.in_(chunk))
+            .where(GM.c.person_id == rows.c.person_id, condition)
             .order_by(G.c.id)
+            .limit(1)
+            .correlate(rows)
+            .scalar_subquery()
         )
-        for row in session.execute(query):
-            found.setdefault(row.person_id, []).append((row.code, row.mentor, row.session_id))
-    return found
 
-
-def _group_for(groups: Sequence[tuple], session_id: int) -> tuple | None:
-    """The person's group for this session, else a group not tied to a session."""
-    for group in groups:
-        if group[2] == session_id:
-            return group
-    for group in groups:
-        if group[2] is None:
-            return group
-    return None
+    return func.coalesce(
+        first(G.c.session_id == rows.c.session_id), first(G.c.session_id.is_(None))
+    )
 
 
 def followup_counts(

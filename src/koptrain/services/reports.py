@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import and_, case, exists, func, select
-from sqlmodel import Session, col
+from sqlalchemy.engine import Row
+from sqlmodel import Session
 
 from koptrain.models import Attendance, Coop, Enrollment, Person, Program, Rat, Training
 from koptrain.parsing import SEAT_STATUSES
@@ -22,6 +23,7 @@ T = Training.__table__
 A = Attendance.__table__
 P = Person.__table__
 C = Coop.__table__
+R = Rat.__table__
 
 NOT_ON_TIME = (
     eligibility.MISSING,
@@ -191,10 +193,13 @@ SUMMARY_CSV_KEYS = (
 # --------------------------------------------------------------------------- RAT
 
 
-def _rats_by_coop(session: Session, coop_ids: list[int] | None, years: set[int]) -> dict:
-    found: dict[int, dict[int, Rat]] = {}
-    query = select(Rat).where(col(Rat.fiscal_year).in_(sorted(years)))
-    for rat in session.scalars(query).all():
+def _rats_by_coop(session: Session, years: set[int]) -> dict[int, dict[int, Row]]:
+    """The RATs of those fiscal years, as plain rows (no ORM objects), by coop and year."""
+    found: dict[int, dict[int, Row]] = {}
+    query = select(R.c.coop_id, R.c.fiscal_year, R.c.held_on, R.c.reported_on).where(
+        R.c.fiscal_year.in_(sorted(years))
+    )
+    for rat in session.execute(query):
         found.setdefault(rat.coop_id, {})[rat.fiscal_year] = rat
     return found
 
@@ -203,28 +208,46 @@ def rat_status(
     session: Session, *, year: int | None, on: dt.date, settings: Settings | None = None
 ) -> list[dict]:
     """Each coop's RAT for fiscal year `year` (or its latest RAT as eligibility defines it
-    on `on`), with the deadline, the report deadline and the status."""
+    on `on`), with the deadline, the report deadline and the status.
+
+    Coops and RATs are read as plain rows; the latest fiscal year due depends only on the
+    coop's level and fiscal-year end, so it is worked out once per such pair, not per coop.
+    """
     settings = settings or policy_service.load(session)
-    coops = list(session.scalars(select(Coop).order_by(Coop.name, Coop.id)).all())
+    coops = session.execute(
+        select(
+            C.c.id, C.c.name, C.c.nik, C.c.legal_number, C.c.level, C.c.fiscal_year_end
+        ).order_by(C.c.name, C.c.id)
+    ).all()
+    due_years: dict[tuple[str, str], int] = {}
     if year is not None:
         years = {year}
-        due_years = {}
     else:
-        due_years = {c.id: eligibility.latest_fiscal_year_due(c, on, settings) for c in coops}
-        years = {y for fy in set(due_years.values()) for y in (fy, fy + 1)}
-    rats = _rats_by_coop(session, None, years)
+        for coop in coops:
+            key = (coop.level, coop.fiscal_year_end)
+            if key not in due_years:
+                due_years[key] = eligibility.latest_fiscal_year_due(coop, on, settings)
+        years = {y for fy in due_years.values() for y in (fy, fy + 1)}
+    rats = _rats_by_coop(session, years)
     rows = []
     for coop in coops:
         mine = rats.get(coop.id, {})
         if year is not None:
             judged = eligibility.judge_rat(coop, year, mine.get(year), on, settings)
         else:
-            judged = eligibility.latest_rat(coop, mine, on, settings)
+            # eligibility.latest_rat, with the fiscal year due looked up once per kind of coop:
+            # the following year's RAT if already held by `on`, else the one due.
+            due_year = due_years[(coop.level, coop.fiscal_year_end)]
+            following = mine.get(due_year + 1)
+            if following is not None and following.held_on <= on:
+                judged = eligibility.judge_rat(coop, due_year + 1, following, on, settings)
+            else:
+                judged = eligibility.judge_rat(coop, due_year, mine.get(due_year), on, settings)
         rows.append(_rat_row(coop, judged))
     return rows
 
 
-def _rat_row(coop: Coop, judged: eligibility.RatJudgement) -> dict:
+def _rat_row(coop, judged: eligibility.RatJudgement) -> dict:
     rat = judged.rat
     reason = judged.reason()
     return {
