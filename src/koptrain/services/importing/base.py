@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from koptrain.errors import KoptrainError
 from koptrain.i18n import _
 from koptrain.models import Coop
-from koptrain.services import refs
 
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
 
@@ -32,6 +31,11 @@ class RowError(Exception):
         """`FILE:LINE: column: message` (SPEC §4)."""
         where = f"{file}:{self.line}: "
         return where + (f"{self.column}: " if self.column else "") + self.message
+
+
+def _nik_form(key: str) -> str:
+    """A coop key as a NIK Koperasi is stored (no separators), when it is one."""
+    return re.sub(r"[\s.\-]", "", key) if key.replace(" ", "").isdigit() else key
 
 
 class Problem(Exception):
@@ -115,14 +119,38 @@ class Handler:
             raise Problem(column, _("{column} is empty.").format(column=self.label(column)))
         return value
 
+    def coop_ids_for(self, keys: Iterable[str]) -> dict[str, int]:
+        """Many coop keys at once: key -> coop id for the keys that name a coop.
+
+        A key is a NIK Koperasi (spaces, dots and hyphens ignored), or a legal number for a
+        coop without one; a query or two per 500 keys, no ORM objects."""
+        forms = {key: _nik_form(key) for key in keys if key}
+        wanted = sorted({*forms, *forms.values()})
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            by_nik = select(Coop.id, Coop.nik).where(col(Coop.nik).in_(chunk))
+            for coop_id, nik in self.session.exec(by_nik):
+                found[nik] = coop_id
+            rest = [k for k in chunk if k not in found]
+            if rest:
+                by_legal = select(Coop.id, Coop.legal_number).where(
+                    col(Coop.legal_number).in_(rest)
+                )
+                for coop_id, legal_number in self.session.exec(by_legal):
+                    found[legal_number] = coop_id
+        ids = {}
+        for key, key_nik in forms.items():
+            coop_id = found.get(key) or found.get(key_nik)
+            if coop_id is not None:
+                ids[key] = coop_id
+        return ids
+
     def coop_id(self, rec: dict[str, Any], column: str = "coop_nik") -> int:
         """A coop by NIK Koperasi, or by legal number for a coop without one (cached)."""
         key = str(self.need(rec, column))
         if key not in self._coops:
-            key_nik = re.sub(r"[\s.\-]", "", key) if key.replace(" ", "").isdigit() else key
-            found = refs.coops_by_key(self.session, {key, key_nik})
-            coop = found.get(key) or found.get(key_nik)
-            self._coops[key] = coop.id if coop else None
+            self._coops[key] = self.coop_ids_for([key]).get(key)
         coop_id = self._coops[key]
         if coop_id is None:
             raise Problem(
