@@ -14,6 +14,7 @@ import cProfile
 import io
 import os
 import pstats
+import re
 import sys
 import time
 from pathlib import Path
@@ -70,7 +71,7 @@ def main(argv: list[str]) -> int:
     )
     print()
     for seconds, statement, params, _conn in sorted(timings, key=lambda t: -t[0])[:10]:
-        text = " ".join(statement.split())
+        text = re.sub(r"(\?, ){8,}\?", "?, ... ?", " ".join(statement.split()))
         print(f"--- {seconds:.3f} s  params={str(params)[:200]}")
         print(text[:3000])
         print()
