@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, not_, null, or_, select
+from sqlalchemy import and_, case, func, not_, null, or_, select
 from sqlmodel import Session
 
 from koptrain.errors import InvalidInput, Refused
@@ -159,31 +159,17 @@ def followups(
         .subquery("s")
     )
     latest = L.alias("latest")
-    closing = L.alias("closing")
-    counted = (seats.c.person_id, seats.c.session_id, seats.c.end)
+    counted = counted_contact(latest, on, seats.c.person_id, seats.c.session_id, seats.c.end)
     last_id = (
         select(latest.c.id)
-        .where(counted_contact(latest, on, *counted))
+        .where(counted)
         .order_by(latest.c.date.desc(), latest.c.id.desc())
         .limit(1)
         .correlate(seats)
         .scalar_subquery()
     )
-    ended = (
-        select(closing.c.id)
-        .where(counted_contact(closing, on, *counted), closing.c.status.in_(ENDING_STATUSES))
-        .correlate(seats)
-        .exists()
-    )
-    base = (
-        select(
-            seats,
-            last_id.label("last_id"),
-            (case((ended, 1), else_=0) if with_ended else null()).label("ended"),
-        )
-        .offset(0)
-        .subquery("f")
-    )
+    ended = case((ended_probe(seats, on), 1), else_=0) if with_ended else null()
+    base = select(seats, last_id.label("last_id"), ended.label("ended")).offset(0).subquery("f")
     last = L.alias("last")
     return (
         select(
@@ -197,18 +183,37 @@ def followups(
     )
 
 
-def due_condition(fu, on: dt.date, schedule: Schedule, *, strictly_before: bool = False):
+def due_condition(
+    fu, on: dt.date, schedule: Schedule, *, strictly_before: bool = False, probe_ended=False
+):
     """The follow-up is open on `on` and its next contact is due on or before `on`
-    (before `on` when `strictly_before`: overdue)."""
+    (before `on` when `strictly_before`: overdue).
+
+    With `probe_ended` (for `fu` made without `with_ended`), whether a contact ended the
+    follow-up is probed last, only for the follow-ups whose dates make them due.
+    """
     bound = on - _days(1) if strictly_before else on
-    return and_(
-        fu.c.ended == 0,
+    dates = and_(
         fu.c.end >= on - _days(schedule.window_days),
         or_(
             and_(fu.c.last_id.is_(None), fu.c.end <= bound - _days(schedule.first_days)),
             fu.c.last_next <= bound,
             and_(fu.c.last_next.is_(None), fu.c.last_date <= bound - _days(schedule.interval_days)),
         ),
+    )
+    return and_(dates, not_(ended_probe(fu, on)) if probe_ended else fu.c.ended == 0)
+
+
+def ended_probe(rows, on: dt.date):
+    """A contact up to `on` counted for the row's follow-up recorded practicing or stopped
+    (correlated to `rows`: person_id, session_id, end)."""
+    closing = L.alias("closing")
+    counted = counted_contact(closing, on, rows.c.person_id, rows.c.session_id, rows.c.end)
+    return (
+        select(closing.c.id)
+        .where(counted, closing.c.status.in_(ENDING_STATUSES))
+        .correlate(rows)
+        .exists()
     )
 
 
@@ -245,7 +250,7 @@ def due_followups(
     index); the group and the latest contact's mentor are looked up for the due rows only.
     """
     schedule = Schedule.from_settings(settings or policy_service.load(session))
-    fu = followups(on, open_window_days=schedule.window_days)
+    fu = followups(on, open_window_days=schedule.window_days, with_ended=False)
     due = (
         select(
             fu.c.person_id,
@@ -256,7 +261,7 @@ def due_followups(
             fu.c.last_date,
             fu.c.last_next,
         )
-        .where(due_condition(fu, on, schedule))
+        .where(due_condition(fu, on, schedule, probe_ended=True))
         .offset(0)  # a fence: the group probes below run for due rows only
         .subquery("due")
     )
@@ -292,7 +297,16 @@ def due_followups(
                 days_overdue=(on - due_on).days,
             )
         )
-    found.sort(key=lambda f: (f.mentor or "\uffff", f.group or "\uffff", f.due, f.name, f.session))
+    found.sort(
+        key=lambda f: (
+            f.mentor or "\uffff",
+            f.group or "\uffff",
+            f.due,
+            f.name,
+            f.session,
+            f.person_id,  # namesakes in a stable order
+        )
+    )
     return found
 
 
@@ -654,27 +668,25 @@ def _check_contact(
 
 
 def obstacle_counts(session: Session, on: dt.date, *, scope=None) -> list[dict]:
-    """Obstacles recorded up to `on` by category, for contacts counted for sessions in scope."""
+    """Obstacles recorded up to `on` by category, for contacts counted for sessions in scope.
+
+    With a scope, the contacts are found from the sessions in scope: their seat holders'
+    contacts through ix_mentoring_log_person_cover, then those contacts' obstacles.
+    """
+    if scope is None:
+        logs = select(L.c.id).where(L.c.date <= on)
+    else:
+        logs = (
+            select(L.c.id)
+            .select_from(T.join(E, E.c.session_id == T.c.id).join(L, counted_contact(L, on)))
+            .where(scope, E.c.status.in_(SEAT_STATUSES))
+        )
     query = (
         select(OB.c.category, func.count().label("count"))
-        .select_from(OB.join(L, L.c.id == OB.c.log_id))
-        .where(L.c.date <= on)
+        .where(OB.c.log_id.in_(logs))
         .group_by(OB.c.category)
         .order_by(func.count().desc(), OB.c.category)
     )
-    if scope is not None:
-        in_scope = (
-            exists()
-            .select_from(E.join(T, T.c.id == E.c.session_id))
-            .where(
-                E.c.person_id == L.c.person_id,
-                E.c.status.in_(SEAT_STATUSES),
-                scope,
-                or_(L.c.session_id == T.c.id, and_(L.c.session_id.is_(None), L.c.date > T.c.end)),
-            )
-            .correlate(L)
-        )
-        query = query.where(in_scope)
     return [{"category": r.category, "count": int(r.count)} for r in session.execute(query)]
 
 

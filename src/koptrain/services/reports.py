@@ -208,7 +208,12 @@ def rat_status(
     session: Session, *, year: int | None, on: dt.date, settings: Settings | None = None
 ) -> list[dict]:
     """Each coop's RAT for fiscal year `year` (or its latest RAT as eligibility defines it
-    on `on`), with the deadline, the report deadline and the status.
+    on `on`), with the deadline, the report deadline and the status."""
+    return [_rat_row(coop, judged) for coop, judged in _judged_rats(session, year, on, settings)]
+
+
+def _judged_rats(session: Session, year: int | None, on: dt.date, settings: Settings | None):
+    """(coop, RatJudgement) for every coop, by name.
 
     Coops and RATs are read as plain rows; the latest fiscal year due depends only on the
     coop's level and fiscal-year end, so it is worked out once per such pair, not per coop.
@@ -229,22 +234,19 @@ def rat_status(
                 due_years[key] = eligibility.latest_fiscal_year_due(coop, on, settings)
         years = {y for fy in due_years.values() for y in (fy, fy + 1)}
     rats = _rats_by_coop(session, years)
-    rows = []
     for coop in coops:
         mine = rats.get(coop.id, {})
         if year is not None:
-            judged = eligibility.judge_rat(coop, year, mine.get(year), on, settings)
+            yield coop, eligibility.judge_rat(coop, year, mine.get(year), on, settings)
+            continue
+        # eligibility.latest_rat, with the fiscal year due looked up once per kind of coop:
+        # the following year's RAT if already held by `on`, else the one due.
+        due_year = due_years[(coop.level, coop.fiscal_year_end)]
+        following = mine.get(due_year + 1)
+        if following is not None and following.held_on <= on:
+            yield coop, eligibility.judge_rat(coop, due_year + 1, following, on, settings)
         else:
-            # eligibility.latest_rat, with the fiscal year due looked up once per kind of coop:
-            # the following year's RAT if already held by `on`, else the one due.
-            due_year = due_years[(coop.level, coop.fiscal_year_end)]
-            following = mine.get(due_year + 1)
-            if following is not None and following.held_on <= on:
-                judged = eligibility.judge_rat(coop, due_year + 1, following, on, settings)
-            else:
-                judged = eligibility.judge_rat(coop, due_year, mine.get(due_year), on, settings)
-        rows.append(_rat_row(coop, judged))
-    return rows
+            yield coop, eligibility.judge_rat(coop, due_year, mine.get(due_year), on, settings)
 
 
 def _rat_row(coop, judged: eligibility.RatJudgement) -> dict:
@@ -310,9 +312,15 @@ def reminders(session: Session, *, on: dt.date) -> dict:
         "followups": followups,
         "sessions": sessions_starting_soon(session, on=on, settings=settings),
         "rat": [
-            {k: row[k] for k in ("coop", "coop_nik", "fiscal_year", "deadline", "status")}
-            for row in rat_status(session, year=None, on=on, settings=settings)
-            if row["status"] in NOT_ON_TIME
+            {
+                "coop": coop.name,
+                "coop_nik": coop.nik or coop.legal_number,
+                "fiscal_year": judged.fiscal_year,
+                "deadline": judged.deadline,
+                "status": judged.status,
+            }
+            for coop, judged in _judged_rats(session, None, on, settings)
+            if judged.status in NOT_ON_TIME
         ],
     }
 
