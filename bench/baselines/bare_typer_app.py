@@ -432,7 +432,7 @@ def c39_check() -> None:
 
 @g_db.command('backup', help='Make a consistent copy of the database, even while it is in use.')
 def c40_backup(
-    dest: Annotated[Path, typer.Argument(help='The new file to write the copy to.')],
+    dest: Annotated[Path, typer.Argument(help='The new file to write the copy to.', metavar='DEST')],
 ) -> None:
     pass
 
