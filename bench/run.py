@@ -30,7 +30,6 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 WORK = BENCH / "work"
-SMALL_DATA = REPO / "data" / "blitar-2020"
 PY = sys.executable
 sys.path.insert(0, str(BENCH))
 
@@ -222,28 +221,10 @@ def has_command(*words: str) -> bool:
 
 
 def build_small(db: Path) -> None:
-    """The demo sample through `koptrain import`, in data/blitar-2020/README.md's order."""
-    import csv
-
-    say(f"building the small database {db.relative_to(REPO)} through koptrain import")
+    """The demo sample through `koptrain demo`: every file through the importer, sessions closed."""
+    say(f"building the small database {db.relative_to(REPO)} through koptrain demo")
     fresh_db(db)
-    data = SMALL_DATA
-    for kind, name in [
-        ("programs", "programs.csv"),
-        ("coops", "coops.csv"),
-        ("rat", "rat.xlsx"),
-        ("health", "health.csv"),
-        ("people", "people.csv"),
-        ("sessions", "sessions.csv"),
-        ("enrollments", "enrollments.csv"),
-        ("attendance", "attendance.csv"),
-        ("groups", "groups.csv"),
-        ("mentoring", "mentoring.csv"),
-    ]:
-        must(koptrain(db, "import", kind, str(data / name)), f"import {kind}")
-    with (data / "sessions.csv").open(newline="", encoding="utf-8-sig") as f:
-        for row in csv.DictReader(f):
-            must(koptrain(db, "session", "close", row["code"]), "session close")
+    must(koptrain(db, "demo", "--db", str(db)), "demo")
 
 
 @dataclass
