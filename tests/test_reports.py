@@ -272,3 +272,21 @@ def test_report_json_is_written_exactly_as_write_json_would():
         write_json(value, expected)
         _write_json(value, got)
         assert got.getvalue() == expected.getvalue()
+
+
+def test_summary_table_of_many_sessions_shows_the_first_and_last(store, koptrain):
+    with store.session() as s:
+        for i in range(75):
+            day = D(2020, 1, 1) + dt.timedelta(days=i)
+            f.training(s, f"K{i:03d}", start=day, end=day, title=f"Kelas {i}")
+    out = koptrain("report", "summary", "--on", ON).stdout
+    assert "K000" in out and "K029" in out and "K045" in out and "K074" in out
+    assert "K030" not in out and "K044" not in out
+    assert "… 15 more sessions" in out
+    assert "60 of 75 sessions shown" in out and "Seats offered" in out
+    data = json.loads(koptrain("report", "summary", "--on", ON, "--format", "json").stdout)
+    assert len(data["sessions"]) == 75 and data["totals"]["sessions"] == 75
+    rows = list(
+        csv.DictReader(io.StringIO(koptrain("report", "summary", "--format", "csv").stdout))
+    )
+    assert len(rows) == 76  # every session, then the totals row

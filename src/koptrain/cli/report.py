@@ -57,6 +57,18 @@ def summary(
     )
 
 
+TABLE_SESSIONS = 60  # a summary table lists at most this many sessions: the first and last
+
+
+def _sessions_shown(sessions: list) -> tuple[list, int]:
+    """The sessions a table lists, with None where the others are left out, and how many
+    are left out: a province's 50,000 sessions would bury the totals."""
+    if len(sessions) <= TABLE_SESSIONS:
+        return list(sessions), 0
+    half = TABLE_SESSIONS // 2
+    return [*sessions[:half], None, *sessions[-half:]], len(sessions) - 2 * half
+
+
 def _bar(value: int, total: int, width: int = 24) -> str:
     filled = 0 if total <= 0 else round(width * min(value, total) / total)
     return "█" * filled + "░" * (width - filled)
@@ -161,7 +173,14 @@ def _render_summary(console, report: dict) -> None:
         (_("Completed"), "right"),
     ]:
         sessions.add_column(label, justify=justify)
-    for s in report["sessions"]:
+    shown, hidden = _sessions_shown(report["sessions"])
+    for s in shown:
+        if s is None:
+            sessions.add_row(
+                _("… {n} more sessions").format(n=num(hidden)), "", "", "", "", "", "", "",
+                end_section=True,
+            )  # fmt: skip
+            continue
         sessions.add_row(
             f"{s['code']}\n{s['title']}",
             f"{format_date(s['start'], lang)}\n– {format_date(s['end'], lang)}",
@@ -173,6 +192,13 @@ def _render_summary(console, report: dict) -> None:
             num(s["completed"]),
         )
     console.print(sessions)
+    if hidden:
+        console.print(
+            _(
+                "{shown} of {total} sessions shown (the first and the last); "
+                "--format csv or json lists every session."
+            ).format(shown=num(len(shown) - 1), total=num(len(report["sessions"])))
+        )
 
     def breakdown(title: str, counts: dict):
         table = Table(box=box.SIMPLE, title=title)

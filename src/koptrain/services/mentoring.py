@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, not_, null, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, not_, null, or_, select
 from sqlmodel import Session
 
 from koptrain.errors import InvalidInput, Refused
@@ -119,89 +119,97 @@ def followed_up_enrollment():
 
 
 def followups(
-    on: dt.date, *, scope=None, open_window_days: int | None = None, with_ended: bool = True
+    on: dt.date,
+    *,
+    scope=None,
+    open_window_days: int | None = None,
+    dated_from: dt.date | None = None,
 ):
     """Every follow-up as of `on` as a subquery, with its latest counted contact.
 
-    Columns: enrollment_id, person_id, session_id, code, end, last_id (latest counted
-    contact or NULL), ended (1 when a contact recorded practicing or stopped), last_date,
-    last_next, last_status. `scope` restricts the sessions (a condition on T);
-    `open_window_days` keeps only sessions whose follow-up window of that many days is
-    still open on `on`, a range that the training.end index finds directly. Without
-    `with_ended`, `ended` is left NULL (saves a probe where it is not needed).
+    Columns: enrollment_id, person_id, session_id, code, end, last_status (of the latest
+    counted contact, NULL without one), ended (1 when a counted contact recorded
+    practicing or stopped), and last_id, last_date, last_next for the follow-ups whose
+    session ended on or after `dated_from` (NULL for the others, and all NULL without
+    `dated_from`: only the due dates need them). `scope` restricts the sessions (a
+    condition on T); `open_window_days` keeps only sessions whose follow-up window of
+    that many days is still open on `on`, a range that the training.end index finds.
 
-    The work is proportional to the follow-ups in scope: sessions come from an index on
-    training, their seats from ix_enrollment_session_cover, and each follow-up's contacts
-    from ix_mentoring_log_person_cover, which holds every column the probes read (the
-    person's few contacts are read in the index, never in the table).
+    The latest contact's status (and, where dated, its id) is one probe each of
+    ix_mentoring_log_person_cover (the person's few contacts, read in the index alone).
+    `ended` is probed only where the latest contact leaves it open (partly, not_yet): no
+    contact means not ended, an ending latest one means ended.
+    A bounded set of follow-ups (a scope or a window) is sorted by person first so the
+    probes walk the index in order; for every follow-up of a province (two million) the
+    sort would cost more than it saves, and they are probed in session order.
     """
     conditions = [T.c.end < on, T.c.status != "cancelled", followed_up_enrollment()]
     if scope is not None:
         conditions.append(scope)
     if open_window_days is not None:
         conditions.append(T.c.end >= on - _days(open_window_days))
-    # The follow-ups first, sorted by person: the contact probes below then walk the
-    # mentoring_log index in order, reading each of its pages once.
     seats = (
-        select(
-            E.c.id.label("enrollment_id"),
-            E.c.person_id,
-            E.c.session_id,
-            T.c.code,
-            T.c.end,
-        )
+        select(E.c.id.label("enrollment_id"), E.c.person_id, E.c.session_id, T.c.code, T.c.end)
         .select_from(T.join(E, E.c.session_id == T.c.id))
         .where(*conditions)
-        .order_by(E.c.person_id)
-        # OFFSET 0 keeps SQLite and PostgreSQL from merging a subquery into the outer
-        # one (which would repeat the probes for every use of their result).
+    )
+    if scope is not None or open_window_days is not None:
+        seats = seats.order_by(E.c.person_id)
+    # OFFSET 0 keeps SQLite and PostgreSQL from merging a subquery into the outer one,
+    # which would repeat its probes for every use of their result.
+    seats = seats.offset(0).subquery("s")
+
+    def latest(column):
+        log = L.alias("latest")
+        return (
+            select(log.c[column])
+            .where(counted_contact(log, on, seats.c.person_id, seats.c.session_id, seats.c.end))
+            .order_by(log.c.date.desc(), log.c.id.desc())
+            .limit(1)
+            .correlate(seats)
+            .scalar_subquery()
+        )
+
+    last_id = cast(null(), Integer)  # typed: PostgreSQL reads a bare NULL column as text
+    if dated_from is not None:
+        last_id = case((seats.c.end >= dated_from, latest("id")), else_=last_id)
+    base = (
+        select(seats, latest("status").label("last_status"), last_id.label("last_id"))
         .offset(0)
-        .subquery("s")
+        .subquery("f")
     )
-    latest = L.alias("latest")
-    counted = counted_contact(latest, on, seats.c.person_id, seats.c.session_id, seats.c.end)
-    last_id = (
-        select(latest.c.id)
-        .where(counted)
-        .order_by(latest.c.date.desc(), latest.c.id.desc())
-        .limit(1)
-        .correlate(seats)
-        .scalar_subquery()
+    ended = case(
+        (base.c.last_status.is_(None), 0),
+        (base.c.last_status.in_(ENDING_STATUSES), 1),
+        (ended_probe(base, on), 1),
+        else_=0,
     )
-    ended = case((ended_probe(seats, on), 1), else_=0) if with_ended else null()
-    base = select(seats, last_id.label("last_id"), ended.label("ended")).offset(0).subquery("f")
     last = L.alias("last")
     return (
         select(
             base,
             last.c.date.label("last_date"),
             last.c.next_date.label("last_next"),
-            last.c.status.label("last_status"),
+            ended.label("ended"),
         )
         .select_from(base.outerjoin(last, last.c.id == base.c.last_id))
         .subquery("fu")
     )
 
 
-def due_condition(
-    fu, on: dt.date, schedule: Schedule, *, strictly_before: bool = False, probe_ended=False
-):
+def due_condition(fu, on: dt.date, schedule: Schedule, *, strictly_before: bool = False):
     """The follow-up is open on `on` and its next contact is due on or before `on`
-    (before `on` when `strictly_before`: overdue).
-
-    With `probe_ended` (for `fu` made without `with_ended`), whether a contact ended the
-    follow-up is probed last, only for the follow-ups whose dates make them due.
-    """
+    (before `on` when `strictly_before`: overdue). `fu` needs its dates (`dated_from`)."""
     bound = on - _days(1) if strictly_before else on
-    dates = and_(
+    return and_(
         fu.c.end >= on - _days(schedule.window_days),
         or_(
             and_(fu.c.last_id.is_(None), fu.c.end <= bound - _days(schedule.first_days)),
             fu.c.last_next <= bound,
             and_(fu.c.last_next.is_(None), fu.c.last_date <= bound - _days(schedule.interval_days)),
         ),
+        fu.c.ended == 0,  # last: the probe behind it runs for follow-ups due by date only
     )
-    return and_(dates, not_(ended_probe(fu, on)) if probe_ended else fu.c.ended == 0)
 
 
 def ended_probe(rows, on: dt.date):
@@ -250,7 +258,8 @@ def due_followups(
     index); the group and the latest contact's mentor are looked up for the due rows only.
     """
     schedule = Schedule.from_settings(settings or policy_service.load(session))
-    fu = followups(on, open_window_days=schedule.window_days, with_ended=False)
+    window = schedule.window_days
+    fu = followups(on, open_window_days=window, dated_from=on - _days(window))
     due = (
         select(
             fu.c.person_id,
@@ -261,7 +270,7 @@ def due_followups(
             fu.c.last_date,
             fu.c.last_next,
         )
-        .where(due_condition(fu, on, schedule, probe_ended=True))
+        .where(due_condition(fu, on, schedule))
         .offset(0)  # a fence: the group probes below run for due rows only
         .subquery("due")
     )
@@ -333,25 +342,21 @@ def _group_id(rows):
 def followup_counts(
     session: Session, on: dt.date, *, scope=None, settings: Settings | None = None
 ) -> dict[str, int]:
-    """The summary's mentoring figures for the sessions in `scope` (see `report summary`)."""
+    """The summary's mentoring figures for the sessions in `scope` (see `report summary`),
+    in one pass over the follow-ups: the due dates are worked out only for follow-ups
+    whose window is still open."""
     schedule = Schedule.from_settings(settings or policy_service.load(session))
-    active = followups(on, scope=scope, open_window_days=schedule.window_days)
-    due, overdue = session.execute(
+    fu = followups(on, scope=scope, dated_from=on - _days(schedule.window_days))
+
+    def count(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    due, overdue, followed, practicing = session.execute(
         select(
-            func.coalesce(func.sum(case((due_condition(active, on, schedule), 1), else_=0)), 0),
-            func.coalesce(
-                func.sum(
-                    case((due_condition(active, on, schedule, strictly_before=True), 1), else_=0)
-                ),
-                0,
-            ),
-        )
-    ).one()
-    fu = followups(on, scope=scope, with_ended=False)
-    followed, practicing = session.execute(
-        select(
-            func.count(fu.c.last_id),
-            func.coalesce(func.sum(case((fu.c.last_status == "practicing", 1), else_=0)), 0),
+            count(due_condition(fu, on, schedule)),
+            count(due_condition(fu, on, schedule, strictly_before=True)),
+            func.count(fu.c.last_status),
+            count(fu.c.last_status == "practicing"),
         )
     ).one()
     return {
@@ -368,7 +373,8 @@ def outcomes_by_session(
     """Per session: follow-ups, how many were contacted, the latest practice status,
     how many ended, lapsed or are still open, and coverage (contacted / first contact due)."""
     schedule = Schedule.from_settings(settings or policy_service.load(session))
-    fu = followups(on, scope=scope)
+    # Fenced: `ended` (a probe) is used three times below but worked out once per row.
+    fu = select(followups(on, scope=scope)).offset(0).subquery("fo")
     window_open = fu.c.end >= on - _days(schedule.window_days)
 
     def count(condition):
@@ -381,8 +387,8 @@ def outcomes_by_session(
             func.min(fu.c.end).label("end"),
             func.count().label("followups"),
             count(fu.c.end <= on - _days(schedule.first_days)).label("first_due"),
-            func.count(fu.c.last_id).label("contacted"),
-            count(fu.c.last_id.is_(None)).label("no_contact"),
+            func.count(fu.c.last_status).label("contacted"),
+            count(fu.c.last_status.is_(None)).label("no_contact"),
             *status_counts,
             count(fu.c.ended == 1).label("ended"),
             count(and_(fu.c.ended == 0, not_(window_open))).label("lapsed"),
@@ -674,7 +680,15 @@ def obstacle_counts(session: Session, on: dt.date, *, scope=None) -> list[dict]:
     contacts through ix_mentoring_log_person_cover, then those contacts' obstacles.
     """
     if scope is None:
-        logs = select(L.c.id).where(L.c.date <= on)
+        # Every obstacle but those of contacts after `on` (usually none): an exclusion
+        # list read from the covering index, not a 3-million-row IN list.
+        query = (
+            select(OB.c.category, func.count().label("count"))
+            .where(OB.c.log_id.not_in(select(L.c.id).where(L.c.date > on)))
+            .group_by(OB.c.category)
+            .order_by(func.count().desc(), OB.c.category)
+        )
+        return [{"category": r.category, "count": int(r.count)} for r in session.execute(query)]
     else:
         logs = (
             select(L.c.id)

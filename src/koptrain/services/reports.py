@@ -42,6 +42,12 @@ def scope(program: Program | None):
     return condition
 
 
+def _programme(program: Program | None):
+    """The scope handed to the follow-up queries, which leave cancelled sessions out
+    themselves: None for every programme (they then take the plan for all follow-ups)."""
+    return None if program is None else scope(program)
+
+
 def _n(expression):
     return func.coalesce(func.sum(case((expression, 1), else_=0)), 0)
 
@@ -106,7 +112,7 @@ def summary(session: Session, *, program: Program | None, on: dt.date) -> dict:
         "by_role": by_role,
         "by_gender": by_gender,
         "by_kecamatan": by_kecamatan,
-        "mentoring": mentoring.followup_counts(session, on, scope=in_scope),
+        "mentoring": mentoring.followup_counts(session, on, scope=_programme(program)),
     }
 
 
@@ -273,8 +279,7 @@ def mentoring_outcomes(session: Session, *, program: Program | None, on: dt.date
     """`report mentoring`: practice status per session (of the latest contact), obstacles by
     category, and coverage = follow-ups contacted at least once / follow-ups whose first
     contact has come due."""
-    in_scope = scope(program)
-    sessions = mentoring.outcomes_by_session(session, on, scope=in_scope)
+    sessions = mentoring.outcomes_by_session(session, on, scope=_programme(program))
     totals: dict[str, int] = {}
     for row in sessions:
         for key, value in row.items():
@@ -291,9 +296,7 @@ def mentoring_outcomes(session: Session, *, program: Program | None, on: dt.date
             "due": first_due,
             "share": (totals.get("contacted", 0) / first_due) if first_due else None,
         },
-        "obstacles": mentoring.obstacle_counts(
-            session, on, scope=in_scope if program is not None else None
-        ),
+        "obstacles": mentoring.obstacle_counts(session, on, scope=_programme(program)),
     }
 
 
