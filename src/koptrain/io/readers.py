@@ -99,16 +99,17 @@ def _csv_source(name: str, binary: BinaryIO, size: int | None) -> RowSource:
         tell = binary.tell if binary.seekable() else None
         n = 0
         try:
-            for row in reader:
+            for row in reader:  # kept lean: it runs once per row of a million-row file
                 line = end + 1
                 end = reader.line_num + 1
-                if not row or not any(row):
+                joined = "".join(row)
+                if not joined:  # a blank line, or one of empty cells
                     continue
-                if "'" in "".join(row):
+                if "'" in joined:
                     row = [unmark(v) for v in row]
                 yield line, row
                 n += 1
-                if tell is not None and not n % 4096:
+                if not n & 4095 and tell is not None:
                     source.position = tell()
         except UnicodeDecodeError:
             raise _not_utf8(name, end + 1) from None

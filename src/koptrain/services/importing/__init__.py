@@ -9,8 +9,11 @@ everything: the runner rolls it back on a dry run, or when a row was rejected an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from sqlmodel import Session
@@ -20,7 +23,7 @@ from koptrain.i18n import _
 from koptrain.io.readers import RowSource
 from koptrain.parsing import normalise_key, shown
 from koptrain.services import audit
-from koptrain.services.importing.base import INSERTED, UPDATED, Handler, RowError
+from koptrain.services.importing.base import INSERTED, UNCHANGED, UPDATED, Handler, RowError
 
 MAX_KEPT_ERRORS = 1000  # errors kept for JSON; every error still goes to on_error
 
@@ -148,37 +151,8 @@ def run(
     handler = handler_class(session, labels=labels)
     handler.mapping = mapping
     result = ImportResult(kind=normalise_key(kind), file=source.name, dry_run=dry_run)
-    batch: list[tuple[int, list[Any]]] = []
-
-    def flush() -> None:
-        outcomes = handler.process(batch)
-        for (_line, values), outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, RowError):
-                result.rejected += 1
-                if len(result.errors) < MAX_KEPT_ERRORS:
-                    result.errors.append(outcome)
-                if on_error:
-                    on_error(outcome)
-                if on_reject:
-                    on_reject(values, outcome)
-            elif outcome == INSERTED:
-                result.inserted += 1
-            elif outcome == UPDATED:
-                result.updated += 1
-            else:
-                result.unchanged += 1
-        result.rows += len(batch)
-        batch.clear()
-        if on_progress:
-            on_progress(result.rows)
-
-    size = handler.batch_size
-    for row in source:
-        batch.append(row)
-        if len(batch) >= size:
-            flush()
-    if batch:
-        flush()
+    with _few_collections():
+        _import_batches(handler, source, result, on_error, on_reject, on_progress)
     handler.finish()
 
     if dry_run or (result.rejected and not skip_invalid):
@@ -201,6 +175,47 @@ def run(
     )
     result.written = True
     return result
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """A large import allocates millions of short-lived, acyclic objects, and the cyclic
+    garbage collector would scan the program's long-lived heap (SQLAlchemy, the models)
+    again and again: a fifth of the time of a million-row import. So the heap alive now is
+    frozen (never scanned) and young objects are collected less often until the end."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def _import_batches(handler, source, result, on_error, on_reject, on_progress) -> None:
+    rows = iter(source)
+    while batch := list(islice(rows, handler.batch_size)):
+        outcomes = handler.process(batch)
+        # counted in C: a million rows make this loop matter
+        inserted, updated = outcomes.count(INSERTED), outcomes.count(UPDATED)
+        unchanged = outcomes.count(UNCHANGED)
+        result.inserted += inserted
+        result.updated += updated
+        result.unchanged += unchanged
+        if inserted + updated + unchanged < len(batch):
+            for (_line, values), outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, RowError):
+                    result.rejected += 1
+                    if len(result.errors) < MAX_KEPT_ERRORS:
+                        result.errors.append(outcome)
+                    if on_error:
+                        on_error(outcome)
+                    if on_reject:
+                        on_reject(values, outcome)
+        result.rows += len(batch)
+        if on_progress:
+            on_progress(result.rows)
 
 
 def reject_header(source: RowSource) -> Sequence[str]:

@@ -13,6 +13,10 @@ statements, only new person ids are reserved per dialect).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from itertools import repeat
+from operator import itemgetter
 from typing import Any, ClassVar
 
 from koptrain.errors import KoptrainError
@@ -34,10 +38,16 @@ from koptrain.services.importing.base import (
 )
 
 _CACHE_LIMIT = 100_000
-# The SQLite page cache for this import only (KiB; the default is 2 MB). The NIK index
-# takes random inserts, and a cache that holds most of it saves a third of the write time,
-# while peak RSS stays within the budget of SPEC §4's "memory stays flat".
-_SQLITE_CACHE_KIB = 16_000
+# The day and month digits (DDMM, 40 added to the day for women) of a real date in a
+# leap year; 29 February is real only when the year YY (20YY) is a multiple of 4.
+_NIK_DAY_MONTHS = frozenset(
+    f"{day.day + plus:02d}{day.month:02d}"
+    for day in (dt.date(2000, 1, 1) + dt.timedelta(days=n) for n in range(366))
+    for plus in (0, 40)
+)
+_NIK_LEAP_DAYS = frozenset({"2902", "6902"})
+_NIK_DAY_MONTH = itemgetter(slice(6, 10))
+_NIK_REGION = itemgetter(slice(0, 4))
 
 _INSERT_PERSON = (
     "INSERT INTO person (id, nik, name, gender, birth_date, phone, has_business) "
@@ -73,16 +83,14 @@ class PeopleHandler(Handler):
         self.ph = "?" if dialect.paramstyle == "qmark" else "%s"
         self.integrity_error = dialect.loaded_dbapi.IntegrityError
         self.cursor = self.conn.connection.driver_connection.cursor()
-        if self.sqlite:
-            self.cursor.execute(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
         self.next_id: int | None = None  # SQLite: the next free person id (we hold the lock)
+        # caches: the cell as written -> its parsed value (coops: the coop's id)
         self.regions_ok: set[str] = set()
-        self.dates_ok: set[str] = set()
         self.genders: dict[Any, str] = {}
         self.roles: dict[Any, str] = {}
         self.births: dict[Any, Any] = {}
         self.answers: dict[Any, bool] = {}
-        self.coop_ids: dict[Any, int | None] = {}  # the cell as written -> coop id or None
+        self.coop_ids: dict[Any, int] = {}
         self.set_birth = self.has("birth_date")
         self.set_phone = self.has("phone")
         self.set_business = self.has("has_business")
@@ -90,7 +98,109 @@ class PeopleHandler(Handler):
     def _sql(self, sql: str) -> str:
         return sql if self.ph == "?" else sql.replace("?", self.ph)
 
-    # --- parsing with small caches ---------------------------------------------------------
+    # --- checking, a column at a time ------------------------------------------------------
+    #
+    # A million rows make Python's per-row work the cost of an import, so a batch is
+    # checked a column at a time: a column of few distinct values (gender, role, coop,
+    # birth date, answer) has each distinct value parsed once and cached, and its cells
+    # mapped through the cache in C; a column of nearly unique values (NIK, name, phone)
+    # is checked as a whole with string methods, and only when that check fails, cell by
+    # cell with the exact rules. Each row gets the error of its first bad column.
+
+    def _checked(self, batch, outcomes) -> tuple[list[int], list[tuple], list[tuple]]:
+        """Every row parsed and checked; bad rows get their RowError in `outcomes`.
+
+        Returns the positions of the good rows, their person rows (id, nik, name, gender,
+        birth date, phone, has business) and their memberships (person id, coop id, role),
+        with an id reserved for each row of the batch, used if the person is new."""
+        where = {name: index for index, name in self.mapping}
+        width = max(where.values()) + 1
+        rows = [values for _line, values in batch]
+        if min(map(len, rows)) < width:
+            rows = [[*r, *([""] * (width - len(r)))] if len(r) < width else r for r in rows]
+        cells = list(zip(*rows, strict=False))
+        for cache in (self.regions_ok, self.genders, self.roles, self.births, self.answers):
+            if len(cache) > _CACHE_LIMIT:  # memory stays flat, whatever the file holds
+                cache.clear()
+        if len(self.coop_ids) > _CACHE_LIMIT:
+            self.coop_ids.clear()
+        errors: dict[int, Exception] = {}  # row position -> its first problem
+        niks = self._niks(cells[where["nik"]], errors)
+        names = self._names(cells[where["name"]], errors)
+        genders = self._cached(cells[where["gender"]], errors, self.genders, self._gender)
+        roles = self._cached(cells[where["role"]], errors, self.roles, self._role)
+        coop_cells = cells[where["coop_nik"]]
+        self._resolve_coops(coop_cells)
+        coop_ids = self._cached(coop_cells, errors, self.coop_ids, self._no_coop)
+        n = len(batch)
+        births, phones, answers = repeat(None, n), repeat(None, n), repeat(False, n)
+        if self.set_birth:
+            births = self._cached(cells[where["birth_date"]], errors, self.births, self._birth)
+        if self.set_phone:
+            phones = self._phones(cells[where["phone"]], errors)
+        if self.set_business:
+            answers = self._cached(cells[where["has_business"]], errors, self.answers, self._answer)
+        ids = self._new_ids(n)
+        people = list(zip(ids, niks, names, genders, births, phones, answers, strict=True))
+        members = list(zip(ids, coop_ids, roles, strict=True))
+        if not errors:
+            return list(range(n)), people, members
+        for position, problem in errors.items():
+            line = batch[position][0]
+            if isinstance(problem, Problem):
+                outcomes[position] = RowError(line, self.label(problem.column), problem.message)
+            else:  # AttributeError or TypeError: a date cell where text belongs (XLSX)
+                outcomes[position] = RowError(
+                    line, "", _("A cell holds a date where text belongs.")
+                )
+        positions = [i for i in range(n) if i not in errors]
+        return positions, [people[i] for i in positions], [members[i] for i in positions]
+
+    def _each(self, cells, errors: dict, parse: Callable[[Any], Any]) -> list:
+        """A column cell by cell: parse(cell), or None and the row's error."""
+        out = []
+        for position, cell in enumerate(cells):
+            try:
+                out.append(parse(cell))
+            except (Problem, AttributeError, TypeError) as problem:
+                errors.setdefault(position, problem)
+                out.append(None)
+        return out
+
+    def _cached(self, cells, errors: dict, cache: dict, parse: Callable[[Any], Any]) -> list:
+        """A column of few distinct values: each parsed once (and cached), cells mapped in C."""
+        bad: dict[Any, Exception] = {}
+        for value in set(cells).difference(cache):
+            try:
+                cache[value] = parse(value)
+            except (Problem, AttributeError, TypeError) as problem:
+                bad[value] = problem
+        if not bad:
+            return list(map(cache.__getitem__, cells))
+        for position, cell in enumerate(cells):
+            if cell in bad:
+                errors.setdefault(position, bad[cell])
+        return [cache.get(cell) for cell in cells]
+
+    def _niks(self, cells, errors: dict) -> list | tuple:
+        """NIKs as written when all are 16 ASCII digits with a known region and a real date,
+        else each one checked (and tidied) by parse_nik."""
+        try:
+            if (
+                set(map(len, cells)) == {16}
+                and (digits := "".join(cells)).isdigit()
+                and digits.isascii()
+                and self.regions_ok.issuperset(map(_NIK_REGION, cells))
+                and _NIK_DAY_MONTHS.issuperset(day_months := set(map(_NIK_DAY_MONTH, cells)))
+                and (
+                    _NIK_LEAP_DAYS.isdisjoint(day_months)
+                    or all(int(c[10:12]) % 4 == 0 for c in cells if c[6:10] in _NIK_LEAP_DAYS)
+                )
+            ):
+                return cells
+        except TypeError:  # a date cell (XLSX): the check cell by cell names it
+            pass
+        return self._each(cells, errors, self._nik)
 
     def _nik(self, value: Any) -> str:
         try:
@@ -98,27 +208,73 @@ class PeopleHandler(Handler):
         except KoptrainError as error:
             raise Problem("nik", str(error)) from None
         self.regions_ok.add(nik[:4])
-        self.dates_ok.add(nik[6:12])
         return nik
 
-    def _parse(self, cache: dict, column: str, value: Any, parse) -> Any:
+    def _names(self, cells, errors: dict) -> list | tuple:
+        """Names as written when none is empty, too long or has spaces to tidy, else each
+        one tidied and checked."""
         try:
-            result = parse(value)
-        except KoptrainError as error:
-            raise Problem(column, str(error)) from None
-        if len(cache) < _CACHE_LIMIT:
-            cache[value] = result
-        return result
+            text = " ".join(cells)
+            if (
+                text.isprintable()  # no whitespace but the plain space
+                and "  " not in text
+                and text[:1] != " "
+                and text[-1:] != " "
+                and min(map(len, cells)) > 0
+                and max(map(len, cells)) <= 200
+            ):
+                return cells
+        except TypeError:  # a date cell (XLSX): the check cell by cell names it
+            pass
+        return self._each(cells, errors, self._name)
+
+    def _name(self, value: Any) -> str:
+        name = " ".join(value.split())
+        if not name:
+            raise Problem("name", _("A person needs a name."))
+        if len(name) > 200:
+            raise self._long("name", 200)
+        return name
+
+    def _phones(self, cells, errors: dict) -> list:
+        """Phones as written when all are digits or empty (None), else each one tidied."""
+        try:
+            digits = "".join(cells)
+            if (not digits or digits.isdigit()) and max(map(len, cells)) <= 40:
+                return [cell or None for cell in cells]
+        except TypeError:
+            pass
+        return self._each(cells, errors, self._phone)
+
+    def _phone(self, value: Any) -> str | None:
+        phone = " ".join(str(value).split()) or None
+        if phone and len(phone) > 40:
+            raise self._long("phone", 40)
+        return phone
+
+    def _gender(self, value: Any) -> str:
+        if not value.strip():
+            raise self._empty("gender")
+        return self._parsed("gender", parse_gender, value)
+
+    def _role(self, value: Any) -> str:
+        return self._parsed("role", parse_role, value)
 
     def _birth(self, value: Any) -> Any:
-        day = parse_optional_date(value, what=N_("birth date"))
+        day = self._parsed("birth_date", parse_optional_date, value, what=N_("birth date"))
         if day is None:
             return None
         return day.isoformat() if self.sqlite else day
 
+    def _answer(self, value: Any) -> bool:
+        return self._parsed("has_business", parse_bool, value, what=N_("has business"))
+
     @staticmethod
-    def _answer(value: Any) -> bool:
-        return parse_bool(value, what=N_("has business"))
+    def _parsed(column: str, parse: Callable[..., Any], value: Any, **options) -> Any:
+        try:
+            return parse(value, **options)
+        except KoptrainError as error:
+            raise Problem(column, str(error)) from None
 
     def _long(self, column: str, limit: int) -> Problem:
         return Problem(
@@ -131,107 +287,26 @@ class PeopleHandler(Handler):
     def _empty(self, column: str) -> Problem:
         return Problem(column, _("{column} is empty.").format(column=self.label(column)))
 
-    def _no_coop(self, raw: Any) -> Problem:
+    def _resolve_coops(self, cells) -> None:
+        """The coops of a column's cells not seen before, in one query (cached)."""
+        unseen = {c for c in set(cells).difference(self.coop_ids) if isinstance(c, str)}
+        if not unseen:
+            return
+        found = self.coop_ids_for({cell.strip() for cell in unseen})
+        for cell in unseen:
+            coop_id = found.get(cell.strip())
+            if coop_id is not None:
+                self.coop_ids[cell] = coop_id
+
+    def _no_coop(self, raw: Any) -> int:
+        """Called for a coop cell that no coop matched: the row's problem."""
         key = raw.strip()
         if not key:
-            return self._empty("coop_nik")
-        return Problem(
+            raise self._empty("coop_nik")
+        raise Problem(
             "coop_nik",
             _("No cooperative has the NIK Koperasi or legal number '{key}'.").format(key=key[:60]),
         )
-
-    def _resolve_coops(self, cells: set[Any]) -> None:
-        """The coops of a batch's cells not seen before, in one query (cached)."""
-        ids = self.coop_ids_for(str(cell).strip() for cell in cells)
-        for cell in cells:
-            self.coop_ids[cell] = ids.get(str(cell).strip())
-
-    def _checked(self, batch, outcomes) -> tuple[list[int], list[tuple], list[tuple]]:
-        """Every row parsed and checked; bad rows get their RowError in `outcomes`.
-
-        Returns the positions of the good rows, their person values (nik, name, gender,
-        birth date, phone, has business) and their memberships (coop id, role). Written for
-        speed (it runs a million times): positions instead of dicts, and dictionaries
-        caching the few distinct genders, roles, answers, dates and coops."""
-        where = {name: index for index, name in self.mapping}
-        width = max(where.values()) + 1
-        i_nik, i_name, i_gender = where["nik"], where["name"], where["gender"]
-        i_coop, i_role = where["coop_nik"], where["role"]
-        i_birth, i_phone, i_business = (
-            where.get("birth_date"),
-            where.get("phone"),
-            where.get("has_business"),
-        )
-        regions_ok, dates_ok = self.regions_ok, self.dates_ok
-        genders, roles, births, answers = self.genders, self.roles, self.births, self.answers
-        coops = self.coop_ids
-        if len(coops) > _CACHE_LIMIT:
-            coops.clear()
-        unseen = {values[i_coop] for _line, values in batch if len(values) > i_coop}
-        unseen.difference_update(coops)
-        if unseen:
-            self._resolve_coops(unseen)
-        positions: list[int] = []
-        people: list[tuple] = []
-        members: list[tuple] = []
-        for n, (line, values) in enumerate(batch):
-            if len(values) < width:
-                values = [*values, *([""] * (width - len(values)))]
-            try:
-                nik = values[i_nik]
-                if not (
-                    nik[6:12] in dates_ok
-                    and nik[:4] in regions_ok
-                    and len(nik) == 16
-                    and nik.isdigit()
-                    and nik.isascii()
-                ):
-                    nik = self._nik(nik)
-                name = " ".join(values[i_name].split())
-                if not name:
-                    raise Problem("name", _("A person needs a name."))
-                if len(name) > 200:
-                    raise self._long("name", 200)
-                raw = values[i_gender]
-                gender = genders.get(raw)
-                if gender is None:
-                    if not raw.strip():
-                        raise self._empty("gender")
-                    gender = self._parse(genders, "gender", raw, parse_gender)
-                raw = values[i_role]
-                role = roles.get(raw)
-                if role is None:
-                    role = self._parse(roles, "role", raw, parse_role)
-                raw = values[i_coop]
-                coop_id = coops.get(raw)
-                if coop_id is None:
-                    raise self._no_coop(raw)
-                birth = phone = None
-                business = False
-                if i_birth is not None:
-                    raw = values[i_birth]
-                    birth = births.get(raw, births)
-                    if birth is births:
-                        birth = self._parse(births, "birth_date", raw, self._birth)
-                if i_phone is not None:
-                    phone = " ".join(str(values[i_phone]).split()) or None
-                    if phone and len(phone) > 40:
-                        raise self._long("phone", 40)
-                if i_business is not None:
-                    raw = values[i_business]
-                    business = answers.get(raw)
-                    if business is None:
-                        business = self._parse(answers, "has_business", raw, self._answer)
-            except Problem as problem:
-                outcomes[n] = RowError(line, self.label(problem.column), problem.message)
-                continue
-            except (AttributeError, TypeError):  # a date cell where text belongs (XLSX)
-                outcomes[n] = RowError(line, "", _("A cell holds a date where text belongs."))
-                continue
-            positions.append(n)
-            people.append((nik, name, gender, birth, phone, business))
-            members.append((coop_id, role))
-        return positions, people, members
 
     # --- one batch ---------------------------------------------------------------------
 
@@ -245,7 +320,8 @@ class PeopleHandler(Handler):
         # savepoint undoes it) when one is known already or appears twice in the batch.
         try:
             with self.conn.begin_nested():
-                self._insert(people, members)
+                self.cursor.executemany(self._sql(_INSERT_PERSON), people)
+                self.cursor.executemany(self._sql(_INSERT_MEMBERSHIP), members)
             return outcomes
         except self.integrity_error:
             pass
@@ -254,7 +330,8 @@ class PeopleHandler(Handler):
 
     def _new_ids(self, n: int):
         """Ids for n new people: on SQLite counted on from the largest id (this import holds
-        the write lock since BEGIN IMMEDIATE), on PostgreSQL taken from the sequence."""
+        the write lock since BEGIN IMMEDIATE), on PostgreSQL taken from the sequence. Ids
+        of rows that turn out rejected or known are left unused: a gap is harmless."""
         if self.sqlite:
             if self.next_id is None:
                 self.cursor.execute("SELECT max(id) FROM person")
@@ -268,23 +345,11 @@ class PeopleHandler(Handler):
         )
         return [row[0] for row in self.cursor.fetchall()]
 
-    def _insert(self, people: list[tuple], members: list[tuple]) -> None:
-        """New people, each with one membership (coop id, role)."""
-        ids = self._new_ids(len(people))  # a refused batch leaves a gap: harmless
-        cursor = self.cursor
-        cursor.executemany(
-            self._sql(_INSERT_PERSON), [(i, *p) for i, p in zip(ids, people, strict=True)]
-        )
-        cursor.executemany(
-            self._sql(_INSERT_MEMBERSHIP),
-            [(i, *m) for i, m in zip(ids, members, strict=True)],
-        )
-
     def _merge(self, positions, people, members, outcomes) -> None:
         """The general path: compare the batch with the people and memberships stored."""
         ph = self.ph
         conn = self.conn
-        niks = list({p[0] for p in people})
+        niks = list({p[1] for p in people})
         # people already in the database: nik -> [id, name, gender, birth, phone, business]
         known: dict[str, list] = {}
         for row in conn.exec_driver_sql(
@@ -304,16 +369,18 @@ class PeopleHandler(Handler):
                 memberships[(person_id, coop_id)] = role
 
         new_people: dict[str, list] = {}  # nik -> [None, name, gender, birth, phone, business]
+        ids = {nik: p[0] for nik, p in known.items()}  # nik -> id, reserved ones for new people
         new_members: dict[tuple[str, int], str] = {}  # (nik, coop id) -> role
         changed_people: dict[str, list] = {}
         changed_members: dict[tuple[int, int], str] = {}
         set_birth, set_phone, set_business = self.set_birth, self.set_phone, self.set_business
-        for i, (nik, name, gender, birth, phone, business), (coop_id, role) in zip(
+        for i, (new_id, nik, name, gender, birth, phone, business), (_id, coop_id, role) in zip(
             positions, people, members, strict=True
         ):
             person = known.get(nik) or new_people.get(nik)
             if person is None:
                 new_people[nik] = [None, name, gender, birth, phone, business]
+                ids[nik] = new_id
                 new_members[(nik, coop_id)] = role
                 outcomes[i] = INSERTED
                 continue
@@ -346,13 +413,10 @@ class PeopleHandler(Handler):
                 changed_members[(person_id, coop_id)] = role
                 outcome = UPDATED
             outcomes[i] = outcome
-        self._write(new_people, new_members, changed_people, changed_members, known)
+        self._write(ids, new_people, new_members, changed_people, changed_members)
 
-    def _write(self, new_people, new_members, changed_people, changed_members, known) -> None:
+    def _write(self, ids, new_people, new_members, changed_people, changed_members) -> None:
         cursor = self.cursor
-        ids = {nik: p[0] for nik, p in known.items()}
-        new_ids = self._new_ids(len(new_people))
-        ids.update(zip(new_people, new_ids, strict=True))
         if new_people:
             cursor.executemany(
                 self._sql(_INSERT_PERSON),
