@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
@@ -60,7 +60,12 @@ def summary(session: Session, *, program: Program | None, on: dt.date) -> dict:
     kecamatan (of their latest enrollment in scope), and the mentoring figures."""
     in_scope = scope(program)
     seat = E.c.status.in_(SEAT_STATUSES)
-    present = exists().where(A.c.enrollment_id == E.c.id, A.c.present.is_(True)).correlate(E)
+    present = (
+        select(A.c.enrollment_id)
+        .where(A.c.enrollment_id == E.c.id, A.c.present.is_(True))
+        .correlate(E)
+        .exists()
+    )  # a probe of ix_attendance_enrollment_present alone
     per_session = (
         select(
             T.c.code,
