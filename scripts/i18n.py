@@ -84,7 +84,9 @@ def untranslated(catalog: Catalog, template: Catalog) -> list[str]:
         if not message.id:
             continue
         translated = catalog.get(message.id)
-        if translated is None or not translated.string or translated.fuzzy:
+        strings = translated.string if translated is not None else ""
+        complete = all(strings) if isinstance(strings, tuple) else bool(strings)
+        if translated is None or not complete or translated.fuzzy:
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     return missing
 

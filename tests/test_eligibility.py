@@ -363,3 +363,19 @@ def test_verdicts_read_the_stored_policy(store):
     assert before == {"KSP Baik": True, "KSP Cukup": False, "KSP Telat": False}
     # cukup_sehat is now accepted; the April RAT is on time with the extended deadline.
     assert after == {"KSP Baik": True, "KSP Cukup": True, "KSP Telat": True}
+
+
+def test_one_day_late_is_said_in_the_singular():
+    import datetime as dt
+
+    from koptrain.models import Coop, HealthRating, Rat
+    from koptrain.services.eligibility import judge
+    from koptrain.services.policy import DEFAULTS, Settings
+
+    coop = Coop(id=1, name="KSP Tepat", level="primer", fiscal_year_end="12-31")
+    rat = Rat(coop_id=1, fiscal_year=2019, held_on=dt.date(2020, 4, 1))
+    rating = HealthRating(coop_id=1, year=2019, rating="sehat")
+    verdict = judge(coop, [rat], [rating], dt.date(2020, 6, 16), Settings(dict(DEFAULTS)))
+    assert verdict.as_json()["reasons"][0] == (
+        "RAT 2019 held 2020-04-01, 1 day after the deadline 2020-03-31."
+    )

@@ -35,7 +35,15 @@ def test_catalogs_compile_and_the_shipped_mo_matches_the_po(lang):
     with shipped.open("rb") as f:
         translations = gettext.GNUTranslations(f)
     for message in catalog:
-        if message.id and message.string and not message.fuzzy:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple):  # plural forms: one msgstr per form
+            singular, plural = message.id
+            for form, text in enumerate(message.string):
+                if text:
+                    n = 1 if len(message.string) > 1 and form == 0 else 2
+                    assert translations.ngettext(singular, plural, n) == text, message.id
+        elif message.string:
             assert translations.gettext(message.id) == message.string, message.id
 
 
@@ -43,13 +51,18 @@ def test_placeholders_survive_translation():
     """A translation that drops or renames a {placeholder} would crash at .format()."""
     import string
 
+    def fields(text: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+
     tool = _catalog_tool()
     for message in tool.load("id"):
         if not message.id or not message.string:
             continue
-        fields = {f for _, f, _, _ in string.Formatter().parse(message.id) if f is not None}
-        translated = {f for _, f, _, _ in string.Formatter().parse(message.string) if f is not None}
-        assert fields == translated, message.id
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set().union(*(fields(i) for i in ids))
+        for text in strings:
+            assert fields(text) == expected, message.id
 
 
 def _run(*args, env=None):

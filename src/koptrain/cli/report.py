@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from koptrain.cli import common
-from koptrain.i18n import _
+from koptrain.i18n import _, ngettext
 
 app = typer.Typer(help=_("Reports: summary, roster, RAT compliance, mentoring and reminders."))
 
@@ -491,7 +491,9 @@ def _reminders_text(report: dict) -> str:
         lines.append(_("Follow-ups due ({n}):").format(n=len(report["followups"])))
         for f in report["followups"]:
             late = (
-                _("{n} days overdue").format(n=f["days_overdue"])
+                ngettext("{n} day overdue", "{n} days overdue", f["days_overdue"]).format(
+                    n=f["days_overdue"]
+                )
                 if f["days_overdue"]
                 else _("due today")
             )

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from koptrain.cli import common
-from koptrain.i18n import _
+from koptrain.i18n import _, ngettext
 
 app = typer.Typer(help=_("Create, list, show, cancel or close training sessions."))
 
@@ -194,7 +194,9 @@ def _render_show(console, info: dict, roster: list[dict]) -> None:
         head.add_row(_("Programme"), info["program"])
     head.add_row(
         _("Days"),
-        _("{start} to {end} ({days} days)").format(
+        ngettext(
+            "{start} to {end} ({days} day)", "{start} to {end} ({days} days)", info["days"]
+        ).format(
             start=format_date(info["start"], lang),
             end=format_date(info["end"], lang),
             days=info["days"],

@@ -106,7 +106,9 @@ class RatJudgement:
         if self.status == LATE:
             values["days"] = (rat.held_on - self.deadline).days
             return Reason(
-                N_("RAT {fy} held {held}, {days} days after the deadline {deadline}."),
+                N_("RAT {fy} held {held}, {days} days after the deadline {deadline}.")
+                if values["days"] != 1
+                else N_("RAT {fy} held {held}, {days} day after the deadline {deadline}."),
                 values,
                 ok=False,
             )
@@ -126,6 +128,11 @@ class RatJudgement:
                 N_(
                     "RAT {fy} held {held} but reported {reported}, {after} days after the "
                     "meeting ({days} days after the report deadline {report_deadline})."
+                )
+                if values["days"] != 1
+                else N_(
+                    "RAT {fy} held {held} but reported {reported}, {after} days after the "
+                    "meeting ({days} day after the report deadline {report_deadline})."
                 ),
                 values,
                 ok=False,
