@@ -1,14 +1,13 @@
 """`import people`: the province-scale path (a million rows), batched and close to the driver.
 
-Per batch of a few thousand rows: every row parsed and checked with cheap cached checks
-(the batch's coops looked up in one query), then written with executemany on the driver's
-own cursor. A batch of people all new to the database (the usual case of a first import)
-is inserted straight away inside a savepoint; only when the unique index on NIK refuses
-it is the savepoint undone and the batch compared with the rows already stored. No
-per-row ORM objects and no state kept across batches except small caches (coops, NIK
-region and date parts): the database's own unique index is what tells a later batch that
-a NIK is already there. The SQL is plain and portable (SQLite and PostgreSQL take the same
-statements, only new person ids are reserved per dialect).
+Per batch of a few thousand rows: every row parsed and checked a column at a time (see
+`_checked`), then written with executemany on the driver's own cursor. People new to the
+database (the usual case of a large import) are inserted straight away, the unique index
+on NIK skipping the others; only those are compared with the rows stored and upserted.
+No per-row ORM objects and no state kept across batches except small caches (coops,
+genders, roles, dates, NIK regions): the database's own unique index is what tells a
+later batch that a NIK is already there. The SQL is plain and portable (SQLite and
+PostgreSQL take the same statements; only new person ids are reserved per dialect).
 """
 
 from __future__ import annotations
@@ -49,9 +48,9 @@ _NIK_LEAP_DAYS = frozenset({"2902", "6902"})
 _NIK_DAY_MONTH = itemgetter(slice(6, 10))
 _NIK_REGION = itemgetter(slice(0, 4))
 
-_INSERT_PERSON = (
+_INSERT_NEW_PERSON = (
     "INSERT INTO person (id, nik, name, gender, birth_date, phone, has_business) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nik) DO NOTHING"
 )
 _INSERT_MEMBERSHIP = "INSERT INTO membership (person_id, coop_id, role) VALUES (?, ?, ?)"
 _UPDATE_PERSON = (
@@ -81,7 +80,6 @@ class PeopleHandler(Handler):
         dialect = self.conn.dialect
         self.sqlite = dialect.name == "sqlite"
         self.ph = "?" if dialect.paramstyle == "qmark" else "%s"
-        self.integrity_error = dialect.loaded_dbapi.IntegrityError
         self.cursor = self.conn.connection.driver_connection.cursor()
         self.next_id: int | None = None  # SQLite: the next free person id (we hold the lock)
         # caches: the cell as written -> its parsed value (coops: the coop's id)
@@ -315,17 +313,24 @@ class PeopleHandler(Handler):
         positions, people, members = self._checked(batch, outcomes)
         if not people:
             return outcomes
-        # Fast path: most batches of a large import hold only people new to the database,
-        # so insert them at once; the unique index on NIK refuses the batch (and the
-        # savepoint undoes it) when one is known already or appears twice in the batch.
-        try:
-            with self.conn.begin_nested():
-                self.cursor.executemany(self._sql(_INSERT_PERSON), people)
-                self.cursor.executemany(self._sql(_INSERT_MEMBERSHIP), members)
+        # Fast path: most rows of a large import are people new to the database, so the
+        # batch is inserted at once and the unique index on NIK skips the others (known
+        # already, or a second row of a person in this batch); only those are compared.
+        cursor = self.cursor
+        cursor.executemany(self._sql(_INSERT_NEW_PERSON), people)
+        if cursor.rowcount == len(people):
+            cursor.executemany(self._sql(_INSERT_MEMBERSHIP), members)
             return outcomes
-        except self.integrity_error:
-            pass
-        self._merge(positions, people, members, outcomes)
+        inserted = self._present({p[0] for p in people})
+        new = [i for i, person in enumerate(people) if person[0] in inserted]
+        cursor.executemany(self._sql(_INSERT_MEMBERSHIP), [members[i] for i in new])
+        rest = [i for i, person in enumerate(people) if person[0] not in inserted]
+        self._merge(
+            [positions[i] for i in rest],
+            [people[i] for i in rest],
+            [members[i] for i in rest],
+            outcomes,
+        )
         return outcomes
 
     def _new_ids(self, n: int):
@@ -345,12 +350,19 @@ class PeopleHandler(Handler):
         )
         return [row[0] for row in self.cursor.fetchall()]
 
+    def _present(self, ids: set[int]) -> set[int]:
+        """Which of these person ids are in the database (the ones this batch inserted)."""
+        self.cursor.execute(
+            self._sql("SELECT id FROM person WHERE id BETWEEN ? AND ?"), (min(ids), max(ids))
+        )
+        return {row[0] for row in self.cursor.fetchall() if row[0] in ids}
+
     def _merge(self, positions, people, members, outcomes) -> None:
-        """The general path: compare the batch with the people and memberships stored."""
+        """The rows of people already stored: compared with them and their memberships."""
         ph = self.ph
         conn = self.conn
         niks = list({p[1] for p in people})
-        # people already in the database: nik -> [id, name, gender, birth, phone, business]
+        # nik -> [id, name, gender, birth, phone, business]
         known: dict[str, list] = {}
         for row in conn.exec_driver_sql(
             "SELECT id, nik, name, gender, birth_date, phone, has_business FROM person "
@@ -358,32 +370,23 @@ class PeopleHandler(Handler):
             tuple(niks),
         ):
             known[row[1]] = [row[0], row[2], row[3], row[4], row[5], bool(row[6])]
-        memberships: dict[tuple[int, int], str] = {}
-        if known:
-            ids = [p[0] for p in known.values()]
-            for person_id, coop_id, role in conn.exec_driver_sql(
-                "SELECT person_id, coop_id, role FROM membership "
-                f"WHERE person_id IN ({','.join([ph] * len(ids))})",
-                tuple(ids),
-            ):
-                memberships[(person_id, coop_id)] = role
+        ids = [p[0] for p in known.values()] or [0]
+        memberships: dict[tuple[int, int], str] = {}  # (person id, coop id) -> role
+        for person_id, coop_id, role in conn.exec_driver_sql(
+            "SELECT person_id, coop_id, role FROM membership "
+            f"WHERE person_id IN ({','.join([ph] * len(ids))})",
+            tuple(ids),
+        ):
+            memberships[(person_id, coop_id)] = role
 
-        new_people: dict[str, list] = {}  # nik -> [None, name, gender, birth, phone, business]
-        ids = {nik: p[0] for nik, p in known.items()}  # nik -> id, reserved ones for new people
-        new_members: dict[tuple[str, int], str] = {}  # (nik, coop id) -> role
         changed_people: dict[str, list] = {}
+        new_members: dict[tuple[int, int], str] = {}
         changed_members: dict[tuple[int, int], str] = {}
         set_birth, set_phone, set_business = self.set_birth, self.set_phone, self.set_business
-        for i, (new_id, nik, name, gender, birth, phone, business), (_id, coop_id, role) in zip(
+        for i, (_id, nik, name, gender, birth, phone, business), (_pid, coop_id, role) in zip(
             positions, people, members, strict=True
         ):
-            person = known.get(nik) or new_people.get(nik)
-            if person is None:
-                new_people[nik] = [None, name, gender, birth, phone, business]
-                ids[nik] = new_id
-                new_members[(nik, coop_id)] = role
-                outcomes[i] = INSERTED
-                continue
+            person = known[nik]
             wanted = [
                 person[0],
                 name,
@@ -395,44 +398,29 @@ class PeopleHandler(Handler):
             outcome = UNCHANGED
             if wanted != person:
                 person[1:] = wanted[1:]
-                if person[0] is not None:
-                    changed_people[nik] = person
+                changed_people[nik] = person
                 outcome = UPDATED
-            person_id = person[0]
-            old_role = memberships.get((person_id, coop_id)) if person_id is not None else None
-            pending = new_members.get((nik, coop_id))
-            if pending is not None:
-                if pending != role:
-                    new_members[(nik, coop_id)] = role
-                    outcome = UPDATED
-            elif old_role is None:
-                new_members[(nik, coop_id)] = role
+            key = (person[0], coop_id)
+            old_role = memberships.get(key)
+            if old_role is None:
+                new_members[key] = role
                 outcome = INSERTED
             elif old_role != role:
-                memberships[(person_id, coop_id)] = role
-                changed_members[(person_id, coop_id)] = role
+                (new_members if key in new_members else changed_members)[key] = role
                 outcome = UPDATED
+            memberships[key] = role
             outcomes[i] = outcome
-        self._write(ids, new_people, new_members, changed_people, changed_members)
-
-    def _write(self, ids, new_people, new_members, changed_people, changed_members) -> None:
         cursor = self.cursor
-        if new_people:
-            cursor.executemany(
-                self._sql(_INSERT_PERSON),
-                [(ids[nik], nik, *p[1:]) for nik, p in new_people.items()],
-            )
         if changed_people:
             cursor.executemany(
                 self._sql(_UPDATE_PERSON), [(*p[1:], p[0]) for p in changed_people.values()]
             )
         if new_members:
             cursor.executemany(
-                self._sql(_INSERT_MEMBERSHIP),
-                [(ids[nik], coop_id, role) for (nik, coop_id), role in new_members.items()],
+                self._sql(_INSERT_MEMBERSHIP), [(*key, role) for key, role in new_members.items()]
             )
         if changed_members:
             cursor.executemany(
                 self._sql(_UPDATE_MEMBERSHIP),
-                [(role, p, c) for (p, c), role in changed_members.items()],
+                [(role, *key) for key, role in changed_members.items()],
             )
