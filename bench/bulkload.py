@@ -2,8 +2,9 @@
 """The benchmark's fast path: load generated files straight into a koptrain database.
 
     python bench/bulkload.py DB DATA_DIR KIND...      (KIND: base, people, activity)
-    python bench/bulkload.py --verify                 (tiny data set: bulk == koptrain?)
+    python bench/bulkload.py --verify [--pg URL]      (tiny data set: bulk == koptrain?)
 
+DB is a SQLite file or a PostgreSQL URL (postgresql+psycopg://user@host:port/dbname).
 The database must have been created by koptrain itself (`koptrain --db DB db upgrade`):
 this module never creates a table or an index, it only inserts rows, with the values
 koptrain writes (read from rows koptrain wrote; checked by `run.py --verify`):
@@ -23,6 +24,14 @@ used when `koptrain import people` cannot be); `activity` = sessions, enrollment
 withdrawals, attendance, closures, groups, mentoring logs and obstacles.  Explicit
 indexes of the loaded tables are dropped and re-created from koptrain's own
 `CREATE INDEX` statements (read from sqlite_master), then ANALYZE runs.
+
+On PostgreSQL the same rows (the same generator code) go in by COPY, one COPY per batch,
+streamed (nothing is held beyond a batch and the maps of ids).  The indexes koptrain made
+(those not backing a primary key or unique constraint, as on SQLite) and the foreign keys
+of the loaded tables are dropped first and re-created afterwards from their own
+definitions (`pg_get_indexdef`, `pg_get_constraintdef`: re-adding a foreign key checks
+every row), the sequences of the tables loaded with explicit ids are moved past the
+largest id with setval, then ANALYZE runs.  Timestamps are written in UTC.
 """
 
 from __future__ import annotations
@@ -47,19 +56,192 @@ def _rows(path: Path) -> Iterator[list[str]]:
         yield from reader
 
 
-def _batched(conn: sqlite3.Connection, sql: str, rows) -> int:
+def _batched(sink: Sink, table: str, columns: str, rows) -> int:
     batch: list = []
     n = 0
     for row in rows:
         batch.append(row)
         if len(batch) >= BATCH:
-            conn.executemany(sql, batch)
-            n += len(batch)
+            n += sink.put(table, columns, batch)
             batch.clear()
     if batch:
-        conn.executemany(sql, batch)
-        n += len(batch)
+        n += sink.put(table, columns, batch)
     return n
+
+
+def is_pg(db: str | Path) -> bool:
+    return str(db).startswith("postgresql")
+
+
+def libpq_url(url: str) -> str:
+    """postgresql+psycopg://... (SQLAlchemy's spelling) as libpq takes it."""
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+class Sink:
+    """Where rows go: `put(table, "col, col", rows)` inserts one batch."""
+
+    def put(self, table: str, columns: str, rows: list) -> int:
+        raise NotImplementedError
+
+    def all(self, sql: str) -> list:
+        return list(self.conn.execute(sql))
+
+    def scalar(self, sql: str):
+        return self.conn.execute(sql).fetchone()[0]
+
+
+class SqliteSink(Sink):
+    def __init__(self, db: Path) -> None:
+        self.conn = sqlite3.connect(db, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = OFF")
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.conn.execute("PRAGMA cache_size = -400000")
+        self.conn.execute("PRAGMA temp_store = MEMORY")
+        self._sql: dict[tuple[str, str], str] = {}
+
+    def put(self, table: str, columns: str, rows: list) -> int:
+        sql = self._sql.get((table, columns))
+        if sql is None:
+            marks = ",".join("?" * len(columns.split(",")))
+            sql = self._sql[table, columns] = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        self.conn.executemany(sql, rows)
+        return len(rows)
+
+    def begin(self, tables: list[str]) -> list[str]:
+        """Drop the explicit indexes of `tables`; the statements that re-create them."""
+        marks = ",".join("?" * len(tables))
+        indexes = self.conn.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks})",
+            tables,
+        ).fetchall()
+        self.conn.execute("BEGIN")
+        for name, _sql in indexes:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        return [sql for _name, sql in indexes]
+
+    def finish(self, restore: list[str], tables: list[str], say) -> None:
+        say("re-creating indexes")
+        for sql in restore:
+            self.conn.execute(sql)
+        self.conn.execute("COMMIT")
+        say("ANALYZE")
+        self.conn.execute("ANALYZE")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.close()
+
+
+class PgSink(Sink):
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.conn = psycopg.connect(libpq_url(url))
+        self.conn.execute("SET TIME ZONE 'UTC'")
+        self.conn.execute("SET synchronous_commit = off")
+        self.conn.execute("SET maintenance_work_mem = '512MB'")
+        self.conn.commit()
+
+    def put(self, table: str, columns: str, rows: list) -> int:
+        with (
+            self.conn.cursor() as cur,
+            cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return len(rows)
+
+    def begin(self, tables: list[str]) -> list[str]:
+        """Drop koptrain's indexes and the foreign keys of `tables`; how to re-create them.
+
+        Indexes backing a primary key or unique constraint stay (as SQLite's
+        autoindexes do); foreign keys are re-added after the load, which checks them.
+        """
+        indexes = self.conn.execute(
+            "SELECT quote_ident(i.relname), pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+            "WHERE t.relname = ANY(%s) AND t.relnamespace = 'public'::regnamespace "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid "
+            "AND c.conrelid = x.indrelid AND c.contype IN ('p', 'u', 'x'))",
+            (tables,),
+        ).fetchall()
+        fks = self.conn.execute(
+            "SELECT c.conrelid::regclass::text, quote_ident(c.conname), "
+            "pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class t "
+            "ON t.oid = c.conrelid WHERE c.contype = 'f' AND t.relname = ANY(%s) "
+            "AND t.relnamespace = 'public'::regnamespace",
+            (tables,),
+        ).fetchall()
+        for table, name, _definition in fks:
+            self.conn.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _sql in indexes:
+            self.conn.execute(f"DROP INDEX {name}")
+        return [sql for _name, sql in indexes] + [
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+            for table, name, definition in fks
+        ]
+
+    def finish(self, restore: list[str], tables: list[str], say) -> None:
+        say("re-creating indexes and foreign keys")
+        for sql in restore:
+            self.conn.execute(sql)
+        for table in tables:
+            seq = self.conn.execute(
+                "SELECT pg_get_serial_sequence(attrelid::regclass::text, 'id') FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attname = 'id'",
+                (f"public.{table}",),
+            ).fetchone()
+            if seq is not None and seq[0] is not None:
+                seq = seq[0]
+                self.conn.execute(
+                    f"SELECT setval(%s, coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}",
+                    (seq,),
+                )
+        self.conn.commit()
+        say("ANALYZE")
+        self.conn.autocommit = True
+        self.conn.execute("ANALYZE " + ", ".join(tables))
+        self.conn.close()
+
+
+def sink_for(db: str | Path) -> Sink:
+    return PgSink(str(db)) if is_pg(db) else SqliteSink(Path(db))
+
+
+def pg_url(admin_url: str, database: str) -> str:
+    """The admin URL (any database on the server) pointed at `database`."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+
+
+def pg_admin(admin_url: str, *statements: str) -> None:
+    """Run statements (CREATE/DROP/ALTER DATABASE ...) outside a transaction."""
+    import psycopg
+
+    with psycopg.connect(libpq_url(admin_url), autocommit=True) as conn:
+        for sql in statements:
+            conn.execute(sql)
+
+
+def pg_fresh_database(admin_url: str, database: str, *, template: str | None = None) -> str:
+    """Drop `database` if it exists and create it again (empty, or a copy of `template`)."""
+    pg_admin(
+        admin_url,
+        f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
+        f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if template else ""),
+    )
+    return pg_url(admin_url, database)
+
+
+def pg_database_exists(admin_url: str, database: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(libpq_url(admin_url)) as conn:
+        return (
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
+            is not None
+        )
 
 
 def _none(value: str) -> str | None:
@@ -71,16 +253,12 @@ def _stamp(day: dt.date, hour: int = 2) -> str:
 
 
 class Loader:
-    def __init__(self, db: Path, data: Path, *, quiet: bool = False) -> None:
+    def __init__(self, db: str | Path, data: Path, *, quiet: bool = False) -> None:
         self.db = db
         self.data = data
         self.quiet = quiet
         self.started = time.perf_counter()
-        self.conn = sqlite3.connect(db, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode = OFF")
-        self.conn.execute("PRAGMA synchronous = OFF")
-        self.conn.execute("PRAGMA cache_size = -400000")
-        self.conn.execute("PRAGMA temp_store = MEMORY")
+        self.sink = sink_for(db)
         self.counts: dict[str, int] = {}
 
     def say(self, msg: str) -> None:
@@ -88,36 +266,31 @@ class Loader:
             print(f"  [{time.perf_counter() - self.started:6.1f}s] {msg}", file=sys.stderr)
 
     # -- helpers ---------------------------------------------------------------------------
-    def _indexes(self, tables: list[str]) -> list[tuple[str, str]]:
-        marks = ",".join("?" * len(tables))
-        return self.conn.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({marks})",
-            tables,
-        ).fetchall()
-
     def _next_id(self, table: str) -> int:
-        return (self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0) + 1
+        return (self.sink.scalar(f"SELECT max(id) FROM {table}") or 0) + 1
 
     def _map(self, sql: str) -> dict:
-        return dict(self.conn.execute(sql))
+        return dict(self.sink.all(sql))
 
     def _audit(self, kind: str, rows: int) -> None:
         import json
 
-        self.conn.execute(
-            "INSERT INTO audit (at, os_user, command, entity, key, change) VALUES (?,?,?,?,?,?)",
-            (
-                LOADED_AT,
-                "bench",
-                f"bench/bulkload.py {self.db} {self.data} ({kind})",
-                "import",
-                kind,
-                json.dumps(
-                    {"file": str(self.data / f"{kind}.csv"), "rows": rows, "inserted": rows}
-                    | {"updated": 0, "unchanged": 0, "rejected": 0}
-                ),
-            ),
+        self.sink.put(
+            "audit",
+            "at, os_user, command, entity, key, change",
+            [
+                (
+                    LOADED_AT,
+                    "bench",
+                    f"bench/bulkload.py {self.db} {self.data} ({kind})",
+                    "import",
+                    kind,
+                    json.dumps(
+                        {"file": str(self.data / f"{kind}.csv"), "rows": rows, "inserted": rows}
+                        | {"updated": 0, "unchanged": 0, "rejected": 0}
+                    ),
+                )
+            ],
         )
 
     def run(self, kinds: list[str]) -> dict[str, int]:
@@ -135,29 +308,20 @@ class Loader:
             ],
         }
         wanted = [t for k in kinds for t in tables[k]]
-        indexes = self._indexes(wanted)
-        self.conn.execute("BEGIN")
-        for name, _sql in indexes:
-            self.conn.execute(f'DROP INDEX "{name}"')
+        restore = self.sink.begin(wanted)
         for kind in kinds:
             getattr(self, f"load_{kind}")()
-        self.say("re-creating indexes")
-        for _name, sql in indexes:
-            self.conn.execute(sql)
-        self.conn.execute("COMMIT")
-        self.say("ANALYZE")
-        self.conn.execute("ANALYZE")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.close()
+        self.sink.finish(restore, [*wanted, "audit"], self.say)
         self.say(f"loaded {self.counts}")
         return self.counts
 
     # -- kinds -----------------------------------------------------------------------------
     def load_base(self) -> None:
-        c = self.conn
+        c = self.sink
         n = _batched(
             c,
-            "INSERT INTO program (code, name, year) VALUES (?,?,?)",
+            "program",
+            "code, name, year",
             (
                 (code, name, int(year) if year else None)
                 for code, name, year in _rows(self.data / "programs.csv")
@@ -167,8 +331,9 @@ class Loader:
         self._audit("programs", n)
         n = _batched(
             c,
-            "INSERT INTO coop (nik, name, type, level, kecamatan, kelurahan, legal_number, "
-            "fiscal_year_end, members, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "coop",
+            "nik, name, type, level, kecamatan, kelurahan, legal_number, fiscal_year_end, "
+            "members, created_at",
             (
                 (
                     _none(nik),
@@ -192,7 +357,8 @@ class Loader:
         coops = self._coop_keys()
         n = _batched(
             c,
-            "INSERT INTO rat (coop_id, fiscal_year, held_on, reported_on, attendees) VALUES (?,?,?,?,?)",
+            "rat",
+            "coop_id, fiscal_year, held_on, reported_on, attendees",
             (
                 (coops[key], int(fy), held, _none(reported), int(att) if att else None)
                 for key, fy, held, reported, att in _rows(self.data / "rat.csv")
@@ -202,7 +368,8 @@ class Loader:
         self._audit("rat", n)
         n = _batched(
             c,
-            "INSERT INTO health_rating (coop_id, year, rating, score, assessed_on) VALUES (?,?,?,?,?)",
+            "health_rating",
+            "coop_id, year, rating, score, assessed_on",
             (
                 (coops[key], int(year), rating, float(score) if score else None, _none(assessed))
                 for key, year, rating, score, assessed in _rows(self.data / "health.csv")
@@ -237,20 +404,15 @@ class Loader:
         self.say(f"{n} people")
 
     def _flush_people(self, people: list, members: list) -> int:
-        self.conn.executemany(
-            "INSERT INTO person (id, nik, name, gender, birth_date, phone, has_business) VALUES (?,?,?,?,?,?,?)",
-            people,
-        )
-        self.conn.executemany(
-            "INSERT INTO membership (person_id, coop_id, role) VALUES (?,?,?)", members
-        )
+        self.sink.put("person", "id, nik, name, gender, birth_date, phone, has_business", people)
+        self.sink.put("membership", "person_id, coop_id, role", members)
         n = len(people)
         people.clear()
         members.clear()
         return n
 
     def load_activity(self) -> None:
-        c = self.conn
+        c = self.sink
         data = self.data
         closures = dict(_rows(data / "closures.csv"))
         programs = self._map("SELECT code, id FROM program")
@@ -284,8 +446,9 @@ class Loader:
 
         n = _batched(
             c,
-            'INSERT INTO training (id, code, program_id, title, start, "end", capacity, venue, audience, '
-            "requires_business, min_attendance, trainers, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "training",
+            'id, code, program_id, title, start, "end", capacity, venue, audience, '
+            "requires_business, min_attendance, trainers, status",
             trainings(),
         )
         self.counts["training"] = n
@@ -296,7 +459,7 @@ class Loader:
         coops = self._coop_keys()
         roles = {
             (p, co): role
-            for p, co, role in c.execute("SELECT person_id, coop_id, role FROM membership")
+            for p, co, role in c.all("SELECT person_id, coop_id, role FROM membership")
         }
         self.say("maps of people, coops and memberships")
         withdrawals: dict[str, list[str]] = {}
@@ -305,11 +468,11 @@ class Loader:
         attendance = groupby(_rows(data / "attendance.csv"), key=lambda r: r[0])
         pending = next(attendance, None)
         next_enrollment = self._next_id("enrollment")
-        enroll_sql = (
-            "INSERT INTO enrollment (id, session_id, person_id, coop_id, role, status, override_reason, "
-            "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"
+        enroll_cols = (
+            "id, session_id, person_id, coop_id, role, status, override_reason, created_at, "
+            "updated_at"
         )
-        attend_sql = "INSERT INTO attendance (enrollment_id, day, present) VALUES (?,?,?)"
+        attend_cols = "enrollment_id, day, present"
         e_batch: list = []
         a_batch: list = []
         n_enroll = n_attend = 0
@@ -351,17 +514,13 @@ class Loader:
                 for day, here in present.get(nik, ()):
                     a_batch.append((eid, day, here))
             if len(e_batch) >= BATCH:
-                c.executemany(enroll_sql, e_batch)
-                n_enroll += len(e_batch)
+                n_enroll += c.put("enrollment", enroll_cols, e_batch)
                 e_batch.clear()
             if len(a_batch) >= BATCH:
-                c.executemany(attend_sql, a_batch)
-                n_attend += len(a_batch)
+                n_attend += c.put("attendance", attend_cols, a_batch)
                 a_batch.clear()
-        c.executemany(enroll_sql, e_batch)
-        c.executemany(attend_sql, a_batch)
-        n_enroll += len(e_batch)
-        n_attend += len(a_batch)
+        n_enroll += c.put("enrollment", enroll_cols, e_batch)
+        n_attend += c.put("attendance", attend_cols, a_batch)
         self.counts["enrollment"] = n_enroll
         self.counts["attendance"] = n_attend
         self._audit("enrollments", n_enroll)
@@ -371,6 +530,7 @@ class Loader:
 
         next_group = self._next_id("mentor_group")
         groups: dict[str, int] = {}
+        new_groups: list = []
         members = []
         n_members = 0
         for code, mentor, session, nik in _rows(data / "groups.csv"):
@@ -378,19 +538,15 @@ class Loader:
             if gid is None:
                 gid = groups[code] = next_group
                 next_group += 1
-                c.execute(
-                    "INSERT INTO mentor_group (id, code, mentor, session_id) VALUES (?,?,?,?)",
-                    (gid, code, mentor, sessions[session][0] if session else None),
-                )
+                new_groups.append((gid, code, mentor, sessions[session][0] if session else None))
             members.append((gid, people[nik]))
             if len(members) >= BATCH:
-                c.executemany(
-                    "INSERT INTO group_member (group_id, person_id) VALUES (?,?)", members
-                )
-                n_members += len(members)
+                c.put("mentor_group", "id, code, mentor, session_id", new_groups)
+                n_members += c.put("group_member", "group_id, person_id", members)
+                new_groups.clear()
                 members.clear()
-        c.executemany("INSERT INTO group_member (group_id, person_id) VALUES (?,?)", members)
-        n_members += len(members)
+        c.put("mentor_group", "id, code, mentor, session_id", new_groups)
+        n_members += c.put("group_member", "group_id, person_id", members)
         self.counts["mentor_group"] = len(groups)
         self.counts["group_member"] = n_members
         self.say(f"{len(groups)} groups, {n_members} members")
@@ -399,11 +555,8 @@ class Loader:
         logs = []
         obstacles = []
         n_logs = n_obst = 0
-        log_sql = (
-            "INSERT INTO mentoring_log (id, person_id, session_id, group_id, date, mentor, status, note, "
-            "next_date) VALUES (?,?,?,?,?,?,?,?,?)"
-        )
-        obst_sql = "INSERT INTO obstacle (log_id, category, text) VALUES (?,?,?)"
+        log_cols = "id, person_id, session_id, group_id, date, mentor, status, note, next_date"
+        obst_cols = "log_id, category, text"
         for nik, group, session, date, mentor, status, category, text, nxt, note in _rows(
             data / "mentoring.csv"
         ):
@@ -425,16 +578,12 @@ class Loader:
             if category:
                 obstacles.append((lid, category, _none(text)))
             if len(logs) >= BATCH:
-                c.executemany(log_sql, logs)
-                c.executemany(obst_sql, obstacles)
-                n_logs += len(logs)
-                n_obst += len(obstacles)
+                n_logs += c.put("mentoring_log", log_cols, logs)
+                n_obst += c.put("obstacle", obst_cols, obstacles)
                 logs.clear()
                 obstacles.clear()
-        c.executemany(log_sql, logs)
-        c.executemany(obst_sql, obstacles)
-        n_logs += len(logs)
-        n_obst += len(obstacles)
+        n_logs += c.put("mentoring_log", log_cols, logs)
+        n_obst += c.put("obstacle", obst_cols, obstacles)
         self.counts["mentoring_log"] = n_logs
         self.counts["obstacle"] = n_obst
         self._audit("mentoring", n_logs)
@@ -474,12 +623,14 @@ COMPARE = {
 }
 
 
-def verify(work: Path) -> int:
+def verify(work: Path, pg: str | None = None) -> int:
     """Load the tiny data set both ways and compare every table row for row.
 
     A: everything through koptrain itself (import of each kind, `withdraw`, `session
     close`/`cancel`, in-process through Typer's CliRunner); B: this bulk loader.
-    Also shows that koptrain accepts every generated row (its rules hold).
+    Also shows that koptrain accepts every generated row (its rules hold).  With `pg`
+    (an admin URL) both databases are on that PostgreSQL server (koptrain_bench_verify_a
+    and _b, created afresh) and B goes through COPY.
     """
     import subprocess
     from collections import Counter
@@ -489,12 +640,16 @@ def verify(work: Path) -> int:
 
     data = work / "data"
     generate.generate("tiny", data, quiet=True)
-    a, b = work / "via_koptrain.sqlite3", work / "via_bulkload.sqlite3"
-    for path in (a, b):
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+    if pg:
+        a, b = (pg_fresh_database(pg, f"koptrain_bench_verify_{x}") for x in "ab")
+    else:
+        a, b = work / "via_koptrain.sqlite3", work / "via_bulkload.sqlite3"
+        for path in (a, b):
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+    for db in (a, b):
         subprocess.run(
-            [sys.executable, "-m", "koptrain", "--db", str(path), "db", "upgrade"], check=True
+            [sys.executable, "-m", "koptrain", "--db", str(db), "db", "upgrade"], check=True
         )
 
     from typer.testing import CliRunner
@@ -524,9 +679,10 @@ def verify(work: Path) -> int:
     Loader(b, data, quiet=True).run(["base", "people", "activity"])
 
     problems = 0
-    ca, cb = sqlite3.connect(a), sqlite3.connect(b)
+    ca, cb = sink_for(a), sink_for(b)
+    print(f"A: {a} (via koptrain)\nB: {b} (via bulkload.py)")
     for table, sql in COMPARE.items():
-        ra, rb = Counter(ca.execute(sql)), Counter(cb.execute(sql))
+        ra, rb = Counter(map(tuple, ca.all(sql))), Counter(map(tuple, cb.all(sql)))
         only_a, only_b = ra - rb, rb - ra
         status = "same" if not only_a and not only_b else "DIFFERENT"
         print(
@@ -544,11 +700,12 @@ def verify(work: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--verify"]:
-        return verify(Path(__file__).resolve().parent / "work" / "verify")
+        pg = argv[2] if argv[1:2] == ["--pg"] and len(argv) > 2 else None
+        return verify(Path(__file__).resolve().parent / "work" / "verify", pg)
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
-    Loader(Path(argv[0]), Path(argv[1])).run(argv[2:])
+    Loader(argv[0] if is_pg(argv[0]) else Path(argv[0]), Path(argv[1])).run(argv[2:])
     return 0
 
 
