@@ -154,6 +154,10 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
+        if before is not None:
+            # A migration may add indexes to a database full of data: give the query planner
+            # their statistics now, or it may keep choosing the old plans.
+            conn.exec_driver_sql("ANALYZE")
     return before, SCHEMA_HEAD
 
 
