@@ -47,6 +47,7 @@ _NIK_DAY_MONTHS = frozenset(
 _NIK_LEAP_DAYS = frozenset({"2902", "6902"})
 _NIK_DAY_MONTH = itemgetter(slice(6, 10))
 _NIK_REGION = itemgetter(slice(0, 4))
+_CELLS = itemgetter(1)  # (line, cells) -> cells
 
 _INSERT_NEW_PERSON = (
     "INSERT INTO person (id, nik, name, gender, birth_date, phone, has_business) "
@@ -113,7 +114,7 @@ class PeopleHandler(Handler):
         with an id reserved for each row of the batch, used if the person is new."""
         where = {name: index for index, name in self.mapping}
         width = max(where.values()) + 1
-        rows = [values for _line, values in batch]
+        rows = list(map(_CELLS, batch))
         if min(map(len, rows)) < width:
             rows = [[*r, *([""] * (width - len(r)))] if len(r) < width else r for r in rows]
         cells = list(zip(*rows, strict=False))
