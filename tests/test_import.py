@@ -9,20 +9,10 @@ import pytest
 from sqlmodel import func, select
 
 from koptrain.models import Audit, Coop, Enrollment, Membership, Person
+from koptrain.services.demo import SAMPLE_FILES
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "blitar-2020"
-ORDER = [
-    ("programs", "programs.csv"),
-    ("coops", "coops.csv"),
-    ("rat", "rat.xlsx"),
-    ("health", "health.csv"),
-    ("people", "people.csv"),
-    ("sessions", "sessions.csv"),
-    ("enrollments", "enrollments.csv"),
-    ("attendance", "attendance.csv"),
-    ("groups", "groups.csv"),
-    ("mentoring", "mentoring.csv"),
-]
+ORDER = SAMPLE_FILES  # the demo loads the sample in this order too
 COOP = "3572019475111595"
 NIKS = ["3572014106609646", "3572010202619502", "3572015711639042", "3572016805879345"]
 
