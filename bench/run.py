@@ -2,13 +2,18 @@
 """koptrain's benchmark and performance budget (issue 9): one command, both scales.
 
     python bench/run.py [--scale small|province|both] [--runs N] [--import-runs M]
-                        [--rebuild] [--profile] [--only WORD]
+                        [--rebuild] [--profile] [--only WORD] [--pg ADMIN_URL]
 
 Every figure is a whole process (`koptrain ...` as a user runs it), timed wall-clock and
 with the child's peak RSS from os.wait4's rusage; each is run several times, alternating
 with its baseline, and the medians are compared as a ratio: other work on the machine
 slows both alike.  The table is printed and written to bench/RESULTS.md.  See
 bench/README.md for what each figure means and how the province database is built.
+
+With --pg (an admin URL of a PostgreSQL server, e.g.
+postgresql+psycopg://koptrain@127.0.0.1:54329/postgres) the province's import and report
+figures are also measured on PostgreSQL, in the same runs (baseline, SQLite, PostgreSQL,
+baseline, ...), on a database built the same way with the same data.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +40,14 @@ PY = sys.executable
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402
+from bulkload import (  # noqa: E402
+    is_pg,
+    pg_admin,
+    pg_database_exists,
+    pg_fresh_database,
+    pg_url,
+    sink_for,
+)
 
 _script = Path(PY).parent / "koptrain"
 KOPTRAIN = [str(_script)] if _script.exists() else [PY, "-m", "koptrain"]
@@ -134,6 +148,18 @@ class Figure:
         return not self.error and bool(self.samples)
 
 
+@dataclass
+class Variant:
+    """The same figure on another back end, run in turn with the main command."""
+
+    name: str
+    make_cmd: object
+    prepare: object = None
+    out: Path | None = None
+    check: object = None
+    figure: Figure | None = None
+
+
 def compare(
     name: str,
     make_cmd,
@@ -146,44 +172,70 @@ def compare(
     check=None,
     warmup: bool = True,
     give_up_after: float = 30.0,
+    also: list[Variant] = (),
 ) -> Figure:
-    """Alternate baseline and command `runs` times (after one untimed warm-up of each)."""
-    figure = Figure(name, baseline=baseline[0])
-    say(f"- {name}  (vs {baseline[0]}, {runs} runs)")
+    """Alternate baseline and command `runs` times (after one untimed warm-up of each).
+
+    Each variant in `also` (the same figure on PostgreSQL) runs right after the command
+    in every round, against the same baseline sample; its Figure is put in `.figure`.
+    """
+    main_variant = Variant(name, make_cmd, prepare, out, check)
+    variants = [main_variant, *also]
+    for v in variants:
+        v.figure = Figure(v.name, baseline=baseline[0])
+    say(
+        f"- {' / '.join(v.name for v in variants)}  (vs {baseline[0]}, {runs} runs)"
+        if also
+        else f"- {name}  (vs {baseline[0]}, {runs} runs)"
+    )
+    active = list(variants)
     for i in range(-1 if warmup else 0, runs):
+        if not active:
+            break
         if prepare_base:
             prepare_base(i)
         base_cmd = baseline[1](i) if callable(baseline[1]) else baseline[1]
         b = run_once(base_cmd)
-        if prepare:
-            prepare(i)
-        cmd = make_cmd(i) if callable(make_cmd) else make_cmd
-        figure.command = cmd
-        s = run_once(cmd, out=out)
-        if s.rc != 0 or b.rc != 0:
-            which, bad = ("command", s) if s.rc != 0 else ("baseline", b)
-            figure.error = (
-                f"{which} exit {bad.rc}: {bad.stderr.splitlines()[-1] if bad.stderr else ''}"
-            )
-            say(f"  ERROR {figure.error}")
-            return figure
-        if check:
-            problem = check(out)
+        if b.rc != 0:
+            for v in active:
+                v.figure.error = (
+                    f"baseline exit {b.rc}: {b.stderr.splitlines()[-1] if b.stderr else ''}"
+                )
+            say(f"  ERROR {main_variant.figure.error}")
+            break
+        report = []
+        for v in list(active):
+            figure = v.figure
+            if v.prepare:
+                v.prepare(i)
+            cmd = v.make_cmd(i) if callable(v.make_cmd) else v.make_cmd
+            figure.command = cmd
+            s = run_once(cmd, out=v.out)
+            problem = None
+            if s.rc != 0:
+                problem = f"command exit {s.rc}: {s.stderr.splitlines()[-1] if s.stderr else ''}"
+            elif v.check:
+                problem = v.check(v.out)
             if problem:
                 figure.error = problem
-                say(f"  ERROR {problem}")
-                return figure
-        if i >= 0 or s.wall > give_up_after:
-            figure.samples.append(s)
-            figure.base_samples.append(b)
+                say(f"  ERROR {v.name}: {problem}")
+                active.remove(v)
+                continue
+            if i >= 0 or s.wall > give_up_after:
+                figure.samples.append(s)
+                figure.base_samples.append(b)
+            label = f"{v.name}: " if also else ""
+            report.append(f"{label}{s.wall:.3f} s {s.rss_kb / MB:.0f} MB")
+            if s.wall > give_up_after:
+                say(
+                    f"  {v.name} over {give_up_after:.0f} s, far beyond any budget: one run is enough"
+                )
+                active.remove(v)
         say(
-            f"  {'warm-up' if i < 0 else f'run {i + 1}'}: {s.wall:.3f} s {s.rss_kb / MB:.0f} MB"
+            f"  {'warm-up' if i < 0 else f'run {i + 1}'}: {' | '.join(report)}"
             f"  | baseline {b.wall:.3f} s {b.rss_kb / MB:.0f} MB"
         )
-        if s.wall > give_up_after:
-            say(f"  over {give_up_after:.0f} s, far beyond any budget: one run is enough")
-            break
-    return figure
+    return main_variant.figure
 
 
 # ---------------------------------------------------------------------------------------
@@ -191,7 +243,7 @@ def compare(
 # ---------------------------------------------------------------------------------------
 
 
-def koptrain(db: Path, *args: str, out: Path | None = None) -> Sample:
+def koptrain(db: Path | str, *args: str, out: Path | None = None) -> Sample:
     return run_once([*KOPTRAIN, "--db", str(db), *args], out=out)
 
 
@@ -322,13 +374,103 @@ class Province:
         return via
 
 
-def bulk(db: Path, data: Path, *kinds: str) -> None:
+@dataclass
+class PgProvince:
+    """The province database on a PostgreSQL server, built the way the SQLite one is.
+
+    koptrain_bench_province_base: schema by `koptrain db upgrade`, programmes, coops, RAT
+    and health by COPY (the template of every import run); koptrain_bench_province: people
+    by `koptrain import people` (the measured 1M-row import), the rest by COPY.  Cached
+    like the SQLite files (a stamp beside them in bench/work/province/), dropped and
+    re-created on --rebuild.
+    """
+
+    admin: str
+    province: Province
+
+    base_name = "koptrain_bench_province_base"
+    db_name = "koptrain_bench_province"
+    import_name = "koptrain_bench_province_import"
+
+    def url(self, name: str) -> str:
+        return pg_url(self.admin, name)
+
+    @property
+    def db(self) -> str:
+        return self.url(self.db_name)
+
+    def key(self) -> dict:
+        from sqlalchemy.engine import make_url
+
+        u = make_url(self.admin)
+        return {**self.province.key(), "server": f"{u.host}:{u.port}"}
+
+    def _stamp_path(self, name: str) -> Path:
+        return self.province.root / f"pg_{name}.json"
+
+    def _cached(self, name: str) -> dict | None:
+        stamp = self._stamp_path(name)
+        if not stamp.exists() or not pg_database_exists(self.admin, name):
+            return None
+        info = json.loads(stamp.read_text())
+        return info if info.get("key") == self.key() else None
+
+    def _stamp(self, name: str, **info) -> None:
+        self._stamp_path(name).write_text(json.dumps({"key": self.key(), **info}, indent=1))
+
+    def ensure_base(self, rebuild: bool) -> None:
+        if not rebuild and self._cached(self.base_name):
+            must(koptrain(self.url(self.base_name), "db", "upgrade"), "db upgrade (PostgreSQL)")
+            return
+        say(f"building the PostgreSQL base database {self.base_name} (coops, RAT, health)")
+        self._stamp_path(self.base_name).unlink(missing_ok=True)
+        url = pg_fresh_database(self.admin, self.base_name)
+        must(koptrain(url, "db", "upgrade"), "db upgrade (PostgreSQL)")
+        bulk(url, self.province.data, "base")
+        self._stamp(self.base_name)
+
+    def fresh_import_db(self) -> str:
+        return pg_fresh_database(self.admin, self.import_name, template=self.base_name)
+
+    def ensure_db(self, rebuild: bool, people_imported: bool) -> str:
+        """The full province database; `people_imported`: the import database holds them."""
+        cached = None if rebuild else self._cached(self.db_name)
+        if cached:
+            must(koptrain(self.db, "db", "upgrade"), "db upgrade (PostgreSQL)")
+            return cached["people_via"]
+        self._stamp_path(self.db_name).unlink(missing_ok=True)
+        staging = self.url(self.import_name)
+        if not (people_imported and pg_database_exists(self.admin, self.import_name)):
+            staging = self.fresh_import_db()
+            say("importing 1,000,000 people into PostgreSQL through koptrain import")
+            must(
+                koptrain(staging, "import", "people", str(self.province.data / "people.csv")),
+                "import people (PostgreSQL)",
+            )
+        say("COPYing sessions, enrollments, attendance, groups, mentoring into PostgreSQL")
+        started = time.perf_counter()
+        bulk(staging, self.province.data, "activity")
+        must(koptrain(staging, "db", "upgrade"), "db upgrade (PostgreSQL)")
+        pg_admin(
+            self.admin,
+            f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)',
+            f'ALTER DATABASE "{self.import_name}" RENAME TO "{self.db_name}"',
+        )
+        via = "koptrain import people"
+        self._stamp(self.db_name, people_via=via, activity_load_s=time.perf_counter() - started)
+        return via
+
+    def drop_scratch(self) -> None:
+        pg_admin(self.admin, f'DROP DATABASE IF EXISTS "{self.import_name}" WITH (FORCE)')
+
+
+def bulk(db: Path | str, data: Path, *kinds: str) -> None:
     """bulkload.py in a child process: this process stays small (see run_once)."""
     subprocess.run([PY, str(BENCH / "bulkload.py"), str(db), str(data), *kinds], check=True)
 
 
-def db_counts(db: Path) -> dict[str, int]:
-    conn = sqlite3.connect(db)
+def db_counts(db: Path | str) -> dict[str, int]:
+    sink = sink_for(db)
     tables = [
         "coop",
         "rat",
@@ -343,8 +485,8 @@ def db_counts(db: Path) -> dict[str, int]:
         "mentoring_log",
         "obstacle",
     ]
-    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-    conn.close()
+    counts = {t: sink.scalar(f"SELECT count(*) FROM {t}") for t in tables}
+    sink.conn.close()
     return counts
 
 
@@ -445,6 +587,80 @@ def render_table(lines: list[Line]) -> str:
     return "\n".join(rows)
 
 
+# Figures measured on both back ends: (key of the SQLite figure, kind, budget text).
+PG_PAIRS = (
+    ("import_100000", "import", "(info)"),
+    ("import_1000000", "import", "≥ 0.7x stdlib rows/s; ≤ 100 MB"),
+    ("enroll", "ratio", "≤ 1.3x import typer, sqlmodel"),
+    ("summary", "delta", "≤ floor + 1 s, ≤ 200 MB"),
+    ("reminders", "delta", "≤ floor + 1 s, ≤ 200 MB"),
+    ("mentoring", "delta", "≤ floor + 1 s, ≤ 200 MB"),
+    ("summary --program", "ratio", "(info: one programme)"),
+    ("mentoring --program", "ratio", "(info: one programme)"),
+)
+
+
+def pg_table(figures: dict[str, Figure]) -> str:
+    """SQLite and PostgreSQL side by side, each against the same baseline samples."""
+    head = (
+        "| figure | SQLite: median wall, peak RSS | PostgreSQL: median wall, peak RSS "
+        "| PostgreSQL / SQLite | baseline (same run) | SQLite vs baseline "
+        "| PostgreSQL vs baseline | issue 9 budget, on PostgreSQL |"
+    )
+    rows = [head, "|---|---|---|---|---|---|---|---|"]
+    for key, kind, budget in PG_PAIRS:
+        lite, pg = figures.get(key), figures.get(f"{key}_pg")
+        if lite is None or pg is None:
+            continue
+        name = lite.name.replace(" (province)", "")
+
+        def cell(f: Figure, kind: str = kind) -> str:
+            if not f.ok:
+                return f"ERROR: {f.error}"
+            t, rss = med(f.samples), max(s.rss_kb for s in f.samples)
+            runs = f"{len(f.samples)} run{'s' if len(f.samples) > 1 else ''}"
+            if kind == "import":
+                return f"{fmt_s(t)} = {f.rows / t:,.0f} rows/s, {fmt_mb(rss)} ({runs})"
+            return f"{fmt_s(t)}, {fmt_mb(rss)} ({runs})"
+
+        def against(f: Figure, kind: str = kind) -> str:
+            if not f.ok:
+                return "—"
+            t, b = med(f.samples), med(f.base_samples)
+            if kind == "import":
+                return f"{b / t:.2f}x rows/s"
+            if kind == "delta":
+                return f"+{t - b:.3f} s ({t / b:.2f}x)"
+            return f"{t / b:.2f}x"
+
+        both = lite.ok and pg.ok
+        ratio = f"{med(pg.samples) / med(lite.samples):.2f}x time" if both else "—"
+        base = pg if pg.ok else lite
+        baseline = "—"
+        if base.ok:
+            b = base.base_samples
+            bt = med(b)
+            baseline = f"{base.baseline}: {fmt_s(bt)}" + (
+                f" = {base.rows / bt:,.0f} rows/s" if kind == "import" else ""
+            )
+            baseline += f", {fmt_mb(max(x.rss_kb for x in b))}"
+        verdict = "—"
+        if pg.ok and not budget.startswith("("):
+            t, b = med(pg.samples), med(pg.base_samples)
+            rss = max(s.rss_kb for s in pg.samples)
+            ok = {
+                "import": b / t >= 0.7 and rss <= 100 * MB,
+                "ratio": t / b <= 1.3,
+                "delta": t - b <= 1.0 and rss <= 200 * MB,
+            }[kind]
+            verdict = f"{budget}: {'PASS' if ok else 'FAIL'}"
+        elif budget.startswith("("):
+            verdict = budget
+        cells = [name, cell(lite), cell(pg), ratio, baseline, against(lite), against(pg), verdict]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows)
+
+
 # ---------------------------------------------------------------------------------------
 # The benchmark
 # ---------------------------------------------------------------------------------------
@@ -509,17 +725,21 @@ def bench_small(runs: int) -> tuple[list[Line], dict[str, Figure]]:
 
 
 def bench_province(
-    runs: int, import_runs: int, rebuild: bool, only: str | None
+    runs: int, import_runs: int, rebuild: bool, only: str | None, pg: str | None = None
 ) -> tuple[list[Line], dict[str, Figure], dict]:
     province = Province()
     province.root.mkdir(parents=True, exist_ok=True)
     province.ensure_data(rebuild)
     province.ensure_base(rebuild)
+    pgp = PgProvince(pg, province) if pg else None
+    if pgp:
+        pgp.ensure_base(rebuild)
     scratch = province.root / "scratch"
     scratch.mkdir(exist_ok=True)
     figures: dict[str, Figure] = {}
     lines: list[Line] = []
     last_import: Path | None = None
+    pg_imported = False
     manifest = province.manifest()
     if only is None or "import" in only:
         if not has_command("import"):
@@ -547,6 +767,18 @@ def bench_province(
                     return f"import people inserted {report.get('inserted')} of {n} rows"
                 return None
 
+            also = []
+            pg_args = [str(path), "--format", "json"]
+            if pgp:
+                also.append(
+                    Variant(
+                        f"import people, {n:,} rows (PostgreSQL)",
+                        [*KOPTRAIN, "--db", pgp.url(pgp.import_name), "import", "people", *pg_args],
+                        prepare=lambda _i: pgp.fresh_import_db(),
+                        out=scratch / f"import_{n}_pg.json",
+                        check=check,
+                    )
+                )
             f = compare(
                 f"import people, {n:,} rows",
                 [*KOPTRAIN, "--db", str(target), "import", "people", str(path), "--format", "json"],
@@ -558,11 +790,16 @@ def bench_province(
                 check=check,
                 warmup=False,
                 give_up_after=float("inf"),
+                also=also,
             )
             f.rows = n
             figures[f"import_{n}"] = f
             if n == 1_000_000 and f.ok:
                 last_import = target
+            if also:
+                also[0].figure.rows = n
+                figures[f"import_{n}_pg"] = also[0].figure
+                pg_imported = n == 1_000_000 and also[0].figure.ok
         lines += import_lines(figures["import_100000"], figures["import_1000000"])
     via = province.ensure_db(rebuild, last_import)
     for n in (100_000, 1_000_000):
@@ -571,10 +808,25 @@ def bench_province(
                 p.unlink()
     db = province.db
     info = {"people_via": via, "counts": db_counts(db), "manifest": manifest}
+    if pgp:
+        info["pg_people_via"] = pgp.ensure_db(rebuild, pg_imported)
+        pgp.drop_scratch()
+        info["pg_counts"] = db_counts(pgp.db)
+        info["pg_load"] = pgp._cached(pgp.db_name) or {}
 
     if only is None or "enroll" in only:
         targets = json.loads((province.data / "targets.json").read_text())
         picks = enroll_targets(db, targets, runs + 1)
+        pg_picks = enroll_targets(pgp.db, targets, runs + 1) if pgp else None
+        also = []
+        if pgp and pg_picks is not None:
+            also.append(
+                Variant(
+                    "enroll one person (province, PostgreSQL)",
+                    lambda i: [*KOPTRAIN, "--db", pgp.db, "enroll", *pg_picks[i + 1]],
+                    out=scratch / "enroll_pg.txt",
+                )
+            )
         if picks is None:
             f = Figure(
                 "enroll one person (province)",
@@ -588,8 +840,19 @@ def bench_province(
                 FLOOR_STORE,
                 runs,
                 out=scratch / "enroll.txt",
+                also=also,
             )
         figures["enroll"] = f
+        if pgp:
+            figures["enroll_pg"] = (
+                also[0].figure
+                if also and also[0].figure
+                else Figure(
+                    "enroll one person (province, PostgreSQL)",
+                    baseline=FLOOR_STORE[0],
+                    error="no reserved person or free seat left: rebuild with --rebuild",
+                )
+            )
         lines.append(line_for(f, "≤ 1.3x import typer, sqlmodel", ratio_max=1.3))
     for name, args, budget in (
         ("summary", ["report", "summary", "--on", TODAY], True),
@@ -603,34 +866,68 @@ def bench_province(
             continue
         out = scratch / f"{name.replace(' ', '_')}.txt"
         label = f"report {name}{' ' + PROGRAM if not budget else ''} (province)"
-        f = compare(label, [*KOPTRAIN, "--db", str(db), *args], FLOOR_STORE, runs, out=out)
+        also = []
+        if pgp:
+            also.append(
+                Variant(
+                    label.replace("(province)", "(province, PostgreSQL)"),
+                    [*KOPTRAIN, "--db", pgp.db, *args],
+                    out=scratch / f"{name.replace(' ', '_')}_pg.txt",
+                )
+            )
+        f = compare(
+            label, [*KOPTRAIN, "--db", str(db), *args], FLOOR_STORE, runs, out=out, also=also
+        )
         figures[name] = f
+        if also:
+            figures[f"{name}_pg"] = also[0].figure
+            if f.ok and also[0].figure.ok:
+                same = out.read_bytes() == also[0].out.read_bytes()
+                info.setdefault("pg_same_output", {})[label] = same
         if budget:
             lines.append(line_for(f, "≤ floor + 1 s, ≤ 200 MB", delta_max=1.0, rss_max_mb=200))
         else:
             lines.append(line_for(f, "(info: one programme)"))
+    if pgp:
+        # The one difference the two databases may have: the enrollments that the enroll
+        # figure has added to each, run after run, in the BENCH-nn sessions.
+        info["bench_enrollments"] = {
+            name: bench_enrollments(target)
+            for name, target in (("SQLite", db), ("PostgreSQL", pgp.db))
+        }
     return lines, figures, info
 
 
-def enroll_targets(db: Path, targets: dict, n: int) -> list[tuple[str, str]] | None:
+def bench_enrollments(db: Path | str) -> int:
+    sink = sink_for(db)
+    try:
+        return sink.scalar(
+            "SELECT count(*) FROM enrollment e JOIN training t ON t.id = e.session_id "
+            "WHERE t.code LIKE 'BENCH-%'"
+        )
+    finally:
+        sink.conn.close()
+
+
+def enroll_targets(db: Path | str, targets: dict, n: int) -> list[tuple[str, str]] | None:
     """`n` (session, NIK) pairs: reserved people enrolled nowhere, sessions with free seats."""
-    conn = sqlite3.connect(db)
+    sink = sink_for(db)
     niks = [p["nik"] for p in targets["people"]]
-    marks = ",".join("?" * len(niks))
+    assert all(nik.isdigit() for nik in niks)
+    listed = ",".join(f"'{nik}'" for nik in niks)
     free_people = [
         r[0]
-        for r in conn.execute(
-            f"SELECT p.nik FROM person p WHERE p.nik IN ({marks}) AND NOT EXISTS "
-            "(SELECT 1 FROM enrollment e WHERE e.person_id = p.id) ORDER BY p.nik",
-            niks,
+        for r in sink.all(
+            f"SELECT p.nik FROM person p WHERE p.nik IN ({listed}) AND NOT EXISTS "
+            "(SELECT 1 FROM enrollment e WHERE e.person_id = p.id) ORDER BY p.nik"
         )
     ]
-    seats = conn.execute(
+    seats = sink.all(
         "SELECT t.code, t.capacity - (SELECT count(*) FROM enrollment e WHERE e.session_id = t.id "
         "AND e.status IN ('enrolled', 'completed', 'not_completed')) FROM training t "
         "WHERE t.code LIKE 'BENCH-%' ORDER BY t.code"
-    ).fetchall()
-    conn.close()
+    )
+    sink.conn.close()
     slots = [code for code, free in seats for _ in range(max(free, 0))]
     if len(free_people) < n or len(slots) < n:
         return None
@@ -705,6 +1002,14 @@ def versions() -> dict[str, str]:
     return out
 
 
+def pg_server_version(admin: str) -> str:
+    sink = sink_for(admin)
+    try:
+        return sink.scalar("SHOW server_version")
+    finally:
+        sink.conn.close()
+
+
 def write_results(
     lines: list[Line],
     info: dict,
@@ -712,8 +1017,16 @@ def write_results(
     started: dt.datetime,
     loads: tuple,
     profiles: dict[str, str],
+    figures: dict[str, Figure] | None = None,
 ) -> str:
     m, v = machine(), versions()
+    if args.pg:
+        with contextlib.suppress(Exception):
+            v["postgresql"] = pg_server_version(args.pg)
+        with contextlib.suppress(Exception):
+            from importlib import metadata
+
+            v["psycopg"] = metadata.version("psycopg")
     parts = [
         "# koptrain benchmark results",
         "",
@@ -732,6 +1045,50 @@ def write_results(
         render_table(lines),
         "",
     ]
+    if info.get("pg_counts") and figures:
+        load = info.get("pg_load", {})
+        took = (
+            f" (the COPY of the activity took {load['activity_load_s'] / 60:.1f} min when it was built)"
+            if load.get("activity_load_s")
+            else ""
+        )
+        parts += [
+            "## PostgreSQL beside SQLite (province)",
+            "",
+            "The same figures on a PostgreSQL database holding the same data, measured in the same "
+            "rounds as the SQLite ones (baseline, SQLite, PostgreSQL, baseline, ...), so both are "
+            "compared with the same baseline samples. PostgreSQL runs on the same machine (loopback "
+            "TCP, the shared dev server); **peak RSS is the koptrain client process only** — the "
+            "server's memory and CPU are not in it, its time is in the wall time. "
+            f"People loaded by: {info['pg_people_via']}; everything else by COPY from the same rows "
+            f"as SQLite's bulk load{took} (see README). The issue 9 budget was set for SQLite; it "
+            "is applied here for information and does not change the exit status.",
+            "",
+            pg_table(figures),
+            "",
+        ]
+        if info.get("pg_same_output"):
+            parts += [
+                "Each report's output (stdout, as a pipe sees it) compared byte for byte between "
+                "the two back ends: "
+                + "; ".join(
+                    f"{label.replace(' (province)', '')}: {'identical' if same else 'DIFFERENT'}"
+                    for label, same in info["pg_same_output"].items()
+                )
+                + ".",
+                "",
+            ]
+            added = info.get("bench_enrollments", {})
+            if added and len(set(added.values())) > 1:
+                parts += [
+                    "The two databases are not identical when the reports run: the `enroll` figure "
+                    "adds one enrollment per run to a BENCH-nn session of each, and the cached "
+                    "databases have had different numbers of runs ("
+                    + ", ".join(f"{k}: {v}" for k, v in added.items())
+                    + " such enrollments now); a report that counts them (`report summary` "
+                    "over all sessions) differs by exactly that.",
+                    "",
+                ]
     if info:
         counts = info["counts"]
         parts += [
@@ -740,9 +1097,22 @@ def write_results(
             f"People loaded by: {info['people_via']}; everything else bulk-loaded by bench/bulkload.py "
             f"(see README). Reports run with `--on {TODAY}` (the generator's today); `report mentoring` uses the real today.",
             "",
-            "| table | rows |",
-            "|---|---|",
-            *[f"| {t} | {n:,} |" for t, n in counts.items()],
+            *(
+                [
+                    "| table | rows (SQLite) | rows (PostgreSQL) |",
+                    "|---|---|---|",
+                    *[
+                        f"| {t} | {n:,} | {info['pg_counts'].get(t, 0):,} |"
+                        for t, n in counts.items()
+                    ],
+                ]
+                if info.get("pg_counts")
+                else [
+                    "| table | rows |",
+                    "|---|---|",
+                    *[f"| {t} | {n:,} |" for t, n in counts.items()],
+                ]
+            ),
             "",
             f"Follow-ups: {info['manifest']['counts']['followups']:,} in all, "
             f"{info['manifest']['counts']['followups_in_window']:,} inside the 180-day window of {TODAY}; "
@@ -774,7 +1144,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", help="province figures whose name contains one of these words (comma-separated)"
     )
+    parser.add_argument(
+        "--pg",
+        metavar="ADMIN_URL",
+        help="also measure the province figures on this PostgreSQL server "
+        "(e.g. postgresql+psycopg://koptrain@127.0.0.1:54329/postgres; databases "
+        "koptrain_bench_province* are created there)",
+    )
     args = parser.parse_args(argv)
+    if args.pg and not is_pg(args.pg):
+        parser.error("--pg takes a PostgreSQL URL (postgresql+psycopg://user@host:port/dbname)")
     os.chdir(REPO)
     started = dt.datetime.now()
     load_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -786,7 +1165,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += more
         figures.update(figs)
     if args.scale in ("province", "both"):
-        more, figs, info = bench_province(args.runs, args.import_runs, args.rebuild, only)
+        more, figs, info = bench_province(args.runs, args.import_runs, args.rebuild, only, args.pg)
         lines += more
         figures.update(figs)
     profiles: dict[str, str] = {}
@@ -797,8 +1176,11 @@ def main(argv: list[str] | None = None) -> int:
                 say(f"profiling {f.name}")
                 profiles[f.name] = profile(f, WORK / f"profile_{len(profiles)}.txt")
     load_end = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    text = write_results(lines, info, args, started, (load_start, load_end), profiles)
+    text = write_results(lines, info, args, started, (load_start, load_end), profiles, figures)
     print(render_table(lines))
+    if info.get("pg_counts"):
+        print()
+        print(pg_table(figures))
     print(f"\nwritten to {BENCH / 'RESULTS.md'} ({len(text)} characters)")
     return 0 if all(ln.result in ("PASS", "info") for ln in lines) else 1
 
