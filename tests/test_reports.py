@@ -290,3 +290,19 @@ def test_summary_table_of_many_sessions_shows_the_first_and_last(store, koptrain
         csv.DictReader(io.StringIO(koptrain("report", "summary", "--format", "csv").stdout))
     )
     assert len(rows) == 76  # every session, then the totals row
+
+
+def test_mentoring_table_of_many_sessions_shows_the_first_and_last(store, koptrain):
+    with store.session() as s:
+        coop = f.coop(s)
+        person = f.person(s, coop)
+        for i in range(75):
+            day = D(2020, 1, 1) + dt.timedelta(days=i)
+            t = f.training(s, f"K{i:03d}", start=day, end=day, title=f"Kelas {i}")
+            f.seat(s, t, person, coop)
+    out = koptrain("report", "mentoring", "--on", ON).stdout
+    assert "K000" in out and "K029" in out and "K045" in out and "K074" in out
+    assert "K030" not in out and "K044" not in out
+    assert "… 15 more sessions" in out and "60 of 75 sessions shown" in out
+    data = json.loads(koptrain("report", "mentoring", "--on", ON, "--format", "json").stdout)
+    assert len(data["sessions"]) == 75

@@ -368,7 +368,7 @@ def mentoring_report(
 
     def render(console, _out):
         from koptrain.i18n import current_language
-        from koptrain.parsing import format_date
+        from koptrain.parsing import format_date, format_number
 
         console.print(
             _("Mentoring outcomes as of {date}").format(
@@ -378,7 +378,21 @@ def mentoring_report(
         if not report["sessions"]:
             console.print(_("No follow-ups yet: no session in scope has ended."))
             return
-        console.print(rich_table(report["sessions"], columns, title=_("Per session")))
+        lang = current_language()
+        shown, hidden = _sessions_shown(report["sessions"])
+        more = _("… {n} more sessions").format(n=format_number(hidden, lang))
+        rows = [s if s is not None else {"code": more} for s in shown]
+        console.print(rich_table(rows, columns, title=_("Per session")))
+        if hidden:
+            console.print(
+                _(
+                    "{shown} of {total} sessions shown (the first and the last); "
+                    "--format csv or json lists every session."
+                ).format(
+                    shown=format_number(len(shown) - 1, lang),
+                    total=format_number(len(report["sessions"]), lang),
+                )
+            )
         cov = report["coverage"]
         console.print(
             _(
