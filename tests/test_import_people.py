@@ -109,3 +109,28 @@ def test_each_row_gets_the_error_of_its_first_bad_column(koptrain, store, tmp_pa
         (7, "phone"),
     ]
     assert report["inserted"] == 0 and stored(store) == {}
+
+
+def test_importing_known_people_again_takes_no_ids(koptrain, store, tmp_path, coops):
+    """A re-import of known people leaves the ids alone (on PostgreSQL: the sequence is not
+    advanced by them), so the next new person gets the id after the largest."""
+    known = people(
+        tmp_path,
+        "known.csv",
+        [
+            f"{HENI},Heni,P,{COOP},anggota,",
+            f"{WIDI},Widi,L,{COOP},anggota,",
+            f"{WIDI},Widi,L,{OTHER},pengurus,",  # the same person twice in the file
+        ],
+    )
+    koptrain("import", "people", known)
+    with store.session() as session:
+        largest = max(session.exec(select(Person.id)).all())
+    for _ in range(2):
+        result = koptrain("import", "people", known, "--format", "json")
+        assert json.loads(result.stdout)["unchanged"] == 3
+    koptrain("import", "people", people(tmp_path, "new.csv", [f"{SRI},Sri,P,{COOP},anggota,"]))
+    with store.session() as session:
+        ids = dict(session.exec(select(Person.nik, Person.id)).all())
+    assert ids[SRI] == largest + 1
+    assert stored(store)[(WIDI, OTHER)] == ("Widi", "pengurus")

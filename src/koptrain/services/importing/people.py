@@ -6,8 +6,11 @@ database (the usual case of a large import) are inserted straight away, the uniq
 on NIK skipping the others; only those are compared with the rows stored and upserted.
 No per-row ORM objects and no state kept across batches except small caches (coops,
 genders, roles, dates, NIK regions): the database's own unique index is what tells a
-later batch that a NIK is already there. The SQL is plain and portable (SQLite and
-PostgreSQL take the same statements; only new person ids are reserved per dialect).
+later batch that a NIK is already there. On SQLite the batch goes through executemany
+with ids counted on from the largest; on PostgreSQL (where executemany costs a round of
+the protocol per row) the batch is COPYed into a temporary table and new people and their
+memberships inserted by one statement, ids from the sequence for the people inserted only.
+The comparison and upsert of people already stored (`_merge`) is the same on both.
 """
 
 from __future__ import annotations
@@ -60,6 +63,38 @@ _UPDATE_PERSON = (
 )
 _UPDATE_MEMBERSHIP = "UPDATE membership SET role = ? WHERE person_id = ? AND coop_id = ?"
 
+# PostgreSQL: a batch's checked rows are COPYed into a temporary table (gone at the end of
+# the import's transaction), then new people and their memberships inserted by one set-based
+# statement. The first row of each NIK new to the database is inserted (as the executemany
+# of SQLite does); people already stored are filtered out before the insert, so only rows
+# really inserted take an id from the sequence (ON CONFLICT still guards a concurrent import).
+_PG_STAGE = (
+    "CREATE TEMP TABLE IF NOT EXISTS koptrain_people_batch ("
+    "pos integer NOT NULL, nik text NOT NULL, name text NOT NULL, gender text NOT NULL, "
+    "birth_date date, phone text, has_business boolean NOT NULL, "
+    "coop_id integer NOT NULL, role text NOT NULL) ON COMMIT DROP"
+)
+_PG_COPY = (
+    "COPY koptrain_people_batch "
+    "(pos, nik, name, gender, birth_date, phone, has_business, coop_id, role) FROM STDIN"
+)
+_PG_INSERT_NEW = """
+WITH first AS MATERIALIZED (
+    SELECT DISTINCT ON (nik) * FROM koptrain_people_batch ORDER BY nik, pos
+), new AS (
+    INSERT INTO person (nik, name, gender, birth_date, phone, has_business)
+    SELECT f.nik, f.name, f.gender, f.birth_date, f.phone, f.has_business FROM first f
+    WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.nik = f.nik)
+    ORDER BY f.pos
+    ON CONFLICT (nik) DO NOTHING
+    RETURNING id, nik
+), members AS (
+    INSERT INTO membership (person_id, coop_id, role)
+    SELECT new.id, f.coop_id, f.role FROM new JOIN first f ON f.nik = new.nik
+)
+SELECT nik FROM new
+"""
+
 
 class PeopleHandler(Handler):
     columns: ClassVar = {
@@ -83,6 +118,7 @@ class PeopleHandler(Handler):
         self.ph = "?" if dialect.paramstyle == "qmark" else "%s"
         self.cursor = self.conn.connection.driver_connection.cursor()
         self.next_id: int | None = None  # SQLite: the next free person id (we hold the lock)
+        self.staged = False  # PostgreSQL: the batch table exists in this transaction
         # caches: the cell as written -> its parsed value (coops: the coop's id)
         self.regions_ok: set[str] = set()
         self.genders: dict[Any, str] = {}
@@ -111,7 +147,8 @@ class PeopleHandler(Handler):
 
         Returns the positions of the good rows, their person rows (id, nik, name, gender,
         birth date, phone, has business) and their memberships (person id, coop id, role),
-        with an id reserved for each row of the batch, used if the person is new."""
+        with an id reserved for each row of the batch on SQLite, used if the person is new
+        (None on PostgreSQL)."""
         where = {name: index for index, name in self.mapping}
         width = max(where.values()) + 1
         rows = list(map(_CELLS, batch))
@@ -314,6 +351,9 @@ class PeopleHandler(Handler):
         positions, people, members = self._checked(batch, outcomes)
         if not people:
             return outcomes
+        if not self.sqlite:
+            self._process_pg(positions, people, members, outcomes)
+            return outcomes
         # Fast path: most rows of a large import are people new to the database, so the
         # batch is inserted at once and the unique index on NIK skips the others (known
         # already, or a second row of a person in this batch); only those are compared.
@@ -334,10 +374,44 @@ class PeopleHandler(Handler):
         )
         return outcomes
 
+    def _process_pg(self, positions, people, members, outcomes) -> None:
+        """PostgreSQL: the batch COPYed into the staging table, new people and their
+        memberships inserted at once, the rest (known, or a NIK's later rows) merged."""
+        cursor = self.cursor
+        if self.staged:
+            cursor.execute("TRUNCATE koptrain_people_batch")
+        else:
+            cursor.execute(_PG_STAGE)
+            cursor.execute("TRUNCATE koptrain_people_batch")
+            self.staged = True
+        with cursor.copy(_PG_COPY) as copy:
+            write = copy.write_row
+            for pos, (_id, *person), (_pid, coop_id, role) in zip(
+                range(len(people)), people, members, strict=True
+            ):
+                write((pos, *person, coop_id, role))
+        cursor.execute(_PG_INSERT_NEW)
+        inserted = {row[0] for row in cursor.fetchall()}
+        if len(inserted) == len(people):
+            return
+        rest = []
+        for i, person in enumerate(people):
+            if person[1] in inserted:
+                inserted.discard(person[1])  # its first row: inserted; a later one is merged
+            else:
+                rest.append(i)
+        self._merge(
+            [positions[i] for i in rest],
+            [people[i] for i in rest],
+            [members[i] for i in rest],
+            outcomes,
+        )
+
     def _new_ids(self, n: int):
         """Ids for n new people: on SQLite counted on from the largest id (this import holds
-        the write lock since BEGIN IMMEDIATE), on PostgreSQL taken from the sequence. Ids
-        of rows that turn out rejected or known are left unused: a gap is harmless."""
+        the write lock since BEGIN IMMEDIATE); ids of rows that turn out rejected or known
+        are left unused (a gap is harmless). On PostgreSQL none: the sequence gives an id to
+        each person really inserted."""
         if self.sqlite:
             if self.next_id is None:
                 self.cursor.execute("SELECT max(id) FROM person")
@@ -345,11 +419,7 @@ class PeopleHandler(Handler):
             first = self.next_id
             self.next_id += n
             return range(first, first + n)
-        self.cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM generate_series(1, %s)",
-            (n,),
-        )
-        return [row[0] for row in self.cursor.fetchall()]
+        return [None] * n
 
     def _present(self, ids: set[int]) -> set[int]:
         """Which of these person ids are in the database (the ones this batch inserted)."""
