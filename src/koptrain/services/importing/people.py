@@ -63,11 +63,12 @@ _UPDATE_PERSON = (
 )
 _UPDATE_MEMBERSHIP = "UPDATE membership SET role = ? WHERE person_id = ? AND coop_id = ?"
 
-# PostgreSQL: a batch's checked rows are COPYed into a temporary table (gone at the end of
-# the import's transaction), then new people and their memberships inserted by one set-based
-# statement. The first row of each NIK new to the database is inserted (as the executemany
-# of SQLite does); people already stored are filtered out before the insert, so only rows
-# really inserted take an id from the sequence (ON CONFLICT still guards a concurrent import).
+# PostgreSQL: the NIKs of a batch already stored are looked up at once (an index probe per
+# NIK given as one array), then the first row of each other NIK is COPYed into a temporary
+# table (gone at the end of the import's transaction) and the new people and their
+# memberships inserted by one statement; so only people really inserted take an id from
+# the sequence (ON CONFLICT still guards against a concurrent import, whose rows are merged).
+_PG_KNOWN = "SELECT nik FROM person WHERE nik = ANY(%s)"
 _PG_STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS koptrain_people_batch ("
     "pos integer NOT NULL, nik text NOT NULL, name text NOT NULL, gender text NOT NULL, "
@@ -79,18 +80,15 @@ _PG_COPY = (
     "(pos, nik, name, gender, birth_date, phone, has_business, coop_id, role) FROM STDIN"
 )
 _PG_INSERT_NEW = """
-WITH first AS MATERIALIZED (
-    SELECT DISTINCT ON (nik) * FROM koptrain_people_batch ORDER BY nik, pos
-), new AS (
+WITH new AS (
     INSERT INTO person (nik, name, gender, birth_date, phone, has_business)
-    SELECT f.nik, f.name, f.gender, f.birth_date, f.phone, f.has_business FROM first f
-    WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.nik = f.nik)
-    ORDER BY f.pos
+    SELECT nik, name, gender, birth_date, phone, has_business FROM koptrain_people_batch
+    ORDER BY pos
     ON CONFLICT (nik) DO NOTHING
     RETURNING id, nik
 ), members AS (
     INSERT INTO membership (person_id, coop_id, role)
-    SELECT new.id, f.coop_id, f.role FROM new JOIN first f ON f.nik = new.nik
+    SELECT new.id, s.coop_id, s.role FROM new JOIN koptrain_people_batch s ON s.nik = new.nik
 )
 SELECT nik FROM new
 """
@@ -375,37 +373,43 @@ class PeopleHandler(Handler):
         return outcomes
 
     def _process_pg(self, positions, people, members, outcomes) -> None:
-        """PostgreSQL: the batch COPYed into the staging table, new people and their
-        memberships inserted at once, the rest (known, or a NIK's later rows) merged."""
+        """PostgreSQL: the batch's new people (the first row of each NIK not stored yet)
+        COPYed into the staging table and inserted with their memberships at once; the
+        other rows (known people, or a NIK's later rows) merged."""
         cursor = self.cursor
-        if self.staged:
-            cursor.execute("TRUNCATE koptrain_people_batch")
-        else:
-            cursor.execute(_PG_STAGE)
-            cursor.execute("TRUNCATE koptrain_people_batch")
-            self.staged = True
-        with cursor.copy(_PG_COPY) as copy:
-            write = copy.write_row
-            for pos, (_id, *person), (_pid, coop_id, role) in zip(
-                range(len(people)), people, members, strict=True
-            ):
-                write((pos, *person, coop_id, role))
-        cursor.execute(_PG_INSERT_NEW)
-        inserted = {row[0] for row in cursor.fetchall()}
-        if len(inserted) == len(people):
-            return
-        rest = []
+        cursor.execute(_PG_KNOWN, (list({person[1] for person in people}),))
+        seen = {row[0] for row in cursor.fetchall()}
+        new, rest = [], []
         for i, person in enumerate(people):
-            if person[1] in inserted:
-                inserted.discard(person[1])  # its first row: inserted; a later one is merged
-            else:
+            if person[1] in seen:
                 rest.append(i)
-        self._merge(
-            [positions[i] for i in rest],
-            [people[i] for i in rest],
-            [members[i] for i in rest],
-            outcomes,
-        )
+            else:
+                seen.add(person[1])
+                new.append(i)
+        if new:
+            if self.staged:
+                cursor.execute("TRUNCATE koptrain_people_batch")
+            else:
+                cursor.execute(_PG_STAGE)
+                cursor.execute("TRUNCATE koptrain_people_batch")
+                self.staged = True
+            with cursor.copy(_PG_COPY) as copy:
+                write = copy.write_row
+                for i in new:
+                    _id, *person = people[i]
+                    _pid, coop_id, role = members[i]
+                    write((i, *person, coop_id, role))
+            cursor.execute(_PG_INSERT_NEW)
+            inserted = {row[0] for row in cursor.fetchall()}
+            if len(inserted) < len(new):  # inserted meanwhile by another import: merged
+                rest = sorted([*rest, *(i for i in new if people[i][1] not in inserted)])
+        if rest:
+            self._merge(
+                [positions[i] for i in rest],
+                [people[i] for i in rest],
+                [members[i] for i in rest],
+                outcomes,
+            )
 
     def _new_ids(self, n: int):
         """Ids for n new people: on SQLite counted on from the largest id (this import holds
