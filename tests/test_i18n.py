@@ -84,12 +84,14 @@ def _run(*args, env=None):
 def test_help_follows_the_chosen_language(args, env):
     done = _run(*args, env=env)
     assert done.returncode == 0
-    assert "Perintah" in done.stdout and "Commands" not in done.stdout
+    assert "Koperasi dan orang" in done.stdout and "Opsi" in done.stdout
+    assert "Cooperatives and people" not in done.stdout and "Options" not in done.stdout
 
 
 def test_english_is_the_default_and_lang_beats_the_environment():
-    assert "Commands" in _run("--help").stdout
-    assert "Commands" in _run("--lang", "en", "--help", env={"KOPTRAIN_LANG": "id"}).stdout
+    assert "Cooperatives and people" in _run("--help").stdout
+    forced = _run("--lang", "en", "--help", env={"KOPTRAIN_LANG": "id"}).stdout
+    assert "Cooperatives and people" in forced and "Koperasi dan orang" not in forced
 
 
 def test_json_and_exit_statuses_never_change_with_the_language(db_url):

@@ -37,6 +37,13 @@ def fail(error: KoptrainError) -> typer.Exit:
 class KoptrainGroup(TyperGroup):
     """The root group: the single place where errors become one sentence and an exit status."""
 
+    command_order: tuple[str, ...] = ()  # the order of `--help`, set by cli/main.py
+
+    def list_commands(self, ctx):
+        names = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(self.command_order)}
+        return sorted(names, key=lambda name: rank.get(name, len(rank)))
+
     def parse_args(self, ctx, args):
         ctx.meta["koptrain.argv"] = tuple(args)
         return super().parse_args(ctx, args)

@@ -51,6 +51,26 @@ transfer_cli.register(app)
 demo_cli.register(app)
 
 
+def _arrange_help_panels() -> None:
+    """Group the commands in `--help` by the staff member's tasks, in the order of a day."""
+    panels = {
+        _("Cooperatives and people"): ("coop", "rat", "person"),
+        _("Trainings"): ("program", "session", "enroll", "withdraw", "attend"),
+        _("Mentoring"): ("group", "mentor"),
+        _("Reports"): ("report",),
+        _("Data and administration"): ("import", "export", "demo", "policy", "db", "log"),
+    }
+    panel_of = {name: panel for panel, names in panels.items() for name in names}
+    order = [name for names in panels.values() for name in names]
+    for infos in (app.registered_commands, app.registered_groups):
+        for info in infos:
+            info.rich_help_panel = panel_of[info.name]
+    common.KoptrainGroup.command_order = tuple(order)
+
+
+_arrange_help_panels()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"koptrain {__version__}")
