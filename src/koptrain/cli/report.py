@@ -38,7 +38,7 @@ def summary(
     fmt: common.FormatOption = "table",
     output: common.OutputOption = None,
 ) -> None:
-    from koptrain.io.output import destination, emit_object, write_csv
+    from koptrain.io.output import destination, emit_object, write_csv, write_json
     from koptrain.services import reports
 
     day = common.parse_on(on)
@@ -50,7 +50,7 @@ def summary(
         return
     if fmt == "json":
         with destination(output) as out:
-            _write_json(report, out)
+            write_json(report, out)
         return
     emit_object(
         report, fmt=fmt, output=output, render_table=lambda c, _o: _render_summary(c, report)
@@ -337,7 +337,14 @@ def mentoring_report(
     fmt: common.FormatOption = "table",
     output: common.OutputOption = None,
 ) -> None:
-    from koptrain.io.output import Column, destination, emit_object, rich_table, write_csv
+    from koptrain.io.output import (
+        Column,
+        destination,
+        emit_object,
+        rich_table,
+        write_csv,
+        write_json,
+    )
     from koptrain.services import reports
 
     day = common.parse_on(on)
@@ -363,7 +370,7 @@ def mentoring_report(
         return
     if fmt == "json":
         with destination(output) as out:
-            _write_json(report, out)
+            write_json(report, out)
         return
 
     def render(console, _out):
@@ -432,7 +439,7 @@ def reminders(
     fmt: common.FormatOption = "table",
     output: common.OutputOption = None,
 ) -> None:
-    from koptrain.io.output import destination, write_csv
+    from koptrain.io.output import destination, write_csv, write_json
     from koptrain.services import reports
 
     day = common.parse_on(on)
@@ -445,7 +452,7 @@ def reminders(
     if listed or not quiet:
         with destination(output) as out:
             if fmt == "json":
-                _write_json(report, out)
+                write_json(report, out)
             elif fmt == "csv":
                 write_csv(_reminder_rows(report), _REMINDER_KEYS, out)
             elif out.isatty():
@@ -623,77 +630,3 @@ def _render_reminders_rich(out, report: dict) -> None:
                 title=_("Cooperatives whose latest RAT is not on time"),
             )
         )
-
-
-def _write_json(obj, out) -> None:
-    """The text of io.output.write_json (indent 2, UTF-8 kept), written faster.
-
-    A report's JSON holds lists of thousands of flat rows (50,000 sessions for a province):
-    json's indented output is pure Python, about 20 µs a value. Each flat object or list
-    is encoded here by the C encoder in one call, its separators carrying the newline and
-    indentation, so the text is the same character for character.
-    """
-    import datetime as dt
-    import json
-
-    def default(value):
-        if isinstance(value, dt.date | dt.datetime):
-            return value.isoformat()
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-    encoders: dict[int, json.JSONEncoder] = {}
-
-    def flat(value, depth: int) -> str:
-        encoder = encoders.get(depth)
-        if encoder is None:
-            encoder = encoders[depth] = json.JSONEncoder(
-                ensure_ascii=False,
-                separators=(",\n" + "  " * (depth + 1), ": "),
-                default=default,
-            )
-        text = encoder.encode(value)
-        return text[0] + "\n" + "  " * (depth + 1) + text[1:-1] + "\n" + "  " * depth + text[-1]
-
-    rows_encoder = json.JSONEncoder(ensure_ascii=False, separators=("\x00", ": "), default=default)
-
-    def rows(value, depth: int) -> str:
-        # One C call for the whole list. A raw NUL appears in JSON text only as this
-        # separator (inside strings it is escaped), and "}" just before one can only
-        # close a row (a string ends in '"', a number in a digit), so both kinds of
-        # separator are told apart and given their indentation afterwards.
-        row, field = "  " * (depth + 1), "  " * (depth + 2)
-        text = rows_encoder.encode(value)[2:-2]
-        text = text.replace("}\x00{", "\n" + row + "},\n" + row + "{\n" + field)
-        text = text.replace("\x00", ",\n" + field)
-        return "[\n" + row + "{\n" + field + text + "\n" + row + "}\n" + "  " * depth + "]"
-
-    nested = {dict, list, tuple}
-
-    def scalar(value) -> bool:
-        return not isinstance(value, dict | list | tuple)
-
-    def encode(value, depth: int) -> str:
-        if scalar(value):
-            return json.dumps(value, ensure_ascii=False, default=default)
-        if not value:
-            return "{}" if isinstance(value, dict) else "[]"
-        items = value.values() if isinstance(value, dict) else value
-        if all(scalar(v) for v in items):
-            return flat(value, depth)
-        if isinstance(value, list | tuple) and all(
-            type(row) is dict and row and nested.isdisjoint(map(type, row.values()))
-            for row in value
-        ):
-            return rows(value, depth)
-        inner = "  " * (depth + 1)
-        if isinstance(value, dict):
-            parts = [
-                inner + json.dumps(str(k), ensure_ascii=False) + ": " + encode(v, depth + 1)
-                for k, v in value.items()
-            ]
-            return "{\n" + ",\n".join(parts) + "\n" + "  " * depth + "}"
-        parts = [inner + encode(v, depth + 1) for v in value]
-        return "[\n" + ",\n".join(parts) + "\n" + "  " * depth + "]"
-
-    out.write(encode(obj, 0))
-    out.write("\n")
