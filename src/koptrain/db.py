@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # The newest Alembic revision this program knows; tests check it equals the script head.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 BUSY_TIMEOUT_MS = 10_000
 PG_LOCK_TIMEOUT = "10s"
 
@@ -154,6 +154,9 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
+        from koptrain.services import derived
+
+        derived.flush(conn)  # what a migration named in derived_dirty (rows already stored)
         if before is not None:
             # A migration may add indexes to a database full of data: give the query planner
             # their statistics now, or it may keep choosing the old plans.
@@ -208,6 +211,9 @@ class Store:
             session.info["command"] = self.command
             try:
                 yield session
+                from koptrain.services import derived
+
+                derived.flush(session)  # the reports' derived rows, in the same transaction
                 session.commit()
             except BaseException:
                 session.rollback()

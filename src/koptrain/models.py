@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Date,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names, so migrations can alter constraints on SQLite and PostgreSQL alike.
@@ -171,6 +180,7 @@ class MentoringLog(SQLModel, table=True):
             "status",
             "next_date",
         ),
+        Index("ix_mentoring_log_date", "date"),  # the latest contact's date (migration 0003)
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")
@@ -186,6 +196,7 @@ class MentoringLog(SQLModel, table=True):
 class Obstacle(SQLModel, table=True):
     """An obstacle (kendala) recorded at a contact: a category and the words as typed."""
 
+    __table_args__ = (Index("ix_obstacle_category", "category"),)  # migration 0003
     id: int | None = Field(default=None, primary_key=True)
     log_id: int = Field(foreign_key="mentoring_log.id", index=True)
     category: str = Field(max_length=20)
@@ -207,3 +218,89 @@ class Audit(SQLModel, table=True):
     entity: str = Field(max_length=40)
     key: str = Field(max_length=200)
     change: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# --------------------------------------------------------------------------- derived state
+# Kept up to date from the tables above by koptrain.services.derived, in the transaction
+# that changes them (migration 0003): what the province-wide reports read instead of
+# probing two million enrollments. Plain tables, not SQLModel classes: nothing edits them
+# through the ORM, and declaring them costs no start-up time.
+
+_meta = SQLModel.metadata
+
+followup = Table(
+    "followup",
+    _meta,
+    Column("enrollment_id", Integer, primary_key=True, autoincrement=False),
+    Column("person_id", Integer, nullable=False),
+    Column("session_id", Integer, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("last_id", Integer),
+    Column("last_date", Date),
+    Column("last_next", Date),
+    Column("last_status", String(12)),
+    Column("ended", Integer, nullable=False),
+    Index("ix_followup_person", "person_id"),
+    Index("ix_followup_end_cover", "end", "ended", "last_id", "last_date", "last_next"),
+)
+"""One row per follow-up (a seat holder of a session that is not cancelled, not absent on
+every day) with its latest contact and whether a contact ended it, counting every contact
+recorded: the same figures as mentoring.followups() on any date after the latest contact."""
+
+session_stats = Table(
+    "session_stats",
+    _meta,
+    Column("session_id", Integer, primary_key=True, autoincrement=False),
+    *(
+        Column(name, Integer, nullable=False)
+        for name in (
+            "enrolled",
+            "waitlisted",
+            "withdrawn",
+            "attended",
+            "completed",
+            "cooperatives",
+            "followups",
+            "contacted",
+            "practicing",
+            "partly",
+            "not_yet",
+            "stopped",
+            "ended",
+        )
+    ),
+)
+"""Per session: the summary's seat counts and the follow-up outcomes of its follow-ups."""
+
+participant = Table(
+    "participant",
+    _meta,
+    Column("person_id", Integer, primary_key=True, autoincrement=False),
+    Column("scope_id", Integer, primary_key=True, autoincrement=False),
+    Column("enrollment_id", Integer, nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("coop_id", Integer, nullable=False),
+    Column("gender", String(1), nullable=False),
+    Index("ix_participant_scope_cover", "scope_id", "coop_id", "role", "gender"),
+)
+"""Each participant once per scope (0 = every programme, else the programme's id), with
+the role and coop of their latest seat there and their gender."""
+
+scope_coop = Table(
+    "scope_coop",
+    _meta,
+    Column("scope_id", Integer, primary_key=True, autoincrement=False),
+    Column("coop_id", Integer, primary_key=True, autoincrement=False),
+    Column("seats", Integer, nullable=False),
+)
+"""Seats held through each coop per scope (rows only where there are some)."""
+
+derived_dirty = Table(
+    "derived_dirty",
+    _meta,
+    Column("kind", String(1), primary_key=True),
+    Column("ref", Integer, primary_key=True, autoincrement=False),
+)
+"""What changed in this transaction (p = person, s = session, c = coop), written by the
+triggers of migration 0003 and emptied by derived.flush before the commit. No foreign
+keys on these tables: derived rows follow their sources, they never hold them back."""

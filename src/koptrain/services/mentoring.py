@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, and_, case, cast, func, not_, null, or_, select
 from sqlmodel import Session
 
+from koptrain import models
 from koptrain.errors import InvalidInput, Refused
 from koptrain.i18n import N_, _
 from koptrain.models import (
@@ -35,7 +36,7 @@ from koptrain.parsing import (
     mask_nik,
     parse_choice,
 )
-from koptrain.services import audit, refs
+from koptrain.services import audit, derived, refs
 from koptrain.services import policy as policy_service
 from koptrain.services.policy import Settings
 
@@ -49,6 +50,8 @@ P = Person.__table__
 G = MentorGroup.__table__
 GM = GroupMember.__table__
 OB = Obstacle.__table__
+F = models.followup
+S = models.session_stats
 
 
 # --------------------------------------------------------------------------- the schedule
@@ -259,7 +262,15 @@ def due_followups(
     """
     schedule = Schedule.from_settings(settings or policy_service.load(session))
     window = schedule.window_days
-    fu = followups(on, open_window_days=window, dated_from=on - _days(window))
+    if derived.covers(session, on):
+        fu = (
+            select(F, T.c.code)
+            .select_from(F.join(T, T.c.id == F.c.session_id))
+            .where(F.c.end >= on - _days(window), F.c.end < on)
+            .subquery("fu")
+        )
+    else:
+        fu = followups(on, open_window_days=window, dated_from=on - _days(window))
     due = (
         select(
             fu.c.person_id,
@@ -346,11 +357,13 @@ def followup_counts(
     in one pass over the follow-ups: the due dates are worked out only for follow-ups
     whose window is still open."""
     schedule = Schedule.from_settings(settings or policy_service.load(session))
-    fu = followups(on, scope=scope, dated_from=on - _days(schedule.window_days))
 
     def count(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
+    if derived.covers(session, on):
+        return _followup_counts_derived(session, on, scope, schedule, count)
+    fu = followups(on, scope=scope, dated_from=on - _days(schedule.window_days))
     due, overdue, followed, practicing = session.execute(
         select(
             count(due_condition(fu, on, schedule)),
@@ -367,12 +380,45 @@ def followup_counts(
     }
 
 
+def _followup_counts_derived(session, on, scope, schedule, count) -> dict[str, int]:
+    """followup_counts from the derived rows: due and overdue from the follow-ups whose
+    window is open (a range of ix_followup_end_cover), the rest from session_stats."""
+    ended_before = and_(T.c.end < on, T.c.status != "cancelled")
+    if scope is not None:
+        ended_before = and_(ended_before, scope)
+    windowed = select(F).where(F.c.end >= on - _days(schedule.window_days), F.c.end < on)
+    if scope is not None:
+        windowed = windowed.join(T, T.c.id == F.c.session_id).where(scope)
+    fu = windowed.subquery("fu")
+    due, overdue = session.execute(
+        select(
+            count(due_condition(fu, on, schedule)),
+            count(due_condition(fu, on, schedule, strictly_before=True)),
+        )
+    ).one()
+    followed, practicing = session.execute(
+        select(
+            func.coalesce(func.sum(S.c.contacted), 0), func.coalesce(func.sum(S.c.practicing), 0)
+        )
+        .select_from(T.join(S, S.c.session_id == T.c.id))
+        .where(ended_before)
+    ).one()
+    return {
+        "due": int(due),
+        "overdue": int(overdue),
+        "followed_up": int(followed),
+        "practicing": int(practicing),
+    }
+
+
 def outcomes_by_session(
     session: Session, on: dt.date, *, scope=None, settings: Settings | None = None
 ) -> list[dict]:
     """Per session: follow-ups, how many were contacted, the latest practice status,
     how many ended, lapsed or are still open, and coverage (contacted / first contact due)."""
     schedule = Schedule.from_settings(settings or policy_service.load(session))
+    if derived.covers(session, on):
+        return _outcomes_derived(session, on, scope, schedule)
     # Fenced: `ended` (a probe) is used three times below but worked out once per row.
     fu = select(followups(on, scope=scope)).offset(0).subquery("fo")
     window_open = fu.c.end >= on - _days(schedule.window_days)
@@ -400,6 +446,41 @@ def outcomes_by_session(
     rows = []
     for r in session.execute(query):
         row = {k: (int(v) if isinstance(v, int) else v) for k, v in r._mapping.items()}
+        row["coverage"] = (row["contacted"] / row["first_due"]) if row["first_due"] else None
+        rows.append(row)
+    return rows
+
+
+def _outcomes_derived(session, on: dt.date, scope, schedule: Schedule) -> list[dict]:
+    """outcomes_by_session from session_stats: one row per session that ended before `on`."""
+    condition = and_(T.c.end < on, T.c.status != "cancelled", S.c.followups > 0)
+    if scope is not None:
+        condition = and_(condition, scope)
+    query = (
+        select(T.c.code, T.c.end, S)
+        .select_from(T.join(S, S.c.session_id == T.c.id))
+        .where(condition)
+        .order_by(T.c.end, T.c.code)
+    )
+    first_due_by = on - _days(schedule.first_days)
+    window_from = on - _days(schedule.window_days)
+    rows = []
+    for r in session.execute(query):
+        followups_ = int(r.followups)
+        still_open = followups_ - int(r.ended)
+        window_open = r.end >= window_from
+        row = {
+            "code": r.code,
+            "end": r.end,
+            "followups": followups_,
+            "first_due": followups_ if r.end <= first_due_by else 0,
+            "contacted": int(r.contacted),
+            "no_contact": followups_ - int(r.contacted),
+            **{status: int(getattr(r, status)) for status in PRACTICE_STATUSES},
+            "ended": int(r.ended),
+            "lapsed": 0 if window_open else still_open,
+            "open": still_open if window_open else 0,
+        }
         row["coverage"] = (row["contacted"] / row["first_due"]) if row["first_due"] else None
         rows.append(row)
     return rows
@@ -679,6 +760,14 @@ def obstacle_counts(session: Session, on: dt.date, *, scope=None) -> list[dict]:
     With a scope, the contacts are found from the sessions in scope: their seat holders'
     contacts through ix_mentoring_log_person_cover, then those contacts' obstacles.
     """
+    if scope is None and derived.covers(session, on):
+        # Every obstacle: counted in ix_obstacle_category.
+        query = (
+            select(OB.c.category, func.count().label("count"))
+            .group_by(OB.c.category)
+            .order_by(func.count().desc(), OB.c.category)
+        )
+        return [{"category": r.category, "count": int(r.count)} for r in session.execute(query)]
     if scope is None:
         # Every obstacle but those of contacts after `on` (usually none): an exclusion
         # list read from the covering index, not a 3-million-row IN list.

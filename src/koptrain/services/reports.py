@@ -12,9 +12,10 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
+from koptrain import models
 from koptrain.models import Attendance, Coop, Enrollment, Person, Program, Rat, Training
 from koptrain.parsing import SEAT_STATUSES
-from koptrain.services import eligibility, mentoring
+from koptrain.services import derived, eligibility, mentoring
 from koptrain.services import policy as policy_service
 from koptrain.services.policy import Settings
 
@@ -24,6 +25,9 @@ A = Attendance.__table__
 P = Person.__table__
 C = Coop.__table__
 R = Rat.__table__
+S = models.session_stats
+PA = models.participant
+SC = models.scope_coop
 
 NOT_ON_TIME = (
     eligibility.MISSING,
@@ -57,8 +61,81 @@ def _n(expression):
 
 def summary(session: Session, *, program: Program | None, on: dt.date) -> dict:
     """SPEC §3 `report summary`: per session, totals, participants by role, gender and
-    kecamatan (of their latest enrollment in scope), and the mentoring figures."""
+    kecamatan (of their latest enrollment in scope), and the mentoring figures.
+
+    Read from the derived rows (session_stats, participant, scope_coop) when they are
+    current; else computed from the enrollments (the same figures, slower at scale)."""
     in_scope = scope(program)
+    if derived.current(session):
+        sessions, participants, cooperatives = _seats_derived(session, program, in_scope)
+        breakdowns = _breakdowns_derived(session, program)
+    else:
+        sessions, participants, cooperatives = _seats(session, in_scope)
+        breakdowns = _breakdowns(session, in_scope)
+    totals = {
+        "sessions": len(sessions),
+        "capacity": sum(s["capacity"] for s in sessions),
+        "enrollments": sum(s["enrolled"] for s in sessions),
+        "participants": int(participants),
+        "attended": sum(s["attended"] for s in sessions),
+        "completed": sum(s["completed"] for s in sessions),
+        "cooperatives": int(cooperatives),
+        # More keys than the contract: what explains the gap between seats and people.
+        "waitlisted": sum(s["waitlisted"] for s in sessions),
+        "withdrawn": sum(s["withdrawn"] for s in sessions),
+    }
+    by_role, by_gender, by_kecamatan = breakdowns
+    return {
+        "program": program.code if program else None,
+        "program_name": program.name if program else None,
+        "as_of": on,
+        "sessions": sessions,
+        "totals": totals,
+        "by_role": by_role,
+        "by_gender": by_gender,
+        "by_kecamatan": by_kecamatan,
+        "mentoring": mentoring.followup_counts(session, on, scope=_programme(program)),
+    }
+
+
+def _scope_id(program: Program | None) -> int:
+    return program.id if program is not None else 0  # participant/scope_coop: 0 = all
+
+
+def _seats_derived(session: Session, program: Program | None, in_scope):
+    counts = [
+        func.coalesce(S.c[name], 0).label(name)
+        for name in ("enrolled", "waitlisted", "withdrawn", "attended", "completed")
+    ]
+    query = (
+        select(
+            T.c.code,
+            T.c.title,
+            T.c.start,
+            T.c.end,
+            T.c.capacity,
+            *counts,
+            func.coalesce(S.c.cooperatives, 0).label("cooperatives"),
+        )
+        .select_from(T.outerjoin(S, S.c.session_id == T.c.id))
+        .where(in_scope)
+        .order_by(T.c.start, T.c.code)
+    )
+    result = session.execute(query)
+    keys = list(result.keys())
+    sessions = [dict(zip(keys, row, strict=True)) for row in result.all()]
+    scope_id = _scope_id(program)
+    participants = session.execute(
+        select(func.count()).select_from(PA).where(PA.c.scope_id == scope_id)
+    ).scalar()
+    cooperatives = session.execute(
+        select(func.count()).select_from(SC).where(SC.c.scope_id == scope_id)
+    ).scalar()
+    return sessions, participants, cooperatives
+
+
+def _seats(session: Session, in_scope):
+    seat = E.c.status.in_(SEAT_STATUSES)
     seat = E.c.status.in_(SEAT_STATUSES)
     present = (
         select(A.c.enrollment_id)
@@ -95,30 +172,7 @@ def summary(session: Session, *, program: Program | None, on: dt.date) -> dict:
         .select_from(seats)
         .where(in_scope, seat)
     ).one()
-    totals = {
-        "sessions": len(sessions),
-        "capacity": sum(s["capacity"] for s in sessions),
-        "enrollments": sum(s["enrolled"] for s in sessions),
-        "participants": int(participants),
-        "attended": sum(s["attended"] for s in sessions),
-        "completed": sum(s["completed"] for s in sessions),
-        "cooperatives": int(cooperatives),
-        # More keys than the contract: what explains the gap between seats and people.
-        "waitlisted": sum(s["waitlisted"] for s in sessions),
-        "withdrawn": sum(s["withdrawn"] for s in sessions),
-    }
-    by_role, by_gender, by_kecamatan = _breakdowns(session, in_scope)
-    return {
-        "program": program.code if program else None,
-        "program_name": program.name if program else None,
-        "as_of": on,
-        "sessions": sessions,
-        "totals": totals,
-        "by_role": by_role,
-        "by_gender": by_gender,
-        "by_kecamatan": by_kecamatan,
-        "mentoring": mentoring.followup_counts(session, on, scope=_programme(program)),
-    }
+    return sessions, participants, cooperatives
 
 
 _COUNTS = {"capacity", "enrolled", "waitlisted", "withdrawn", "attended", "completed"}
@@ -147,10 +201,31 @@ def _breakdowns(session: Session, in_scope) -> tuple[dict, dict, dict]:
         .where(latest.c.rank == 1)
         .group_by(latest.c.role, P.c.gender, C.c.kecamatan)
     )
+    return _tally(session.execute(query))
+
+
+def _breakdowns_derived(session: Session, program: Program | None) -> tuple[dict, dict, dict]:
+    """The same from the participant rows: counted by coop in the index
+    ix_participant_scope_cover, then each coop's count put under its kecamatan."""
+    by_coop = (
+        select(PA.c.coop_id, PA.c.role, PA.c.gender, func.count().label("n"))
+        .where(PA.c.scope_id == _scope_id(program))
+        .group_by(PA.c.coop_id, PA.c.role, PA.c.gender)
+        .subquery("by_coop")
+    )
+    query = (
+        select(by_coop.c.role, by_coop.c.gender, C.c.kecamatan, func.sum(by_coop.c.n))
+        .select_from(by_coop.join(C, C.c.id == by_coop.c.coop_id))
+        .group_by(by_coop.c.role, by_coop.c.gender, C.c.kecamatan)
+    )
+    return _tally((role, gender, kec, int(n)) for role, gender, kec, n in session.execute(query))
+
+
+def _tally(rows) -> tuple[dict, dict, dict]:
     by_role: dict[str, int] = {}
     by_gender: dict[str, int] = {"L": 0, "P": 0}
     by_kecamatan: dict[str, int] = {}
-    for role, gender, kecamatan, n in session.execute(query):
+    for role, gender, kecamatan, n in rows:
         by_role[role] = by_role.get(role, 0) + n
         by_gender[gender] = by_gender.get(gender, 0) + n
         key = kecamatan or UNKNOWN
