@@ -1,5 +1,6 @@
 """What every command shares: the options, the opened store, errors turned into exit statuses."""
 
+import gc
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,10 @@ from koptrain.errors import KoptrainError
 from koptrain.i18n import _
 
 framework_i18n.install()  # Typer's own help and usage-error texts in the chosen language
+
+# True while the console script (koptrain.__main__) runs its start-up with the garbage
+# collector off; never set when the app is called in-process (tests).
+gc_held_for_start_up = False
 
 _CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
@@ -90,7 +95,19 @@ def open_store(ctx: typer.Context, *, write: bool = False):
     store = Store(resolve_url(app.db), write=write)
     store.command = app.command_line
     ctx.call_on_close(store.close)
+    end_start_up()
     return store
+
+
+def end_start_up() -> None:
+    """The command's modules are imported and its store is open: the objects made so far
+    live until exit, so they are frozen out of the collector's walks, and the collector
+    is on again for the command's own work (an import of a million rows)."""
+    global gc_held_for_start_up
+    if gc_held_for_start_up:
+        gc_held_for_start_up = False
+        gc.freeze()
+        gc.enable()
 
 
 def nik_shower(ctx: typer.Context) -> Callable[[str | None], str]:

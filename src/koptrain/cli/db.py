@@ -17,6 +17,7 @@ def upgrade(ctx: typer.Context) -> None:
 
     url = db.resolve_url(common.app_context(ctx).db)
     engine = db.create_engine(url, write=True)
+    common.end_start_up()  # a migration may rewrite every row: the collector is on for it
     try:
         with db.translate_db_errors(url):
             before, after = db.upgrade(engine)
