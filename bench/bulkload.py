@@ -23,7 +23,9 @@ Kinds: `base` = programs, coops, rat, health; `people` = people + memberships (o
 used when `koptrain import people` cannot be); `activity` = sessions, enrollments,
 withdrawals, attendance, closures, groups, mentoring logs and obstacles.  Explicit
 indexes of the loaded tables are dropped and re-created from koptrain's own
-`CREATE INDEX` statements (read from sqlite_master), then ANALYZE runs.
+`CREATE INDEX` statements (read from sqlite_master), then ANALYZE runs. koptrain's
+triggers see every row loaded; after an `activity` load koptrain's own store refreshes
+the derived rows the reports read (koptrain.services.derived).
 
 On PostgreSQL the same rows (the same generator code) go in by COPY, one COPY per batch,
 streamed (nothing is held beyond a batch and the maps of ids).  The indexes koptrain made
@@ -312,8 +314,26 @@ class Loader:
         for kind in kinds:
             getattr(self, f"load_{kind}")()
         self.sink.finish(restore, [*wanted, "audit"], self.say)
+        if "activity" in kinds:
+            self.refresh_derived()
         self.say(f"loaded {self.counts}")
         return self.counts
+
+    def refresh_derived(self) -> None:
+        """The reports' derived rows (migration 0003), worked out by koptrain itself: the
+        triggers named every person, session and coop loaded, and koptrain's store
+        refreshes them before it commits; then the planner gets their statistics."""
+        from koptrain.db import Store
+
+        self.say("working out the derived rows (koptrain's refresh)")
+        url = self.db if is_pg(self.db) else f"sqlite:///{Path(self.db).absolute()}"
+        store = Store(url, write=True)
+        with store.session() as session:
+            session.connection().exec_driver_sql("SELECT 1")
+        with store.engine.begin() as conn:
+            for table in ("followup", "session_stats", "participant", "scope_coop"):
+                conn.exec_driver_sql(f"ANALYZE {table}")
+        store.close()
 
     # -- kinds -----------------------------------------------------------------------------
     def load_base(self) -> None:
@@ -620,6 +640,19 @@ COMPARE = {
     "LEFT JOIN training t ON t.id = l.session_id LEFT JOIN mentor_group g ON g.id = l.group_id",
     "obstacle": "SELECT p.nik, l.date, category, text FROM obstacle o "
     "JOIN mentoring_log l ON l.id = o.log_id JOIN person p ON p.id = l.person_id",
+    # The derived rows the reports read (migration 0003), by natural keys.
+    "followup": 'SELECT p.nik, t.code, f."end", l.date, f.last_date, f.last_next, f.last_status, '
+    "f.ended FROM followup f JOIN person p ON p.id = f.person_id "
+    "JOIN training t ON t.id = f.session_id LEFT JOIN mentoring_log l ON l.id = f.last_id",
+    "session_stats": "SELECT t.code, enrolled, waitlisted, withdrawn, attended, completed, "
+    "cooperatives, followups, contacted, practicing, partly, not_yet, stopped, ended "
+    "FROM session_stats s JOIN training t ON t.id = s.session_id",
+    "participant": "SELECT p.nik, g.code, pe.nik, coalesce(c.nik, c.legal_number), x.role, "
+    "x.gender FROM participant x JOIN person p ON p.id = x.person_id "
+    "LEFT JOIN program g ON g.id = x.scope_id JOIN enrollment e ON e.id = x.enrollment_id "
+    "JOIN person pe ON pe.id = e.person_id JOIN coop c ON c.id = x.coop_id",
+    "scope_coop": "SELECT g.code, coalesce(c.nik, c.legal_number), seats FROM scope_coop x "
+    "LEFT JOIN program g ON g.id = x.scope_id JOIN coop c ON c.id = x.coop_id",
 }
 
 

@@ -172,7 +172,8 @@ def test_summary_and_mentoring_from_derived_rows(province, store, programme_code
     # Every obstacle of a province is counted by category: read from the index alone.
     assert [s for s in full_scans(plans) if "COVERING INDEX ix_obstacle_category" not in s] == []
     assert searched(plans, "COVERING INDEX ix_participant_scope_cover")
-    assert searched(plans, "ix_followup_end_cover")
+    # Follow-ups: by the window's range of last days, or a programme's sessions one by one.
+    assert searched(plans, "ix_followup_end_cover" if programme_code is None else "ix_followup_")
     touched = {
         line.split()[1] for _s, lines in plans for line in lines if line[:4] in ("SCAN", "SEAR")
     }

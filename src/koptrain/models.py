@@ -241,6 +241,7 @@ followup = Table(
     Column("last_status", String(12)),
     Column("ended", Integer, nullable=False),
     Index("ix_followup_person", "person_id"),
+    Index("ix_followup_session_cover", "session_id", "last_status", "ended"),
     Index("ix_followup_end_cover", "end", "ended", "last_id", "last_date", "last_next"),
 )
 """One row per follow-up (a seat holder of a session that is not cancelled, not absent on

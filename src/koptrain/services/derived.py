@@ -95,7 +95,7 @@ REFRESH = (
     "JOIN training t ON t.id = e.session_id "
     f"WHERE e.coop_id IN {COOPS} AND t.status <> 'cancelled' AND e.status IN {SEATS} "
     "AND t.program_id IS NOT NULL GROUP BY t.program_id, e.coop_id",
-    f"DELETE FROM session_stats WHERE session_id IN {SESSIONS}",
+    f"DELETE FROM session_stats WHERE session_id IN {SESSIONS}",  # kept: those with enrollments
     "INSERT INTO session_stats (session_id, enrolled, waitlisted, withdrawn, attended, "
     "completed, cooperatives, followups, contacted, "
     + ", ".join(PRACTICE_STATUSES)
@@ -122,7 +122,7 @@ REFRESH = (
         f"sum(CASE WHEN last_status = '{s}' THEN 1 ELSE 0 END) AS {s}" for s in PRACTICE_STATUSES
     )
     + f", sum(ended) AS ended FROM followup WHERE session_id IN {SESSIONS} GROUP BY session_id"
-    f") f ON f.session_id = t.id WHERE t.id IN {SESSIONS}",
+    f") f ON f.session_id = t.id WHERE t.id IN {SESSIONS} AND x.session_id IS NOT NULL",
     "DELETE FROM derived_dirty",
 )
 

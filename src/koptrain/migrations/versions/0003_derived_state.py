@@ -163,6 +163,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_followup_person", "followup", ["person_id"], unique=False)
     op.create_index(
+        "ix_followup_session_cover",
+        "followup",
+        ["session_id", "last_status", "ended"],
+        unique=False,
+    )
+    op.create_index(
         "ix_followup_end_cover",
         "followup",
         ["end", "ended", "last_id", "last_date", "last_next"],
