@@ -60,8 +60,9 @@ MARKS = {
     ),
     "person": (("gender",), [("p", "{r}.id")]),
 }
-# A session whose status, last day or programme changes: itself, its people and coops.
-TRAINING_COLUMNS = ("status", "end", "program_id")
+# A session whose status, days or programme change: itself, its people and coops (the
+# first day orders a person's seats, the last day dates their follow-ups).
+TRAINING_COLUMNS = ("status", "start", "end", "program_id")
 
 
 def _q(column: str) -> str:
