@@ -24,6 +24,7 @@ RATINGS = (
 ENROLLMENT_STATUSES = ("enrolled", "waitlisted", "withdrawn", "completed", "not_completed")
 SEAT_STATUSES = ("enrolled", "completed", "not_completed")
 PRACTICE_STATUSES = ("practicing", "partly", "not_yet", "stopped")
+ENDING_STATUSES = ("practicing", "stopped")  # a contact recording either ends the follow-up
 OBSTACLE_CATEGORIES = (
     "modal",
     "pemasaran",

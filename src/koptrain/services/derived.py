@@ -25,7 +25,7 @@ import datetime as dt
 
 from sqlalchemy import text
 
-from koptrain.parsing import PRACTICE_STATUSES, SEAT_STATUSES
+from koptrain.parsing import ENDING_STATUSES, PRACTICE_STATUSES, SEAT_STATUSES
 
 
 def _sql_list(values) -> str:
@@ -33,7 +33,7 @@ def _sql_list(values) -> str:
 
 
 SEATS = _sql_list(SEAT_STATUSES)
-ENDING = _sql_list(("practicing", "stopped"))
+ENDING = _sql_list(ENDING_STATUSES)
 PEOPLE = "(SELECT ref FROM derived_dirty WHERE kind = 'p')"
 SESSIONS = "(SELECT ref FROM derived_dirty WHERE kind = 's')"
 COOPS = "(SELECT ref FROM derived_dirty WHERE kind = 'c')"
@@ -44,10 +44,11 @@ FOLLOWED_UP = (
     "EXISTS (SELECT 1 FROM attendance a WHERE a.enrollment_id = e.id AND a.present = TRUE) "
     "OR NOT EXISTS (SELECT 1 FROM attendance a WHERE a.enrollment_id = e.id))"
 )
-# A contact counted for the follow-up s (mentoring.counted_contact, every date).
+# A contact (l) counted for a follow-up: its person, session and the session's last day
+# (mentoring.counted_contact, every date).
 COUNTED = (
-    "{l}.person_id = {s}.person_id AND ({l}.session_id = {s}.session_id "
-    'OR ({l}.session_id IS NULL AND {l}.date > {s}."end"))'
+    "{l}.person_id = {person} AND ({l}.session_id = {session} "
+    "OR ({l}.session_id IS NULL AND {l}.date > {end}))"
 )
 
 REFRESH = (
@@ -62,11 +63,11 @@ REFRESH = (
     "CASE WHEN l.id IS NULL THEN 0 "
     f"WHEN l.status IN {ENDING} THEN 1 "
     "WHEN EXISTS (SELECT 1 FROM mentoring_log c WHERE "
-    + COUNTED.format(l="c", s="s")
+    + COUNTED.format(l="c", person="s.person_id", session="s.session_id", end='s."end"')
     + f" AND c.status IN {ENDING}) THEN 1 ELSE 0 END "
     'FROM (SELECT e.id AS enrollment_id, e.person_id, e.session_id, t."end", '
     "(SELECT l.id FROM mentoring_log l WHERE "
-    + COUNTED.format(l="l", s="e").replace('e."end"', 't."end"')
+    + COUNTED.format(l="l", person="e.person_id", session="e.session_id", end='t."end"')
     + " ORDER BY l.date DESC, l.id DESC LIMIT 1) AS last_id "
     "FROM enrollment e JOIN training t ON t.id = e.session_id "
     f"WHERE e.person_id IN {PEOPLE} AND t.status <> 'cancelled' AND {FOLLOWED_UP}) s "

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, and_, case, cast, func, not_, null, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, not_, null, or_, select, true
 from sqlmodel import Session
 
 from koptrain import models
@@ -30,6 +30,7 @@ from koptrain.models import (
     Training,
 )
 from koptrain.parsing import (
+    ENDING_STATUSES,
     OBSTACLE_CATEGORIES,
     PRACTICE_STATUSES,
     SEAT_STATUSES,
@@ -39,8 +40,6 @@ from koptrain.parsing import (
 from koptrain.services import audit, derived, refs
 from koptrain.services import policy as policy_service
 from koptrain.services.policy import Settings
-
-ENDING_STATUSES = ("practicing", "stopped")
 
 E = Enrollment.__table__
 T = Training.__table__
@@ -87,6 +86,11 @@ class Schedule:
 
 def _days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
+
+
+def _count(condition):
+    """How many rows meet `condition` (an aggregate)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 def counted_contact(log, on: dt.date, person_id=None, session_id=None, end=None):
@@ -357,19 +361,15 @@ def followup_counts(
     in one pass over the follow-ups: the due dates are worked out only for follow-ups
     whose window is still open."""
     schedule = Schedule.from_settings(settings or policy_service.load(session))
-
-    def count(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
     if derived.covers(session, on):
-        return _followup_counts_derived(session, on, scope, schedule, count)
+        return _followup_counts_derived(session, on, scope, schedule)
     fu = followups(on, scope=scope, dated_from=on - _days(schedule.window_days))
     due, overdue, followed, practicing = session.execute(
         select(
-            count(due_condition(fu, on, schedule)),
-            count(due_condition(fu, on, schedule, strictly_before=True)),
+            _count(due_condition(fu, on, schedule)),
+            _count(due_condition(fu, on, schedule, strictly_before=True)),
             func.count(fu.c.last_status),
-            count(fu.c.last_status == "practicing"),
+            _count(fu.c.last_status == "practicing"),
         )
     ).one()
     return {
@@ -380,7 +380,7 @@ def followup_counts(
     }
 
 
-def _followup_counts_derived(session, on, scope, schedule, count) -> dict[str, int]:
+def _followup_counts_derived(session, on, scope, schedule) -> dict[str, int]:
     """followup_counts from the derived rows: due and overdue from the follow-ups whose
     window is open (a range of ix_followup_end_cover), the rest from session_stats."""
     ended_before = and_(T.c.end < on, T.c.status != "cancelled")
@@ -392,8 +392,8 @@ def _followup_counts_derived(session, on, scope, schedule, count) -> dict[str, i
     fu = windowed.subquery("fu")
     due, overdue = session.execute(
         select(
-            count(due_condition(fu, on, schedule)),
-            count(due_condition(fu, on, schedule, strictly_before=True)),
+            _count(due_condition(fu, on, schedule)),
+            _count(due_condition(fu, on, schedule, strictly_before=True)),
         )
     ).one()
     followed, practicing = session.execute(
@@ -422,23 +422,19 @@ def outcomes_by_session(
     # Fenced: `ended` (a probe) is used three times below but worked out once per row.
     fu = select(followups(on, scope=scope)).offset(0).subquery("fo")
     window_open = fu.c.end >= on - _days(schedule.window_days)
-
-    def count(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    status_counts = [count(fu.c.last_status == s).label(s) for s in PRACTICE_STATUSES]
+    status_counts = [_count(fu.c.last_status == s).label(s) for s in PRACTICE_STATUSES]
     query = (
         select(
             fu.c.code,
             func.min(fu.c.end).label("end"),
             func.count().label("followups"),
-            count(fu.c.end <= on - _days(schedule.first_days)).label("first_due"),
+            _count(fu.c.end <= on - _days(schedule.first_days)).label("first_due"),
             func.count(fu.c.last_status).label("contacted"),
-            count(fu.c.last_status.is_(None)).label("no_contact"),
+            _count(fu.c.last_status.is_(None)).label("no_contact"),
             *status_counts,
-            count(fu.c.ended == 1).label("ended"),
-            count(and_(fu.c.ended == 0, not_(window_open))).label("lapsed"),
-            count(and_(fu.c.ended == 0, window_open)).label("open"),
+            _count(fu.c.ended == 1).label("ended"),
+            _count(and_(fu.c.ended == 0, not_(window_open))).label("lapsed"),
+            _count(and_(fu.c.ended == 0, window_open)).label("open"),
         )
         .group_by(fu.c.code)
         .order_by(func.min(fu.c.end), fu.c.code)
@@ -760,33 +756,22 @@ def obstacle_counts(session: Session, on: dt.date, *, scope=None) -> list[dict]:
     With a scope, the contacts are found from the sessions in scope: their seat holders'
     contacts through ix_mentoring_log_person_cover, then those contacts' obstacles.
     """
-    if scope is None and derived.covers(session, on):
-        # Every obstacle: counted in ix_obstacle_category.
-        query = (
-            select(OB.c.category, func.count().label("count"))
-            .group_by(OB.c.category)
-            .order_by(func.count().desc(), OB.c.category)
-        )
-        return [{"category": r.category, "count": int(r.count)} for r in session.execute(query)]
-    if scope is None:
-        # Every obstacle but those of contacts after `on` (usually none): an exclusion
-        # list read from the covering index, not a 3-million-row IN list.
-        query = (
-            select(OB.c.category, func.count().label("count"))
-            .where(OB.c.log_id.not_in(select(L.c.id).where(L.c.date > on)))
-            .group_by(OB.c.category)
-            .order_by(func.count().desc(), OB.c.category)
-        )
-        return [{"category": r.category, "count": int(r.count)} for r in session.execute(query)]
-    else:
+    if scope is not None:
         logs = (
             select(L.c.id)
             .select_from(T.join(E, E.c.session_id == T.c.id).join(L, counted_contact(L, on)))
             .where(scope, E.c.status.in_(SEAT_STATUSES))
         )
+        counted = OB.c.log_id.in_(logs)
+    elif derived.covers(session, on):
+        counted = true()  # no contact after `on`: every obstacle, in ix_obstacle_category
+    else:
+        # Every obstacle but those of contacts after `on`: an exclusion list read from the
+        # covering index, not a 3-million-row IN list.
+        counted = OB.c.log_id.not_in(select(L.c.id).where(L.c.date > on))
     query = (
         select(OB.c.category, func.count().label("count"))
-        .where(OB.c.log_id.in_(logs))
+        .where(counted)
         .group_by(OB.c.category)
         .order_by(func.count().desc(), OB.c.category)
     )

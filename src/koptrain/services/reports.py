@@ -105,18 +105,10 @@ def _scope_id(program: Program | None) -> int:
 def _seats_derived(session: Session, program: Program | None, in_scope):
     counts = [
         func.coalesce(S.c[name], 0).label(name)
-        for name in ("enrolled", "waitlisted", "withdrawn", "attended", "completed")
+        for name in ("enrolled", "waitlisted", "withdrawn", "attended", "completed", "cooperatives")
     ]
     query = (
-        select(
-            T.c.code,
-            T.c.title,
-            T.c.start,
-            T.c.end,
-            T.c.capacity,
-            *counts,
-            func.coalesce(S.c.cooperatives, 0).label("cooperatives"),
-        )
+        select(T.c.code, T.c.title, T.c.start, T.c.end, T.c.capacity, *counts)
         .select_from(T.outerjoin(S, S.c.session_id == T.c.id))
         .where(in_scope)
         .order_by(T.c.start, T.c.code)
@@ -135,7 +127,6 @@ def _seats_derived(session: Session, program: Program | None, in_scope):
 
 
 def _seats(session: Session, in_scope):
-    seat = E.c.status.in_(SEAT_STATUSES)
     seat = E.c.status.in_(SEAT_STATUSES)
     present = (
         select(A.c.enrollment_id)
