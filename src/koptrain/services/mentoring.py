@@ -88,7 +88,7 @@ def _days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
 
 
-def _count(condition):
+def count_where(condition):
     """How many rows meet `condition` (an aggregate)."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -366,10 +366,10 @@ def followup_counts(
     fu = followups(on, scope=scope, dated_from=on - _days(schedule.window_days))
     due, overdue, followed, practicing = session.execute(
         select(
-            _count(due_condition(fu, on, schedule)),
-            _count(due_condition(fu, on, schedule, strictly_before=True)),
+            count_where(due_condition(fu, on, schedule)),
+            count_where(due_condition(fu, on, schedule, strictly_before=True)),
             func.count(fu.c.last_status),
-            _count(fu.c.last_status == "practicing"),
+            count_where(fu.c.last_status == "practicing"),
         )
     ).one()
     return {
@@ -392,8 +392,8 @@ def _followup_counts_derived(session, on, scope, schedule) -> dict[str, int]:
     fu = windowed.subquery("fu")
     due, overdue = session.execute(
         select(
-            _count(due_condition(fu, on, schedule)),
-            _count(due_condition(fu, on, schedule, strictly_before=True)),
+            count_where(due_condition(fu, on, schedule)),
+            count_where(due_condition(fu, on, schedule, strictly_before=True)),
         )
     ).one()
     followed, practicing = session.execute(
@@ -422,19 +422,19 @@ def outcomes_by_session(
     # Fenced: `ended` (a probe) is used three times below but worked out once per row.
     fu = select(followups(on, scope=scope)).offset(0).subquery("fo")
     window_open = fu.c.end >= on - _days(schedule.window_days)
-    status_counts = [_count(fu.c.last_status == s).label(s) for s in PRACTICE_STATUSES]
+    status_counts = [count_where(fu.c.last_status == s).label(s) for s in PRACTICE_STATUSES]
     query = (
         select(
             fu.c.code,
             func.min(fu.c.end).label("end"),
             func.count().label("followups"),
-            _count(fu.c.end <= on - _days(schedule.first_days)).label("first_due"),
+            count_where(fu.c.end <= on - _days(schedule.first_days)).label("first_due"),
             func.count(fu.c.last_status).label("contacted"),
-            _count(fu.c.last_status.is_(None)).label("no_contact"),
+            count_where(fu.c.last_status.is_(None)).label("no_contact"),
             *status_counts,
-            _count(fu.c.ended == 1).label("ended"),
-            _count(and_(fu.c.ended == 0, not_(window_open))).label("lapsed"),
-            _count(and_(fu.c.ended == 0, window_open)).label("open"),
+            count_where(fu.c.ended == 1).label("ended"),
+            count_where(and_(fu.c.ended == 0, not_(window_open))).label("lapsed"),
+            count_where(and_(fu.c.ended == 0, window_open)).label("open"),
         )
         .group_by(fu.c.code)
         .order_by(func.min(fu.c.end), fu.c.code)

@@ -52,10 +52,6 @@ def _programme(program: Program | None):
     return None if program is None else scope(program)
 
 
-def _n(expression):
-    return func.coalesce(func.sum(case((expression, 1), else_=0)), 0)
-
-
 # --------------------------------------------------------------------------- summary
 
 
@@ -141,11 +137,11 @@ def _seats(session: Session, in_scope):
             T.c.start,
             T.c.end,
             T.c.capacity,
-            _n(seat).label("enrolled"),
-            _n(E.c.status == "waitlisted").label("waitlisted"),
-            _n(E.c.status == "withdrawn").label("withdrawn"),
-            _n(and_(seat, present)).label("attended"),
-            _n(E.c.status == "completed").label("completed"),
+            mentoring.count_where(seat).label("enrolled"),
+            mentoring.count_where(E.c.status == "waitlisted").label("waitlisted"),
+            mentoring.count_where(E.c.status == "withdrawn").label("withdrawn"),
+            mentoring.count_where(and_(seat, present)).label("attended"),
+            mentoring.count_where(E.c.status == "completed").label("completed"),
             func.count(func.distinct(case((seat, E.c.coop_id)))).label("cooperatives"),
         )
         .select_from(T.outerjoin(E, E.c.session_id == T.c.id))
@@ -402,8 +398,8 @@ def reminders(session: Session, *, on: dt.date) -> dict:
 def sessions_starting_soon(session: Session, *, on: dt.date, settings: Settings) -> list[dict]:
     """Open sessions starting within reminders.session_days with free seats or a waitlist."""
     last = on + dt.timedelta(days=settings.int("reminders.session_days"))
-    seats = _n(E.c.status.in_(SEAT_STATUSES))
-    waitlisted = _n(E.c.status == "waitlisted")
+    seats = mentoring.count_where(E.c.status.in_(SEAT_STATUSES))
+    waitlisted = mentoring.count_where(E.c.status == "waitlisted")
     query = (
         select(T.c.code, T.c.start, T.c.capacity, seats.label("seats"), waitlisted.label("w"))
         .select_from(T.outerjoin(E, E.c.session_id == T.c.id))

@@ -67,6 +67,15 @@ def _changes(obj: Any, new: dict[str, Any]) -> bool:
     return changed
 
 
+def _upsert(session, row: Any, new: dict[str, Any], make) -> str:
+    """Insert `make()` when no row is stored, else set the row's fields that differ."""
+    if row is None:
+        session.add(make())
+        session.flush()
+        return INSERTED
+    return UPDATED if _changes(row, new) else UNCHANGED
+
+
 def _today() -> dt.date:
     return dt.date.today()
 
@@ -155,11 +164,7 @@ class ProgramsHandler(_Refs):
         new = {"name": name}
         if self.has("year"):
             new["year"] = year
-        if program is None:
-            self.session.add(Program(code=code, **new))
-            self.session.flush()
-            return INSERTED
-        return UPDATED if _changes(program, new) else UNCHANGED
+        return _upsert(self.session, program, new, lambda: Program(code=code, **new))
 
 
 # --- coops -----------------------------------------------------------------------------------
@@ -294,11 +299,9 @@ class HealthHandler(_Refs):
         row = self.session.exec(
             select(HealthRating).where(HealthRating.coop_id == coop_id, HealthRating.year == year)
         ).first()
-        if row is None:
-            self.session.add(HealthRating(coop_id=coop_id, year=year, **new))
-            self.session.flush()
-            return INSERTED
-        return UPDATED if _changes(row, new) else UNCHANGED
+        return _upsert(
+            self.session, row, new, lambda: HealthRating(coop_id=coop_id, year=year, **new)
+        )
 
 
 class RatHandler(_Refs):
@@ -353,11 +356,9 @@ class RatHandler(_Refs):
         row = self.session.exec(
             select(Rat).where(Rat.coop_id == coop.id, Rat.fiscal_year == fiscal_year)
         ).first()
-        if row is None:
-            self.session.add(Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new))
-            self.session.flush()
-            return INSERTED
-        return UPDATED if _changes(row, new) else UNCHANGED
+        return _upsert(
+            self.session, row, new, lambda: Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new)
+        )
 
 
 # --- sessions --------------------------------------------------------------------------------
