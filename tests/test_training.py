@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from koptrain.errors import InvalidInput, Refused
 from koptrain.models import Attendance, Audit, Enrollment, HealthRating, Membership, Policy
+from koptrain.parsing import mask_nik
 from koptrain.services import training as ts
 
 import factories as f
@@ -102,7 +103,7 @@ def test_cancelled_and_closed_sessions_refuse(store):
             refusal = only_refusal(ts.enroll(s, t, [(p, None)]))
             assert refusal.rule == "session"
             assert refusal.text() == (
-                f"Session S-{status} is {status}: Sri ({ts.mask_nik(p.nik)}) cannot enroll."
+                f"Session S-{status} is {status}: Sri ({mask_nik(p.nik)}) cannot enroll."
             )
 
 
@@ -231,7 +232,7 @@ def test_full_session_without_waitlist_is_refused(store):
         refusal = only_refusal(ts.enroll(s, t, [(p, None)], waitlist=False))
         assert refusal.rule == "capacity"
         assert refusal.text() == (
-            f"Session BLT20-01 is full (1 seats) and Sri ({ts.mask_nik(p.nik)}) was not "
+            f"Session BLT20-01 is full (1 seats) and Sri ({mask_nik(p.nik)}) was not "
             "waitlisted (--no-waitlist)."
         )
         assert ts.enroll(s, t, [(p, None)])[0].status == "waitlisted"

@@ -58,9 +58,9 @@ def add(
 ) -> None:
     from koptrain.services import registry
 
-    with common.open_store(ctx, write=True).session() as session:
+    with common.open_store(ctx, write=True).session() as db:
         coop = registry.add_coop(
-            session,
+            db,
             name=name,
             nik=nik,
             legal_number=legal_number,
@@ -111,8 +111,8 @@ def list_(
     from koptrain.services import registry
 
     on = parse_date(eligible_on, what="--eligible-on") if eligible_on else None
-    with common.open_store(ctx).session() as session:
-        rows = registry.coop_rows(session, eligible_on=on)
+    with common.open_store(ctx).session() as db:
+        rows = registry.coop_rows(db, eligible_on=on)
     if on is None:
         title, empty = _("Cooperatives"), _("No cooperatives registered.")
     else:
@@ -149,8 +149,8 @@ def eligibility_(
     from koptrain.services import eligibility, refs
 
     day = common.parse_on(on)
-    with common.open_store(ctx).session() as session:
-        verdict = eligibility.verdict(session, refs.coop(session, coop), day)
+    with common.open_store(ctx).session() as db:
+        verdict = eligibility.verdict(db, refs.coop(db, coop), day)
         data, reasons = verdict.as_json(), verdict.reasons
     if fmt == "csv":  # one row; the reasons joined into one cell
         from koptrain.io.output import Column, emit
@@ -179,8 +179,8 @@ def show(
     from koptrain.services import refs, registry
 
     day = common.parse_on(on)
-    with common.open_store(ctx).session() as session:
-        report, verdict = registry.coop_report(session, refs.coop(session, coop), on=day)
+    with common.open_store(ctx).session() as db:
+        report, verdict = registry.coop_report(db, refs.coop(db, coop), on=day)
         reasons = verdict.reasons
     if fmt == "csv":
         fmt = "json"  # one nested object: CSV cannot hold it, JSON can
@@ -273,10 +273,10 @@ def health(
 ) -> None:
     from koptrain.services import refs, registry
 
-    with common.open_store(ctx, write=True).session() as session:
-        target = refs.coop(session, coop)
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.coop(db, coop)
         row, outcome = registry.record_health(
-            session, target, year=year, rating=rating, score=score, assessed_on=assessed_on
+            db, target, year=year, rating=rating, score=score, assessed_on=assessed_on
         )
         values = {"coop": target.name, "year": row.year, "rating": row.rating}
     messages = {

@@ -61,12 +61,12 @@ def enroll(
 
     if override is not None and not override.strip():
         raise InvalidInput(_("--override needs a reason."))
-    with common.open_store(ctx, write=True).session() as session:
-        found = refs.training(session, code)
-        chosen = refs.coop(session, coop) if coop else None
-        requests = [training.Request(refs.person(session, ref), chosen) for ref in people]
+    with common.open_store(ctx, write=True).session() as db:
+        found = refs.training(db, code)
+        chosen = refs.coop(db, coop) if coop else None
+        requests = [training.Request(refs.person(db, ref), chosen) for ref in people]
         outcomes = training.enroll(
-            session,
+            db,
             found,
             requests,
             waitlist=not no_waitlist,
@@ -142,10 +142,10 @@ def withdraw(
 ) -> None:
     from koptrain.services import refs, training
 
-    with common.open_store(ctx, write=True).session() as session:
-        found = refs.training(session, code)
-        who = refs.person(session, person)
-        result = training.withdraw(session, found, who, reason=reason)
+    with common.open_store(ctx, write=True).session() as db:
+        found = refs.training(db, code)
+        who = refs.person(db, person)
+        result = training.withdraw(db, found, who, reason=reason)
         values = {"person": training.person_label(who), "session": found.code}
         if result.previous_status == training.WAITLISTED:
             lines = [_("{person} left the waitlist of session {session}.").format(**values)]
@@ -186,10 +186,10 @@ def attend(
     from koptrain.services import refs, training
 
     date = parse_date(day, what="--day")
-    with common.open_store(ctx, write=True).session() as session:
-        found = refs.training(session, code)
-        who = [refs.person(session, ref) for ref in people]
-        result = training.attend(session, found, date, who, present=not absent)
+    with common.open_store(ctx, write=True).session() as db:
+        found = refs.training(db, code)
+        who = [refs.person(db, ref) for ref in people]
+        result = training.attend(db, found, date, who, present=not absent)
         code = found.code
     from koptrain.i18n import current_language
 

@@ -22,8 +22,8 @@ def log(
     from koptrain.services import audit
 
     store = common.open_store(ctx)
-    with store.session() as session:
-        rows = audit.recent(session, limit)
+    with store.session() as db:
+        rows = audit.recent(db, limit)
     emit(
         rows,
         [

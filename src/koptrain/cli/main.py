@@ -120,6 +120,6 @@ def _record_reveal(ctx: typer.Context) -> None:
     from koptrain.services import audit
 
     store = common.open_store(ctx, write=True)
-    with store.session() as session:
-        audit.record(session, entity="nik", key="reveal", change={"reveal_nik": True})
+    with store.session() as db:
+        audit.record(db, entity="nik", key="reveal", change={"reveal_nik": True})
     store.close()

@@ -46,10 +46,10 @@ def add(
     from koptrain.services import refs, registry
 
     show_nik = common.nik_shower(ctx)
-    with common.open_store(ctx, write=True).session() as session:
-        target = refs.coop(session, coop)
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.coop(db, coop)
         person, created, warnings = registry.add_person(
-            session,
+            db,
             nik=nik,
             name=name,
             gender=gender,
@@ -104,9 +104,9 @@ def list_(
     from koptrain.services import refs, registry
 
     show_nik = common.nik_shower(ctx)
-    with common.open_store(ctx).session() as session:
-        target = refs.coop(session, coop) if coop else None
-        rows = registry.person_rows(session, coop=target, show_nik=show_nik)
+    with common.open_store(ctx).session() as db:
+        target = refs.coop(db, coop) if coop else None
+        rows = registry.person_rows(db, coop=target, show_nik=show_nik)
         title = target.name if target else _("People")
     emit(rows, _columns(), fmt=fmt, output=output, title=title, empty=_("No people to show."))
 
@@ -124,8 +124,8 @@ def show(
     from koptrain.services import refs, registry
 
     show_nik = common.nik_shower(ctx)
-    with common.open_store(ctx).session() as session:
-        report = registry.person_report(session, refs.person(session, person), show_nik=show_nik)
+    with common.open_store(ctx).session() as db:
+        report = registry.person_report(db, refs.person(db, person), show_nik=show_nik)
     if fmt == "csv":
         fmt = "json"  # one nested object: CSV cannot hold it, JSON can
     emit_object(report, fmt=fmt, output=output, render_table=lambda con, _o: _render(con, report))

@@ -17,8 +17,8 @@ def show(
     from koptrain.io.output import Column, emit
     from koptrain.services import policy
 
-    with common.open_store(ctx).session() as session:
-        rows = policy.rows(session)
+    with common.open_store(ctx).session() as db:
+        rows = policy.rows(db)
     emit(
         rows,
         [Column("key", _("Setting")), Column("value", _("Value")), Column("default", _("Default"))],
@@ -38,6 +38,6 @@ def set_(
 ) -> None:
     from koptrain.services import policy
 
-    with common.open_store(ctx, write=True).session() as session:
-        key, value = policy.set_value(session, key, value)
+    with common.open_store(ctx, write=True).session() as db:
+        key, value = policy.set_value(db, key, value)
     typer.echo(_("{key} = {value}").format(key=key, value=value))

@@ -24,8 +24,8 @@ def add(
 ) -> None:
     from koptrain.services import training
 
-    with common.open_store(ctx, write=True).session() as session:
-        program = training.add_program(session, code, name=name, year=year)
+    with common.open_store(ctx, write=True).session() as db:
+        program = training.add_program(db, code, name=name, year=year)
         code = program.code
     typer.echo(_("Programme {code} added.").format(code=code))
 
@@ -37,8 +37,8 @@ def list_(
     from koptrain.io.output import Column, emit
     from koptrain.services import training
 
-    with common.open_store(ctx).session() as session:
-        rows = training.programs(session)
+    with common.open_store(ctx).session() as db:
+        rows = training.programs(db)
     emit(
         rows,
         [

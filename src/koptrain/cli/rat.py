@@ -41,10 +41,10 @@ def record(
 ) -> None:
     from koptrain.services import refs, registry
 
-    with common.open_store(ctx, write=True).session() as session:
-        target = refs.coop(session, coop)
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.coop(db, coop)
         row, outcome = registry.record_rat(
-            session,
+            db,
             target,
             fiscal_year=year,
             held_on=held,
@@ -83,8 +83,8 @@ def list_(
     day = common.parse_on(on)
     fiscal_year = registry.parse_year(year, what="--year") if year else None
     registry.parse_status_filter(status)
-    with common.open_store(ctx).session() as session:
-        rows = registry.rat_rows(session, on=day, year=fiscal_year, status=status)
+    with common.open_store(ctx).session() as db:
+        rows = registry.rat_rows(db, on=day, year=fiscal_year, status=status)
     columns = [
         Column("coop", _("Cooperative")),
         Column("coop_nik", _("NIK Koperasi")),

@@ -66,14 +66,14 @@ def create(
     first = parse_date(start, what="--start")
     last = parse_date(end, what="--end")
     share = training.parse_share(min_attendance)
-    with common.open_store(ctx, write=True).session() as session:
+    with common.open_store(ctx, write=True).session() as db:
         created = training.create_session(
-            session,
+            db,
             code,
             title=title,
             start=first,
             end=last,
-            program=refs.program(session, program) if program else None,
+            program=refs.program(db, program) if program else None,
             capacity=capacity,
             audience=audience,
             requires_business=requires_business,
@@ -102,9 +102,9 @@ def list_(
     from koptrain.io.output import Column, emit
     from koptrain.services import refs, training
 
-    with common.open_store(ctx).session() as session:
-        chosen = refs.program(session, program) if program else None
-        rows = training.sessions(session, program=chosen)
+    with common.open_store(ctx).session() as db:
+        chosen = refs.program(db, program) if program else None
+        rows = training.sessions(db, program=chosen)
     emit(
         rows,
         [
@@ -136,10 +136,10 @@ def show(
     from koptrain.services import refs, training
 
     shown_nik = common.nik_shower(ctx)
-    with common.open_store(ctx).session() as session:
-        found = refs.training(session, code)
-        info = training.details(session, found)
-        roster = training.roster(session, found)
+    with common.open_store(ctx).session() as db:
+        found = refs.training(db, code)
+        info = training.details(db, found)
+        roster = training.roster(db, found)
     for row in roster:
         row["nik"] = shown_nik(row["nik"])
     if fmt == "csv":
@@ -288,9 +288,9 @@ def _render_show(console, info: dict, roster: list[dict]) -> None:
 def cancel(ctx: typer.Context, code: SessionArg) -> None:
     from koptrain.services import refs, training
 
-    with common.open_store(ctx, write=True).session() as session:
-        found = refs.training(session, code)
-        withdrawn = training.cancel(session, found)
+    with common.open_store(ctx, write=True).session() as db:
+        found = refs.training(db, code)
+        withdrawn = training.cancel(db, found)
         code = found.code
     typer.echo(
         _("Session {code} cancelled; {n} enrollments withdrawn.").format(code=code, n=withdrawn)
@@ -317,9 +317,9 @@ def close(
 ) -> None:
     from koptrain.services import refs, training
 
-    with common.open_store(ctx, write=True).session() as session:
-        found = refs.training(session, code)
-        result = training.close(session, found, all_attended=all_attended)
+    with common.open_store(ctx, write=True).session() as db:
+        found = refs.training(db, code)
+        result = training.close(db, found, all_attended=all_attended)
         code = found.code
     typer.echo(
         _("Session {code} closed: {completed} completed, {not_completed} not completed.").format(

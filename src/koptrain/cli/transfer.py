@@ -63,9 +63,9 @@ def import_(
     def on_error(error) -> None:
         typer.echo(error.located(source.name), err=True)
 
-    with _progress(source) as on_progress, store.session() as session:
+    with _progress(source) as on_progress, store.session() as db:
         result = importing.run(
-            session,
+            db,
             kind,
             source,
             skip_invalid=skip_invalid,
@@ -235,8 +235,8 @@ def export(
     columns, numeric = exporting.COLUMNS[kind]
     store = common.open_store(ctx, write=True)
     target = str(output) if output else "-"
-    with store.session() as session:
-        rows = exporting.rows(session, kind)
+    with store.session() as db:
+        rows = exporting.rows(db, kind)
         if fmt == "xlsx":
             sink = output if output else sys.stdout.buffer
             count = writers.write_xlsx(rows, columns, sink, numeric=numeric, title=kind)
@@ -246,7 +246,7 @@ def export(
                     count = writers.write_csv(rows, columns, out, numeric=numeric)
                 else:
                     count = writers.write_json(rows, columns, out)
-        exporting.record(session, kind, count, fmt, target)
+        exporting.record(db, kind, count, fmt, target)
 
 
 def _text_output(output: Path | None):

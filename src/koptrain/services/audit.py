@@ -26,16 +26,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def record(session: Session, *, entity: str, key: str, change: dict[str, Any]) -> None:
+def record(db: Session, *, entity: str, key: str, change: dict[str, Any]) -> None:
     """Add one audit row in the caller's transaction.
 
     People's NIKs are masked in the command and in what changed: the trail is read by
     more people than may see personal data.
     """
-    command = session.info.get("command", "")
-    session.add(
+    command = db.info.get("command", "")
+    db.add(
         Audit(
-            os_user=session.info.get("os_user") or os_user(),
+            os_user=db.info.get("os_user") or os_user(),
             command=mask_niks_in(command),
             entity=entity,
             key=mask_niks_in(str(key)),
@@ -55,8 +55,8 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def recent(session: Session, limit: int = 50) -> list[dict[str, Any]]:
-    rows = session.exec(select(Audit).order_by(col(Audit.id).desc()).limit(limit)).all()
+def recent(db: Session, limit: int = 50) -> list[dict[str, Any]]:
+    rows = db.exec(select(Audit).order_by(col(Audit.id).desc()).limit(limit)).all()
     return [
         {
             "id": row.id,

@@ -41,10 +41,10 @@ def sample_dir() -> Path:
     raise DatabaseError(_("The sample data is missing from this installation of koptrain."))
 
 
-def ensure_empty(session: Session, where: str) -> None:
+def ensure_empty(db: Session, where: str) -> None:
     """The demo loads into a new database only: it never mixes with real records."""
     for model in (Coop, Person, Program, Training):
-        if session.execute(select(func.count()).select_from(model)).scalar():
+        if db.execute(select(func.count()).select_from(model)).scalar():
             raise Refused(
                 _(
                     "The database {db} already holds data; the demo loads into a new database "
@@ -53,7 +53,7 @@ def ensure_empty(session: Session, where: str) -> None:
             )
 
 
-def load(session: Session, directory: Path | None = None) -> list:
+def load(db: Session, directory: Path | None = None) -> list:
     """Import every sample file in order, then close the trainings, in the caller's
     transaction; the import results."""
     from koptrain.io.readers import open_rows
@@ -64,7 +64,7 @@ def load(session: Session, directory: Path | None = None) -> list:
     for kind, name in SAMPLE_FILES:
         source = open_rows(str(directory / name))
         try:
-            result = importing.run(session, kind, source)
+            result = importing.run(db, kind, source)
         finally:
             source.close()
         if result.rejected:
@@ -75,14 +75,14 @@ def load(session: Session, directory: Path | None = None) -> list:
                 )
             )
         results.append(result)
-    close_trainings(session)
+    close_trainings(db)
     return results
 
 
-def close_trainings(session: Session) -> None:
+def close_trainings(db: Session) -> None:
     """The Dinas closed each training on its last day: seats become completed or not."""
     from koptrain.parsing import parse_date
     from koptrain.services import training
 
-    for t in session.exec(select(Training).order_by(Training.start)).scalars():
-        training.close(session, t, today=parse_date(AS_OF))
+    for t in db.exec(select(Training).order_by(Training.start)).scalars():
+        training.close(db, t, today=parse_date(AS_OF))

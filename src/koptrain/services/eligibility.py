@@ -260,28 +260,26 @@ def judge(
 
 
 def verdicts(
-    session: Session,
+    db: Session,
     on: dt.date,
     coops: list[Coop] | None = None,
     settings: Settings | None = None,
 ) -> list[Verdict]:
     """Verdicts for many coops with two queries, not two per coop."""
-    settings = settings or policy_service.load(session)
+    settings = settings or policy_service.load(db)
     if coops is None:
-        coops = list(session.exec(select(Coop).order_by(Coop.id)).all())
+        coops = list(db.exec(select(Coop).order_by(Coop.id)).all())
     ids = [c.id for c in coops]
     rats: dict[int, list[Rat]] = {i: [] for i in ids}
     ratings: dict[int, list[HealthRating]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for r in session.exec(select(Rat).where(col(Rat.coop_id).in_(chunk))).all():
+        for r in db.exec(select(Rat).where(col(Rat.coop_id).in_(chunk))).all():
             rats[r.coop_id].append(r)
-        for h in session.exec(
-            select(HealthRating).where(col(HealthRating.coop_id).in_(chunk))
-        ).all():
+        for h in db.exec(select(HealthRating).where(col(HealthRating.coop_id).in_(chunk))).all():
             ratings[h.coop_id].append(h)
     return [judge(c, rats[c.id], ratings[c.id], on, settings) for c in coops]
 
 
-def verdict(session: Session, coop: Coop, on: dt.date, settings: Settings | None = None) -> Verdict:
-    return verdicts(session, on, [coop], settings)[0]
+def verdict(db: Session, coop: Coop, on: dt.date, settings: Settings | None = None) -> Verdict:
+    return verdicts(db, on, [coop], settings)[0]

@@ -242,10 +242,10 @@ def _fixed(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
+def rows(db: Session, kind: str) -> Iterator[dict[str, Any]]:
     """The rows of `kind`, streamed in chunks (flat memory for a million people)."""
     kind = check_kind(kind)
-    result = session.execute(_query(kind).execution_options(yield_per=_CHUNK))
+    result = db.execute(_query(kind).execution_options(yield_per=_CHUNK))
     if kind != "mentoring":
         for row in result.mappings():
             yield _fixed(kind, dict(row))
@@ -273,10 +273,10 @@ def _joined(log: dict[str, Any]) -> dict[str, Any]:
     return log
 
 
-def record(session: Session, kind: str, count: int, fmt: str, target: str) -> None:
+def record(db: Session, kind: str, count: int, fmt: str, target: str) -> None:
     """`export` writes full NIKs: the audit trail says who exported what, where."""
     audit.record(
-        session,
+        db,
         entity="export",
         key=kind,
         change={"rows": count, "format": fmt, "output": target},

@@ -46,9 +46,9 @@ class Settings:
         return dt.date.fromisoformat(value) if value else None
 
 
-def load(session: Session) -> Settings:
+def load(db: Session) -> Settings:
     values = dict(DEFAULTS)
-    for row in session.exec(select(Policy)).all():
+    for row in db.exec(select(Policy)).all():
         values[row.key] = row.value
     return Settings(values)
 
@@ -84,20 +84,20 @@ def validate(key: str, value: str) -> tuple[str, str]:
     return key, str(int(value))
 
 
-def set_value(session: Session, key: str, value: str) -> tuple[str, str]:
+def set_value(db: Session, key: str, value: str) -> tuple[str, str]:
     key, value = validate(key, value)
-    row = session.get(Policy, key)
+    row = db.get(Policy, key)
     old = row.value if row else DEFAULTS.get(key)
     if row is None:
-        session.add(Policy(key=key, value=value))
+        db.add(Policy(key=key, value=value))
     else:
         row.value = value
-    audit.record(session, entity="policy", key=key, change={"value": [old, value]})
+    audit.record(db, entity="policy", key=key, change={"value": [old, value]})
     return key, value
 
 
-def rows(session: Session) -> list[dict[str, str]]:
-    settings = load(session)
+def rows(db: Session) -> list[dict[str, str]]:
+    settings = load(db)
     return [
         {"key": key, "value": value, "default": DEFAULTS.get(key, "")}
         for key, value in sorted(settings.values.items())

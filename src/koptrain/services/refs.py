@@ -10,21 +10,21 @@ from koptrain.models import Coop, MentorGroup, Person, Program, Training
 from koptrain.parsing import mask_nik, shown
 
 
-def coop(session: Session, ref: str) -> Coop:
+def coop(db: Session, ref: str) -> Coop:
     """A coop by NIK Koperasi, legal number, number from `coop list`, or unique name start."""
     text = (ref or "").strip()
     if text.startswith("'"):
         text = text[1:]
     if not text:
         raise NotFound(_("No cooperative given."))
-    found = session.exec(select(Coop).where(Coop.nik == text)).first()
-    found = found or session.exec(select(Coop).where(Coop.legal_number == text)).first()
+    found = db.exec(select(Coop).where(Coop.nik == text)).first()
+    found = found or db.exec(select(Coop).where(Coop.legal_number == text)).first()
     if found is None and text.isdigit() and len(text) <= 9:
-        found = session.get(Coop, int(text))
+        found = db.get(Coop, int(text))
     if found is not None:
         return found
     pattern = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    matches = session.exec(
+    matches = db.exec(
         select(Coop).where(func.lower(Coop.name).like(pattern, escape="\\")).limit(11)
     ).all()
     if len(matches) == 1:
@@ -42,56 +42,56 @@ def coop(session: Session, ref: str) -> Coop:
     )
 
 
-def person(session: Session, ref: str) -> Person:
+def person(db: Session, ref: str) -> Person:
     """A person by NIK or by number from `person list`."""
     text = "".join((ref or "").split()).lstrip("'")
     found = None
     if text.isdigit() and len(text) == 16:
-        found = session.exec(select(Person).where(Person.nik == text)).first()
+        found = db.exec(select(Person).where(Person.nik == text)).first()
     elif text.isdigit() and len(text) <= 9:
-        found = session.get(Person, int(text))
+        found = db.get(Person, int(text))
     if found is None:
         shown_ref = mask_nik(text) if len(text) == 16 else shown(text)
         raise NotFound(_("No person matches '{ref}'.").format(ref=shown_ref))
     return found
 
 
-def _by_code(session: Session, model, code: str, message: str):
+def _by_code(db: Session, model, code: str, message: str):
     text = (code or "").strip()
-    found = session.exec(select(model).where(model.code == text)).first()
+    found = db.exec(select(model).where(model.code == text)).first()
     if found is None:
-        found = session.exec(select(model).where(func.lower(model.code) == text.lower())).first()
+        found = db.exec(select(model).where(func.lower(model.code) == text.lower())).first()
     if found is None:
         raise NotFound(message.format(ref=shown(text)))
     return found
 
 
-def training(session: Session, code: str) -> Training:
-    return _by_code(session, Training, code, _("No session has the code '{ref}'."))
+def training(db: Session, code: str) -> Training:
+    return _by_code(db, Training, code, _("No session has the code '{ref}'."))
 
 
-def program(session: Session, code: str) -> Program:
-    return _by_code(session, Program, code, _("No program has the code '{ref}'."))
+def program(db: Session, code: str) -> Program:
+    return _by_code(db, Program, code, _("No program has the code '{ref}'."))
 
 
-def group(session: Session, code: str) -> MentorGroup:
-    return _by_code(session, MentorGroup, code, _("No mentoring group has the code '{ref}'."))
+def group(db: Session, code: str) -> MentorGroup:
+    return _by_code(db, MentorGroup, code, _("No mentoring group has the code '{ref}'."))
 
 
-def program_id_or_none(session: Session, code: str | None) -> int | None:
-    return program(session, code).id if code else None
+def program_id_or_none(db: Session, code: str | None) -> int | None:
+    return program(db, code).id if code else None
 
 
-def coops_by_key(session: Session, keys: set[str]) -> dict[str, Coop]:
+def coops_by_key(db: Session, keys: set[str]) -> dict[str, Coop]:
     """Bulk lookup for imports: a NIK Koperasi, or a legal number for a coop without one."""
     found: dict[str, Coop] = {}
     keys = {k for k in keys if k}
     for chunk in _chunks(sorted(keys), 500):
-        for c in session.exec(select(Coop).where(col(Coop.nik).in_(chunk))).all():
+        for c in db.exec(select(Coop).where(col(Coop.nik).in_(chunk))).all():
             found[c.nik] = c
         rest = [k for k in chunk if k not in found]
         if rest:
-            for c in session.exec(select(Coop).where(col(Coop.legal_number).in_(rest))).all():
+            for c in db.exec(select(Coop).where(col(Coop.legal_number).in_(rest))).all():
                 found[c.legal_number] = c
     return found
 

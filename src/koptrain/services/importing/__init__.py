@@ -134,7 +134,7 @@ def map_header(source: RowSource, handler: type[Handler]) -> list[tuple[int, str
 
 
 def run(
-    session: Session,
+    db: Session,
     kind: str,
     source: RowSource,
     *,
@@ -148,7 +148,7 @@ def run(
     handler_class = handler_for(kind)
     mapping = map_header(source, handler_class)
     labels = {name: str(source.header[i]) for i, name in mapping}
-    handler = handler_class(session, labels=labels)
+    handler = handler_class(db, labels=labels)
     handler.mapping = mapping
     result = ImportResult(kind=normalise_key(kind), file=source.name, dry_run=dry_run)
     with _few_collections():
@@ -156,12 +156,12 @@ def run(
     handler.finish()
 
     if dry_run or (result.rejected and not skip_invalid):
-        session.rollback()
+        db.rollback()
         if not dry_run:
             result.inserted = result.updated = result.unchanged = 0
         return result
     audit.record(
-        session,
+        db,
         entity="import",
         key=result.kind,
         change={

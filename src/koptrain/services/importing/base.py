@@ -67,8 +67,8 @@ class Handler:
     required: ClassVar[tuple[tuple[str, ...], ...]] = ()
     batch_size: ClassVar[int] = 200
 
-    def __init__(self, session: Session, *, labels: dict[str, str]) -> None:
-        self.session = session
+    def __init__(self, db: Session, *, labels: dict[str, str]) -> None:
+        self.db = db
         self.labels = labels  # column name -> the header as written in the file
         self.mapping: list[tuple[int, str]] = []  # (cell index, column name), set by the runner
         self._coops: dict[str, int | None] = {}
@@ -130,14 +130,14 @@ class Handler:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             by_nik = select(Coop.id, Coop.nik).where(col(Coop.nik).in_(chunk))
-            for coop_id, nik in self.session.exec(by_nik):
+            for coop_id, nik in self.db.exec(by_nik):
                 found[nik] = coop_id
             rest = [k for k in chunk if k not in found]
             if rest:
                 by_legal = select(Coop.id, Coop.legal_number).where(
                     col(Coop.legal_number).in_(rest)
                 )
-                for coop_id, legal_number in self.session.exec(by_legal):
+                for coop_id, legal_number in self.db.exec(by_legal):
                     found[legal_number] = coop_id
         ids = {}
         for key, key_nik in forms.items():
@@ -162,7 +162,7 @@ class Handler:
         return coop_id
 
     def coop(self, rec: dict[str, Any], column: str = "coop_nik") -> Coop:
-        coop = self.session.get(Coop, self.coop_id(rec, column))
+        coop = self.db.get(Coop, self.coop_id(rec, column))
         assert coop is not None
         return coop
 

@@ -1,0 +1,269 @@
+"""Import kinds of mentoring: groups and contacts."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from koptrain.i18n import N_, _
+from koptrain.models import (
+    GroupMember,
+    MentorGroup,
+    MentoringLog,
+    Obstacle,
+    Person,
+    Training,
+)
+from koptrain.parsing import (
+    OBSTACLE_CATEGORIES,
+    PRACTICE_STATUSES,
+    parse_choice,
+    parse_date,
+    parse_optional_date,
+)
+from koptrain.services import refs
+from koptrain.services.importing.base import (
+    INSERTED,
+    UNCHANGED,
+    UPDATED,
+    Problem,
+    clean_text,
+)
+from koptrain.services.importing.kinds.common import RefsHandler, set_changed
+
+# --- mentoring groups and contacts -----------------------------------------------------------
+
+
+class GroupsHandler(RefsHandler):
+    columns: ClassVar = {
+        "group": ("kelompok", "code", "kode"),
+        "mentor": ("pendamping",),
+        "session": ("kode_pelatihan", "pelatihan"),
+        "nik": (),
+    }
+    required: ClassVar = (("group",), ("mentor",), ("nik",))
+
+    def row(self, rec):
+        from koptrain.services import mentoring
+
+        code = self.need(rec, "group")
+        if len(code) > 40:
+            raise Problem(
+                "group",
+                _("{what} is longer than {limit} characters.").format(what=_("group"), limit=40),
+            )
+        mentor = clean_text(self.need(rec, "mentor"), 200, what=N_("mentor"), column="mentor")
+        training = self.training(rec) if rec.get("session") else None
+        person = self.person(rec)
+        group = self.db.exec(
+            select(MentorGroup).where(func.lower(MentorGroup.code) == code.lower())
+        ).first()
+        outcome = UNCHANGED
+        if group is None:
+            group = MentorGroup(
+                code=code, mentor=mentor, session_id=training.id if training else None
+            )
+            self.db.add(group)
+            self.db.flush()
+            outcome = INSERTED
+        else:
+            if self.has("session") and (training.id if training else None) != group.session_id:
+                raise Problem(
+                    "session",
+                    _("Group {group} belongs to another session.").format(group=group.code),
+                )
+            if group.mentor != mentor:
+                group.mentor = mentor
+                outcome = UPDATED
+        member = self.db.get(GroupMember, (group.id, person.id))
+        if member is None:
+            try:
+                mentoring.add_members(self.db, group, [person])
+            except refs.InvalidInput as error:
+                raise Problem("nik", str(error)) from None
+            except Exception as error:
+                from koptrain.errors import Refused
+
+                if isinstance(error, Refused):
+                    raise Problem("nik", str(error)) from None
+                raise
+            outcome = INSERTED
+        self.db.flush()
+        return outcome
+
+
+class MentoringHandler(RefsHandler):
+    columns: ClassVar = {
+        "nik": (),
+        "group": ("kelompok",),
+        "session": ("kode_pelatihan", "pelatihan"),
+        "date": ("tanggal",),
+        "mentor": ("pendamping",),
+        "status": (),
+        "obstacle_category": ("kategori_kendala",),
+        "obstacle": ("kendala",),
+        "next": ("kunjungan_berikut", "next_date"),
+        "note": ("catatan",),
+    }
+    required: ClassVar = (("nik", "group"), ("date",), ("mentor",), ("status",))
+
+    def _obstacles(self, rec) -> list[tuple[str, str | None]]:
+        categories = [c for c in re.split(r"[,;]", rec.get("obstacle_category") or "") if c.strip()]
+        text = (rec.get("obstacle") or "").strip()
+        if not categories and not text:
+            return []
+        if not categories:
+            categories = ["lainnya"]
+        parsed = [
+            self.field(
+                {"c": c},
+                "c",
+                lambda v: parse_choice(v, OBSTACLE_CATEGORIES, what=N_("obstacle category")),
+            )
+            if True
+            else None
+            for c in categories
+        ]
+        texts = text.split("\n") if len(parsed) > 1 else [text]
+        texts += [""] * (len(parsed) - len(texts))
+        return [(c, (t.strip() or None)) for c, t in zip(parsed, texts, strict=False)]
+
+    def row(self, rec):
+        from koptrain.errors import Refused
+        from koptrain.services import mentoring
+
+        day = self.field(rec, "date", lambda v: parse_date(v, what=N_("date")))
+        mentor = clean_text(self.need(rec, "mentor"), 200, what=N_("mentor"), column="mentor")
+        status = self.field(
+            rec, "status", lambda v: parse_choice(v, PRACTICE_STATUSES, what=N_("status"))
+        )
+        next_date = self.field(rec, "next", lambda v: parse_optional_date(v, what=N_("next visit")))
+        if next_date is not None and next_date <= day:
+            raise Problem(
+                "next",
+                _("The next visit ({next}) must come after the contact ({date}).").format(
+                    next=next_date.isoformat(), date=day.isoformat()
+                ),
+            )
+        note = (rec.get("note") or "").strip() or None
+        try:
+            obstacles = self._obstacles(rec)
+        except Problem as problem:
+            raise Problem("obstacle_category", problem.message) from None
+        group = self.group(rec) if rec.get("group") else None
+        training = self.training(rec) if rec.get("session") else None
+        if rec.get("nik"):
+            people = [self.person(rec)]
+        elif group is not None:
+            people = list(
+                self.db.exec(
+                    select(Person)
+                    .join(GroupMember, GroupMember.person_id == Person.id)
+                    .where(GroupMember.group_id == group.id)
+                    .order_by(Person.id)
+                ).all()
+            )
+            if not people:
+                raise Problem(
+                    "group", _("Group {group} has no members yet.").format(group=group.code)
+                )
+            if training is None and group.session_id:
+                training = self.db.get(Training, group.session_id)
+        else:
+            raise Problem("nik", _("Give a NIK or a group."))
+        outcomes = []
+        for person in people:
+            outcomes.append(
+                self._one(
+                    person,
+                    training,
+                    group,
+                    day,
+                    mentor,
+                    status,
+                    obstacles,
+                    note,
+                    next_date,
+                    mentoring,
+                    Refused,
+                )
+            )
+        if INSERTED in outcomes:
+            return INSERTED
+        return UPDATED if UPDATED in outcomes else UNCHANGED
+
+    def _one(
+        self,
+        person,
+        training,
+        group,
+        day,
+        mentor,
+        status,
+        obstacles,
+        note,
+        next_date,
+        mentoring,
+        refused,
+    ):
+        session_id = training.id if training else None
+        query = select(MentoringLog).where(
+            MentoringLog.person_id == person.id,
+            MentoringLog.date == day,
+            MentoringLog.mentor == mentor,
+        )
+        query = query.where(
+            MentoringLog.session_id == session_id
+            if session_id is not None
+            else col(MentoringLog.session_id).is_(None)
+        )
+        # A group meeting and a personal visit on the same day are two contacts.
+        group_id = group.id if group else None
+        query = query.where(
+            MentoringLog.group_id == group_id
+            if group_id is not None
+            else col(MentoringLog.group_id).is_(None)
+        )
+        log = self.db.exec(query).first()
+        new = {
+            "status": status,
+            "note": note if self.has("note") else (log.note if log else None),
+            "next_date": next_date,
+        }
+        if log is not None:
+            old_obstacles = [
+                (o.category, o.text)
+                for o in self.db.exec(
+                    select(Obstacle).where(Obstacle.log_id == log.id).order_by(Obstacle.id)
+                ).all()
+            ]
+            changed = set_changed(log, new)
+            if old_obstacles != obstacles:
+                for o in self.db.exec(select(Obstacle).where(Obstacle.log_id == log.id)):
+                    self.db.delete(o)
+                for category, words in obstacles:
+                    self.db.add(Obstacle(log_id=log.id, category=category, text=words))
+                changed = True
+            self.db.flush()
+            return UPDATED if changed else UNCHANGED
+        try:
+            mentoring._check_contact(self.db, person, training, day)
+        except refused as error:
+            raise Problem("nik", str(error)) from None
+        log = MentoringLog(
+            person_id=person.id,
+            session_id=session_id,
+            group_id=group_id,
+            date=day,
+            mentor=mentor,
+            **new,
+        )
+        self.db.add(log)
+        self.db.flush()
+        for category, words in obstacles:
+            self.db.add(Obstacle(log_id=log.id, category=category, text=words))
+        self.db.flush()
+        return INSERTED

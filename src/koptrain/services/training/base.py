@@ -1,0 +1,123 @@
+"""What every part of training shares: statuses, the rule names, `Refusal`, and the
+row locks that serialise seat decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from koptrain.errors import InvalidInput
+from koptrain.i18n import _
+from koptrain.models import (
+    Person,
+    Training,
+)
+from koptrain.parsing import mask_nik, shown
+from koptrain.services.eligibility import Reason
+
+OPEN, CANCELLED, CLOSED = "open", "cancelled", "closed"
+ENROLLED, WAITLISTED, WITHDRAWN = "enrolled", "waitlisted", "withdrawn"
+COMPLETED, NOT_COMPLETED = "completed", "not_completed"
+REFUSED = "refused"  # an Outcome's status only, never stored
+
+# The rules of SPEC §2, by the name a Refusal carries in `.rule`.
+RULE_SESSION = "session"  # cancelled or closed
+RULE_MEMBER = "member"  # not a member of the coop
+RULE_AUDIENCE = "audience"  # role not in the session's audience
+RULE_BUSINESS = "business"  # no business where required
+RULE_ELIGIBILITY = "eligibility"  # coop not eligible on the first day
+RULE_DUPLICATE = "duplicate"  # already enrolled
+RULE_OVERLAP = "overlap"  # holds a seat in an overlapping session
+RULE_CAPACITY = "capacity"  # full and no waitlist wanted
+OVERRIDABLE = frozenset({RULE_AUDIENCE, RULE_BUSINESS, RULE_ELIGIBILITY})
+
+
+@dataclass(frozen=True)
+class Refusal(Reason):
+    """Why a person may not enroll: a translatable sentence naming the person and the reason.
+
+    `details` are further reasons (the coop's eligibility verdict) appended to the sentence
+    in the same language.
+    """
+
+    ok: bool = False
+    rule: str = ""
+    details: tuple[Reason, ...] = ()
+
+    @property
+    def overridable(self) -> bool:
+        return self.rule in OVERRIDABLE
+
+    def text(self) -> str:
+        return _(self.message).format(
+            **self.values, details=" ".join(d.text() for d in self.details)
+        )
+
+    def english(self) -> str:
+        return self.message.format(
+            **self.values, details=" ".join(d.english() for d in self.details)
+        )
+
+
+def person_label(person: Person) -> str:
+    """How a message names a person: name and masked NIK."""
+    return f"{person.name} ({mask_nik(person.nik)})"
+
+
+def session_days(training: Training) -> list[dt.date]:
+    return [
+        training.start + dt.timedelta(days=i)
+        for i in range((training.end - training.start).days + 1)
+    ]
+
+
+def audience_roles(training: Training) -> tuple[str, ...]:
+    return tuple(r for r in (training.audience or "").split(",") if r)
+
+
+def check_code(code: str, what: str) -> str:
+    text = (code or "").strip()
+    if not text or len(text) > 40 or any(ch.isspace() for ch in text):
+        raise InvalidInput(
+            _("{what} '{value}' must be 1 to 40 characters without spaces.").format(
+                what=_(what), value=shown(text)
+            )
+        )
+    return text
+
+
+def lock(db: Session, training: Training) -> Training:
+    """Lock the training row for this transaction and re-read it.
+
+    PostgreSQL: SELECT ... FOR NO KEY UPDATE (other enrollers wait here; inserts that only
+    reference the row do not). SQLite ignores it: the write store's BEGIN IMMEDIATE already
+    serialises writers.
+    """
+    return db.exec(
+        select(Training)
+        .where(Training.id == training.id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def lock_people(db: Session, ids: Iterable[int]) -> None:
+    """Lock people (in id order, so lockers never deadlock) while their seats are decided:
+    two sessions with overlapping days cannot both give the same person a seat at once."""
+    ids = sorted(set(ids))
+    if ids and db.get_bind().dialect.name != "sqlite":
+        db.exec(
+            select(Person.id)
+            .where(col(Person.id).in_(ids))
+            .order_by(Person.id)
+            .with_for_update(key_share=True)
+        ).all()
+
+
+def utc_now() -> dt.datetime:
+    """Now, to the microsecond: the waitlist is ordered by created_at, then id, and a
+    re-enrollment (which reuses its old row and id) must queue behind everyone before it."""
+    return dt.datetime.now(dt.UTC)
