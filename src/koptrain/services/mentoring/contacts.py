@@ -53,7 +53,7 @@ def _obstacle(item) -> tuple[str, str | None]:
 
 
 def log_contact(
-    session: Session,
+    db: Session,
     person: Person | None,
     *,
     date: dt.date,
@@ -83,12 +83,12 @@ def log_contact(
         )
     if (person is None) == (group is None):
         raise InvalidInput(_("Give either a person or --group, not both."))
-    training = training_ref(session, session_ref)
+    training = training_ref(db, session_ref)
     if training is None and group is not None and group.session_id:
-        training = session.get(Training, group.session_id)
+        training = db.get(Training, group.session_id)
     if group is not None:
         people = list(
-            session.exec(
+            db.exec(
                 select(Person)
                 .join(GroupMember, GroupMember.person_id == Person.id)
                 .where(GroupMember.group_id == group.id)
@@ -101,7 +101,7 @@ def log_contact(
         people = [person]
     logs = []
     for member in people:
-        check_contact(session, member, training, date)
+        check_contact(db, member, training, date)
         log = MentoringLog(
             person_id=member.id,
             session_id=training.id if training else None,
@@ -112,12 +112,12 @@ def log_contact(
             note=(note or "").strip() or None,
             next_date=next_date,
         )
-        session.add(log)
-        session.flush()
+        db.add(log)
+        db.flush()
         for category, words in parsed:
-            session.add(Obstacle(log_id=log.id, category=category, text=words))
+            db.add(Obstacle(log_id=log.id, category=category, text=words))
         audit.record(
-            session,
+            db,
             entity="mentoring_log",
             key=member.nik,
             change={
@@ -131,22 +131,20 @@ def log_contact(
             },
         )
         logs.append(log)
-    session.flush()
+    db.flush()
     return logs
 
 
-def check_contact(
-    session: Session, person: Person, training: Training | None, date: dt.date
-) -> None:
+def check_contact(db: Session, person: Person, training: Training | None, date: dt.date) -> None:
     if training is not None:
-        if not seat_in(session, person.id, training.id):
+        if not seat_in(db, person.id, training.id):
             raise Refused(
                 _("{name} ({nik}) holds no seat in {session}.").format(
                     name=person.name, nik=mask_nik(person.nik), session=training.code
                 )
             )
         return
-    if not has_any_seat(session, person.id, ended_before=date):
+    if not has_any_seat(db, person.id, ended_before=date):
         raise Refused(
             _(
                 "{name} ({nik}) holds no seat in a session that ended before {date}; "
@@ -155,7 +153,7 @@ def check_contact(
         )
 
 
-def obstacle_counts(session: Session, on: dt.date, *, scope=None) -> list[dict]:
+def obstacle_counts(db: Session, on: dt.date, *, scope=None) -> list[dict]:
     """Obstacles recorded up to `on` by category, for contacts counted for sessions in scope.
 
     With a scope, the contacts are found from the sessions in scope: their seat holders'
@@ -168,7 +166,7 @@ def obstacle_counts(session: Session, on: dt.date, *, scope=None) -> list[dict]:
             .where(scope, E.c.status.in_(SEAT_STATUSES))
         )
         counted = OB.c.log_id.in_(logs)
-    elif derived.covers(session, on):
+    elif derived.covers(db, on):
         counted = true()  # no contact after `on`: every obstacle, in ix_obstacle_category
     else:
         # Every obstacle but those of contacts after `on`: an exclusion list read from the
@@ -180,8 +178,8 @@ def obstacle_counts(session: Session, on: dt.date, *, scope=None) -> list[dict]:
         .group_by(OB.c.category)
         .order_by(func.count().desc(), OB.c.category)
     )
-    return [{"category": r.category, "count": int(r.count)} for r in session.execute(query)]
+    return [{"category": r.category, "count": int(r.count)} for r in db.execute(query)]
 
 
-def contact_count(session: Session, on: dt.date) -> int:
-    return int(session.execute(select(func.count()).where(L.c.date <= on)).scalar() or 0)
+def contact_count(db: Session, on: dt.date) -> int:
+    return int(db.execute(select(func.count()).where(L.c.date <= on)).scalar() or 0)

@@ -30,26 +30,24 @@ def mentor_name(mentor: str | None) -> str:
 
 
 def create_group(
-    session: Session, code: str, *, mentor: str, session_ref: str | Training | None = None
+    db: Session, code: str, *, mentor: str, session_ref: str | Training | None = None
 ) -> MentorGroup:
     code = (code or "").strip()
     if not code:
         raise InvalidInput(_("Give the group a code."))
-    exists_already = session.execute(
-        select(G.c.id).where(func.lower(G.c.code) == code.lower())
-    ).first()
+    exists_already = db.execute(select(G.c.id).where(func.lower(G.c.code) == code.lower())).first()
     if exists_already:
         raise Refused(
             _("A mentoring group with the code '{code}' exists already.").format(code=code)
         )
-    training = training_ref(session, session_ref)
+    training = training_ref(db, session_ref)
     group = MentorGroup(
         code=code, mentor=mentor_name(mentor), session_id=training.id if training else None
     )
-    session.add(group)
-    session.flush()
+    db.add(group)
+    db.flush()
     audit.record(
-        session,
+        db,
         entity="group",
         key=code,
         change={"mentor": group.mentor, "session": training.code if training else None},
@@ -57,15 +55,15 @@ def create_group(
     return group
 
 
-def training_ref(session: Session, ref: str | Training | None) -> Training | None:
+def training_ref(db: Session, ref: str | Training | None) -> Training | None:
     if ref is None or isinstance(ref, Training):
         return ref
-    return refs.training(session, ref)
+    return refs.training(db, ref)
 
 
-def seat_in(session: Session, person_id: int, session_id: int) -> bool:
+def seat_in(db: Session, person_id: int, session_id: int) -> bool:
     return (
-        session.execute(
+        db.execute(
             select(E.c.id).where(
                 E.c.person_id == person_id,
                 E.c.session_id == session_id,
@@ -76,7 +74,7 @@ def seat_in(session: Session, person_id: int, session_id: int) -> bool:
     )
 
 
-def has_any_seat(session: Session, person_id: int, *, ended_before: dt.date | None = None) -> bool:
+def has_any_seat(db: Session, person_id: int, *, ended_before: dt.date | None = None) -> bool:
     query = (
         select(E.c.id)
         .select_from(E.join(T, T.c.id == E.c.session_id))
@@ -84,26 +82,24 @@ def has_any_seat(session: Session, person_id: int, *, ended_before: dt.date | No
     )
     if ended_before is not None:
         query = query.where(T.c.end < ended_before)
-    return session.execute(query.limit(1)).first() is not None
+    return db.execute(query.limit(1)).first() is not None
 
 
 def add_members(
-    session: Session, group: MentorGroup, people: Iterable[Person]
+    db: Session, group: MentorGroup, people: Iterable[Person]
 ) -> tuple[list[Person], list[Person]]:
     """Add people to a group: (added, already members). All or nothing: a person without a
     seat in the group's session (or, for a group without a session, in any session) is
     refused and nobody is added."""
     added, already = [], []
-    training = session.get(Training, group.session_id) if group.session_id else None
-    current = set(
-        session.execute(select(GM.c.person_id).where(GM.c.group_id == group.id)).scalars()
-    )
+    training = db.get(Training, group.session_id) if group.session_id else None
+    current = set(db.execute(select(GM.c.person_id).where(GM.c.group_id == group.id)).scalars())
     unique = {p.id: p for p in people}
     for person in unique.values():
         if person.id in current:
             already.append(person)
             continue
-        if training is not None and not seat_in(session, person.id, training.id):
+        if training is not None and not seat_in(db, person.id, training.id):
             raise Refused(
                 _(
                     "{name} ({nik}) holds no seat in {session}, the session of group {group}."
@@ -114,31 +110,31 @@ def add_members(
                     group=group.code,
                 )
             )
-        if training is None and not has_any_seat(session, person.id):
+        if training is None and not has_any_seat(db, person.id):
             raise Refused(
                 _("{name} ({nik}) holds no seat in any session, so cannot be mentored.").format(
                     name=person.name, nik=mask_nik(person.nik)
                 )
             )
-        session.add(GroupMember(group_id=group.id, person_id=person.id))
+        db.add(GroupMember(group_id=group.id, person_id=person.id))
         current.add(person.id)
         added.append(person)
-        audit.record(session, entity="group_member", key=group.code, change={"added": person.nik})
-    session.flush()
+        audit.record(db, entity="group_member", key=group.code, change={"added": person.nik})
+    db.flush()
     return added, already
 
 
-def list_groups(session: Session) -> list[dict]:
+def list_groups(db: Session) -> list[dict]:
     members = select(func.count()).where(GM.c.group_id == G.c.id).correlate(G).scalar_subquery()
     query = (
         select(G.c.code, G.c.mentor, T.c.code.label("session"), members.label("members"))
         .select_from(G.outerjoin(T, T.c.id == G.c.session_id))
         .order_by(G.c.code)
     )
-    return [dict(r._mapping) for r in session.execute(query)]
+    return [dict(r._mapping) for r in db.execute(query)]
 
 
-def group_members(session: Session, group: MentorGroup) -> list[dict]:
+def group_members(db: Session, group: MentorGroup) -> list[dict]:
     """The members of a group, with their latest contact (any session) if any."""
     last = (
         select(L.c.id)
@@ -162,4 +158,4 @@ def group_members(session: Session, group: MentorGroup) -> list[dict]:
         .where(GM.c.group_id == group.id)
         .order_by(P.c.name, P.c.id)
     )
-    return [dict(r._mapping) for r in session.execute(query)]
+    return [dict(r._mapping) for r in db.execute(query)]

@@ -58,16 +58,16 @@ class DueFollowUp:
 
 
 def due_followups(
-    session: Session, on: dt.date, *, settings: Settings | None = None
+    db: Session, on: dt.date, *, settings: Settings | None = None
 ) -> list[DueFollowUp]:
     """Follow-ups whose next contact is due on or before `on`, by mentor, group, due date.
 
     Only sessions whose follow-up window is open on `on` are read (the training.end
     index); the group and the latest contact's mentor are looked up for the due rows only.
     """
-    schedule = Schedule.from_settings(settings or policy_service.load(session))
+    schedule = Schedule.from_settings(settings or policy_service.load(db))
     window = schedule.window_days
-    if derived.covers(session, on):
+    if derived.covers(db, on):
         fu = (
             select(F, T.c.code)
             .select_from(F.join(T, T.c.id == F.c.session_id))
@@ -108,7 +108,7 @@ def due_followups(
         .outerjoin(last, last.c.id == with_group.c.last_id)
     )
     found = []
-    for r in session.execute(query):
+    for r in db.execute(query):
         due_on = schedule.due(r.end, r.last_date, r.last_next)
         found.append(
             DueFollowUp(
@@ -156,16 +156,16 @@ def _group_id(rows):
 
 
 def followup_counts(
-    session: Session, on: dt.date, *, scope=None, settings: Settings | None = None
+    db: Session, on: dt.date, *, scope=None, settings: Settings | None = None
 ) -> dict[str, int]:
     """The summary's mentoring figures for the sessions in `scope` (see `report summary`),
     in one pass over the follow-ups: the due dates are worked out only for follow-ups
     whose window is still open."""
-    schedule = Schedule.from_settings(settings or policy_service.load(session))
-    if derived.covers(session, on):
-        return _followup_counts_derived(session, on, scope, schedule)
+    schedule = Schedule.from_settings(settings or policy_service.load(db))
+    if derived.covers(db, on):
+        return _followup_counts_derived(db, on, scope, schedule)
     fu = followups(on, scope=scope, dated_from=on - days(schedule.window_days))
-    due, overdue, followed, practicing = session.execute(
+    due, overdue, followed, practicing = db.execute(
         select(
             count_where(due_condition(fu, on, schedule)),
             count_where(due_condition(fu, on, schedule, strictly_before=True)),
@@ -181,7 +181,7 @@ def followup_counts(
     }
 
 
-def _followup_counts_derived(session, on, scope, schedule) -> dict[str, int]:
+def _followup_counts_derived(db, on, scope, schedule) -> dict[str, int]:
     """followup_counts from the derived rows: due and overdue from the follow-ups whose
     window is open (a range of ix_followup_end_cover), the rest from session_stats."""
     ended_before = and_(T.c.end < on, T.c.status != "cancelled")
@@ -191,13 +191,13 @@ def _followup_counts_derived(session, on, scope, schedule) -> dict[str, int]:
     if scope is not None:
         windowed = windowed.join(T, T.c.id == F.c.session_id).where(scope)
     fu = windowed.subquery("fu")
-    due, overdue = session.execute(
+    due, overdue = db.execute(
         select(
             count_where(due_condition(fu, on, schedule)),
             count_where(due_condition(fu, on, schedule, strictly_before=True)),
         )
     ).one()
-    followed, practicing = session.execute(
+    followed, practicing = db.execute(
         select(
             func.coalesce(func.sum(S.c.contacted), 0), func.coalesce(func.sum(S.c.practicing), 0)
         )
@@ -213,13 +213,13 @@ def _followup_counts_derived(session, on, scope, schedule) -> dict[str, int]:
 
 
 def outcomes_by_session(
-    session: Session, on: dt.date, *, scope=None, settings: Settings | None = None
+    db: Session, on: dt.date, *, scope=None, settings: Settings | None = None
 ) -> list[dict]:
     """Per session: follow-ups, how many were contacted, the latest practice status,
     how many ended, lapsed or are still open, and coverage (contacted / first contact due)."""
-    schedule = Schedule.from_settings(settings or policy_service.load(session))
-    if derived.covers(session, on):
-        return _outcomes_derived(session, on, scope, schedule)
+    schedule = Schedule.from_settings(settings or policy_service.load(db))
+    if derived.covers(db, on):
+        return _outcomes_derived(db, on, scope, schedule)
     # Fenced: `ended` (a probe) is used three times below but worked out once per row.
     fu = select(followups(on, scope=scope)).offset(0).subquery("fo")
     window_open = fu.c.end >= on - days(schedule.window_days)
@@ -241,14 +241,14 @@ def outcomes_by_session(
         .order_by(func.min(fu.c.end), fu.c.code)
     )
     rows = []
-    for r in session.execute(query):
+    for r in db.execute(query):
         row = {k: (int(v) if isinstance(v, int) else v) for k, v in r._mapping.items()}
         row["coverage"] = (row["contacted"] / row["first_due"]) if row["first_due"] else None
         rows.append(row)
     return rows
 
 
-def _outcomes_derived(session, on: dt.date, scope, schedule: Schedule) -> list[dict]:
+def _outcomes_derived(db, on: dt.date, scope, schedule: Schedule) -> list[dict]:
     """outcomes_by_session from session_stats: one row per session that ended before `on`."""
     condition = and_(T.c.end < on, T.c.status != "cancelled", S.c.followups > 0)
     if scope is not None:
@@ -262,7 +262,7 @@ def _outcomes_derived(session, on: dt.date, scope, schedule: Schedule) -> list[d
     first_due_by = on - days(schedule.first_days)
     window_from = on - days(schedule.window_days)
     rows = []
-    for r in session.execute(query):
+    for r in db.execute(query):
         followups_ = int(r.followups)
         still_open = followups_ - int(r.ended)
         window_open = r.end >= window_from
