@@ -15,9 +15,10 @@ from sqlmodel import Session
 from koptrain import models
 from koptrain.models import Attendance, Coop, Enrollment, Person, Program, Rat, Training
 from koptrain.parsing import SEAT_STATUSES
-from koptrain.services import derived, eligibility, mentoring
+from koptrain.services import eligibility, mentoring
 from koptrain.services import policy as policy_service
 from koptrain.services.policy import Settings
+from koptrain.storage import derived
 
 E = Enrollment.__table__
 T = Training.__table__

@@ -11,21 +11,20 @@ from koptrain.services.mentoring.contacts import (
     obstacle_counts,
     parse_obstacle,
 )
-from koptrain.services.mentoring.followups import (
-    Schedule,
-    count_where,
-    counted_contact,
-    due_condition,
-    ended_probe,
-    followed_up_enrollment,
-    followups,
-)
+from koptrain.services.mentoring.followups import Schedule, due_condition
 from koptrain.services.mentoring.groups import add_members, create_group, group_members, list_groups
 from koptrain.services.mentoring.outcomes import (
     DueFollowUp,
     due_followups,
     followup_counts,
     outcomes_by_session,
+)
+from koptrain.storage.queries import (
+    count_where,
+    counted_contact,
+    ended_probe,
+    followed_up_enrollment,
+    followups,
 )
 
 _check_contact = check_contact  # the import handlers' name for it

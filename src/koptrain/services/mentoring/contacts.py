@@ -26,9 +26,10 @@ from koptrain.parsing import (
     mask_nik,
     parse_choice,
 )
-from koptrain.services import audit, derived
-from koptrain.services.mentoring.followups import counted_contact
+from koptrain.services import audit
 from koptrain.services.mentoring.groups import has_any_seat, mentor_name, seat_in, training_ref
+from koptrain.storage import derived
+from koptrain.storage.queries import counted_contact
 
 E = Enrollment.__table__
 T = Training.__table__

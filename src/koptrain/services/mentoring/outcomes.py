@@ -13,16 +13,11 @@ from sqlmodel import Session
 from koptrain import models
 from koptrain.models import MentorGroup, MentoringLog, Person, Training
 from koptrain.parsing import PRACTICE_STATUSES, mask_nik
-from koptrain.services import derived
 from koptrain.services import policy as policy_service
-from koptrain.services.mentoring.followups import (
-    Schedule,
-    count_where,
-    days,
-    due_condition,
-    followups,
-)
+from koptrain.services.mentoring.followups import Schedule, due_condition
 from koptrain.services.policy import Settings
+from koptrain.storage import derived
+from koptrain.storage.queries import count_where, days, followups
 
 T = Training.__table__
 L = MentoringLog.__table__
