@@ -25,7 +25,7 @@ withdrawals, attendance, closures, groups, mentoring logs and obstacles.  Explic
 indexes of the loaded tables are dropped and re-created from koptrain's own
 `CREATE INDEX` statements (read from sqlite_master), then ANALYZE runs. koptrain's
 triggers see every row loaded; after an `activity` load koptrain's own store refreshes
-the derived rows the reports read (koptrain.services.derived).
+the derived rows the reports read (koptrain.storage.derived).
 
 On PostgreSQL the same rows (the same generator code) go in by COPY, one COPY per batch,
 streamed (nothing is held beyond a batch and the maps of ids).  The indexes koptrain made

@@ -13,7 +13,8 @@ import json
 import pytest
 from sqlalchemy import text
 
-from koptrain.services import derived, refs, reports
+from koptrain.services import refs, reports
+from koptrain.storage import derived
 
 DATES = (dt.date(2020, 12, 31), dt.date(2021, 3, 1), dt.date(2021, 9, 30), dt.date(2022, 6, 1))
 

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import event
 from test_reports import contacts, programme  # noqa: F401  (fixtures)
 
-from koptrain.services import derived, refs, reports
+from koptrain.services import refs, reports
+from koptrain.storage import derived
 
 from conftest import BACKEND
 

@@ -154,7 +154,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
-        from koptrain.services import derived
+        from koptrain.storage import derived
 
         derived.flush(conn)  # what a migration named in derived_dirty (rows already stored)
         if before is not None:
@@ -211,7 +211,7 @@ class Store:
             session.info["command"] = self.command
             try:
                 yield session
-                from koptrain.services import derived
+                from koptrain.storage import derived
 
                 derived.flush(session)  # the reports' derived rows, in the same transaction
                 session.commit()

@@ -221,7 +221,7 @@ class Audit(SQLModel, table=True):
 
 
 # --------------------------------------------------------------------------- derived state
-# Kept up to date from the tables above by koptrain.services.derived, in the transaction
+# Kept up to date from the tables above by koptrain.storage.derived, in the transaction
 # that changes them (migration 0003): what the province-wide reports read instead of
 # probing two million enrollments. Plain tables, not SQLModel classes: nothing edits them
 # through the ORM, and declaring them costs no start-up time.

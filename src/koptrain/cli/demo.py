@@ -33,7 +33,7 @@ def demo(
     ] = None,
 ) -> None:
     from koptrain import db as store_db
-    from koptrain.cli.report import _render_summary
+    from koptrain.cli.views.summary import summary_table
     from koptrain.io.output import console
     from koptrain.parsing import parse_date
     from koptrain.services import demo as demo_service
@@ -56,7 +56,7 @@ def demo(
         program = refs.program(session, demo_service.PROGRAM)
         report = reports.summary(session, program=program, on=parse_date(demo_service.AS_OF))
     out = console()
-    _render_summary(out, report)
+    summary_table(out, report)
     shown_db = f'"{where}"' if " " in where else where
     typer.echo("")
     typer.echo(_("The sample is in {db}. Try next:").format(db=where))

@@ -27,8 +27,8 @@ def create(
 ) -> None:
     from koptrain.services import mentoring
 
-    with common.open_store(ctx, write=True).session() as session:
-        group = mentoring.create_group(session, code, mentor=mentor, session_ref=session_code)
+    with common.open_store(ctx, write=True).session() as db:
+        group = mentoring.create_group(db, code, mentor=mentor, session_ref=session_code)
         code, mentor = group.code, group.mentor
     typer.echo(_("Group {code} created, mentor {mentor}.").format(code=code, mentor=mentor))
 
@@ -42,10 +42,10 @@ def add(
     from koptrain.services import mentoring, refs
 
     show = common.nik_shower(ctx)
-    with common.open_store(ctx, write=True).session() as session:
-        group = refs.group(session, group_code)
-        persons = [refs.person(session, ref) for ref in people]
-        added, already = mentoring.add_members(session, group, persons)
+    with common.open_store(ctx, write=True).session() as db:
+        group = refs.group(db, group_code)
+        persons = [refs.person(db, ref) for ref in people]
+        added, already = mentoring.add_members(db, group, persons)
         added_text = [f"{p.name} ({show(p.nik)})" for p in added]
         already_text = [f"{p.name} ({show(p.nik)})" for p in already]
         code = group.code
@@ -63,19 +63,15 @@ def add(
 def list_(
     ctx: typer.Context, fmt: common.FormatOption = "table", output: common.OutputOption = None
 ) -> None:
-    from koptrain.io.output import Column, emit
+    from koptrain.cli.views.listings import group_list_columns
+    from koptrain.io.output import emit
     from koptrain.services import mentoring
 
-    with common.open_store(ctx).session() as session:
-        rows = mentoring.list_groups(session)
+    with common.open_store(ctx).session() as db:
+        rows = mentoring.list_groups(db)
     emit(
         rows,
-        [
-            Column("code", _("Group")),
-            Column("mentor", _("Mentor")),
-            Column("session", _("Session")),
-            Column("members", _("Members"), "int"),
-        ],
+        group_list_columns(),
         fmt=fmt,
         output=output,
         title=_("Mentoring groups"),
@@ -90,42 +86,27 @@ def show(
     fmt: common.FormatOption = "table",
     output: common.OutputOption = None,
 ) -> None:
-    from koptrain.io.output import Column, emit_object, rich_table
+    from koptrain.cli.views import groups as views
+    from koptrain.io.output import emit_report
     from koptrain.models import Training
     from koptrain.services import mentoring, refs
 
     show_nik = common.nik_shower(ctx)
-    with common.open_store(ctx).session() as session:
-        group = refs.group(session, group_code)
-        training = session.get(Training, group.session_id) if group.session_id else None
-        members = mentoring.group_members(session, group)
+    with common.open_store(ctx).session() as db:
+        group = refs.group(db, group_code)
+        training = db.get(Training, group.session_id) if group.session_id else None
+        members = mentoring.group_members(db, group)
         obj = {
             "code": group.code,
             "mentor": group.mentor,
             "session": training.code if training else None,
             "members": [{**m, "nik": show_nik(m["nik"])} for m in members],
         }
-    columns = [
-        Column("name", _("Name")),
-        Column("nik", _("NIK")),
-        Column("gender", _("Gender")),
-        Column("last_contact", _("Last contact"), "date"),
-        Column("last_status", _("Status")),
-    ]
-    if fmt == "csv":
-        from koptrain.io.output import emit
-
-        emit(obj["members"], columns, fmt="csv", output=output)
-        return
-
-    def render(console, _out):
-        console.print(
-            _("Group {code} — mentor {mentor}").format(code=obj["code"], mentor=obj["mentor"])
-            + (_(", session {session}").format(session=obj["session"]) if obj["session"] else "")
-        )
-        if obj["members"]:
-            console.print(rich_table(obj["members"], columns, title=None))
-        else:
-            console.print(_("No members yet: add them with `group add`."))
-
-    emit_object(obj, fmt=fmt, output=output, render_table=render)
+    emit_report(
+        obj,
+        fmt=fmt,
+        output=output,
+        table=views.group_table,
+        csv=views.group_csv,
+        json=views.group_json,
+    )

@@ -63,11 +63,11 @@ def log(
     day = parse_date(date, what="--date")
     next_date = parse_optional_date(next_visit, what="--next")
     parsed = [mentoring.parse_obstacle(o) for o in obstacles or ()]
-    with common.open_store(ctx, write=True).session() as session:
-        person = refs.person(session, person_ref) if person_ref else None
-        group = refs.group(session, group_code) if group_code else None
+    with common.open_store(ctx, write=True).session() as db:
+        person = refs.person(db, person_ref) if person_ref else None
+        group = refs.group(db, group_code) if group_code else None
         logs = mentoring.log_contact(
-            session,
+            db,
             person,
             date=day,
             mentor=mentor,
@@ -99,41 +99,16 @@ def due(
     fmt: common.FormatOption = "table",
     output: common.OutputOption = None,
 ) -> None:
-    from itertools import groupby
-
-    from koptrain.i18n import current_language
-    from koptrain.io.output import Column, destination, emit, rich_table
-    from koptrain.parsing import format_date
+    from koptrain.cli.views import mentoring as views
+    from koptrain.io.output import console, destination, emit
     from koptrain.services import mentoring
 
     day = common.parse_on(on)
     show_nik = common.nik_shower(ctx)
-    with common.open_store(ctx).session() as session:
-        rows = [f.as_json(show_nik) for f in mentoring.due_followups(session, day)]
-    columns = [
-        Column("mentor", _("Mentor")),
-        Column("group", _("Group")),
-        Column("name", _("Name")),
-        Column("nik", _("NIK")),
-        Column("session", _("Session")),
-        Column("due", _("Due"), "date"),
-        Column("days_overdue", _("Days overdue"), "int"),
-    ]
+    with common.open_store(ctx).session() as db:
+        rows = [f.as_json(show_nik) for f in mentoring.due_followups(db, day)]
     if fmt != "table":
-        emit(rows, columns, fmt=fmt, output=output)
+        emit(rows, views.due_columns(), fmt=fmt, output=output)
         return
-    from koptrain.io.output import console as make_console
-
     with destination(output) as out:
-        console = make_console(out)
-        when = format_date(day, current_language())
-        if not rows:
-            console.print(_("No follow-up is due on {date}.").format(date=when))
-            return
-        console.print(_("{n} follow-up(s) due on or before {date}").format(n=len(rows), date=when))
-        for (mentor, group), members in groupby(rows, key=lambda r: (r["mentor"], r["group"])):
-            members = list(members)
-            title = _("Mentor: {mentor} — group {group} ({n})").format(
-                mentor=mentor or _("none assigned"), group=group or _("none"), n=len(members)
-            )
-            console.print(rich_table(members, columns[2:], title=title))
+        views.due_table(console(out), rows, day)

@@ -251,6 +251,18 @@ def emit_object(obj: Any, *, fmt: str, output: Path | None, render_table) -> Non
             render_table(console(out), out)
 
 
+def emit_report(obj: Any, *, fmt: str, output: Path | None, table, csv=None, json=None) -> None:
+    """Render a report by the view of its format: `table(console, obj)`, `csv(obj, out)`,
+    `json(obj, out)` (default: write_json)."""
+    with destination(output) as out:
+        if fmt == "json":
+            (json or write_json)(obj, out)
+        elif fmt == "csv" and csv is not None:
+            csv(obj, out)
+        else:
+            table(console(out), obj)
+
+
 def say(message: str) -> None:
     print(message)
 

@@ -15,9 +15,10 @@ from sqlmodel import Session
 from koptrain import models
 from koptrain.models import Attendance, Coop, Enrollment, Person, Program, Rat, Training
 from koptrain.parsing import SEAT_STATUSES
-from koptrain.services import derived, eligibility, mentoring
+from koptrain.services import eligibility, mentoring
 from koptrain.services import policy as policy_service
 from koptrain.services.policy import Settings
+from koptrain.storage import derived
 
 E = Enrollment.__table__
 T = Training.__table__
@@ -55,19 +56,19 @@ def _programme(program: Program | None):
 # --------------------------------------------------------------------------- summary
 
 
-def summary(session: Session, *, program: Program | None, on: dt.date) -> dict:
+def summary(db: Session, *, program: Program | None, on: dt.date) -> dict:
     """SPEC §3 `report summary`: per session, totals, participants by role, gender and
     kecamatan (of their latest enrollment in scope), and the mentoring figures.
 
     Read from the derived rows (session_stats, participant, scope_coop) when they are
     current; else computed from the enrollments (the same figures, slower at scale)."""
     in_scope = scope(program)
-    if derived.current(session):
-        sessions, participants, cooperatives = _seats_derived(session, program, in_scope)
-        breakdowns = _breakdowns_derived(session, program)
+    if derived.current(db):
+        sessions, participants, cooperatives = _seats_derived(db, program, in_scope)
+        breakdowns = _breakdowns_derived(db, program)
     else:
-        sessions, participants, cooperatives = _seats(session, in_scope)
-        breakdowns = _breakdowns(session, in_scope)
+        sessions, participants, cooperatives = _seats(db, in_scope)
+        breakdowns = _breakdowns(db, in_scope)
     totals = {
         "sessions": len(sessions),
         "capacity": sum(s["capacity"] for s in sessions),
@@ -90,7 +91,7 @@ def summary(session: Session, *, program: Program | None, on: dt.date) -> dict:
         "by_role": by_role,
         "by_gender": by_gender,
         "by_kecamatan": by_kecamatan,
-        "mentoring": mentoring.followup_counts(session, on, scope=_programme(program)),
+        "mentoring": mentoring.followup_counts(db, on, scope=_programme(program)),
     }
 
 
@@ -98,7 +99,7 @@ def _scope_id(program: Program | None) -> int:
     return program.id if program is not None else 0  # participant/scope_coop: 0 = all
 
 
-def _seats_derived(session: Session, program: Program | None, in_scope):
+def _seats_derived(db: Session, program: Program | None, in_scope):
     counts = [
         func.coalesce(S.c[name], 0).label(name)
         for name in ("enrolled", "waitlisted", "withdrawn", "attended", "completed", "cooperatives")
@@ -109,20 +110,20 @@ def _seats_derived(session: Session, program: Program | None, in_scope):
         .where(in_scope)
         .order_by(T.c.start, T.c.code)
     )
-    result = session.execute(query)
+    result = db.execute(query)
     keys = list(result.keys())
     sessions = [dict(zip(keys, row, strict=True)) for row in result.all()]
     scope_id = _scope_id(program)
-    participants = session.execute(
+    participants = db.execute(
         select(func.count()).select_from(PA).where(PA.c.scope_id == scope_id)
     ).scalar()
-    cooperatives = session.execute(
+    cooperatives = db.execute(
         select(func.count()).select_from(SC).where(SC.c.scope_id == scope_id)
     ).scalar()
     return sessions, participants, cooperatives
 
 
-def _seats(session: Session, in_scope):
+def _seats(db: Session, in_scope):
     seat = E.c.status.in_(SEAT_STATUSES)
     present = (
         select(A.c.enrollment_id)
@@ -151,10 +152,10 @@ def _seats(session: Session, in_scope):
     )
     sessions = [
         {k: (int(v) if k in _COUNTS else v) for k, v in row._mapping.items()}
-        for row in session.execute(per_session)
+        for row in db.execute(per_session)
     ]
     seats = E.join(T, T.c.id == E.c.session_id)
-    participants, cooperatives = session.execute(
+    participants, cooperatives = db.execute(
         select(func.count(func.distinct(E.c.person_id)), func.count(func.distinct(E.c.coop_id)))
         .select_from(seats)
         .where(in_scope, seat)
@@ -166,7 +167,7 @@ _COUNTS = {"capacity", "enrolled", "waitlisted", "withdrawn", "attended", "compl
 _COUNTS |= {"cooperatives"}
 
 
-def _breakdowns(session: Session, in_scope) -> tuple[dict, dict, dict]:
+def _breakdowns(db: Session, in_scope) -> tuple[dict, dict, dict]:
     """Each participant once, by the role, coop and kecamatan of their latest enrollment in
     scope (by session start, then enrollment): a window function picks that enrollment."""
     rank = (
@@ -188,10 +189,10 @@ def _breakdowns(session: Session, in_scope) -> tuple[dict, dict, dict]:
         .where(latest.c.rank == 1)
         .group_by(latest.c.role, P.c.gender, C.c.kecamatan)
     )
-    return _tally(session.execute(query))
+    return _tally(db.execute(query))
 
 
-def _breakdowns_derived(session: Session, program: Program | None) -> tuple[dict, dict, dict]:
+def _breakdowns_derived(db: Session, program: Program | None) -> tuple[dict, dict, dict]:
     """The same from the participant rows: counted by coop in the index
     ix_participant_scope_cover, then each coop's count put under its kecamatan."""
     by_coop = (
@@ -205,7 +206,7 @@ def _breakdowns_derived(session: Session, program: Program | None) -> tuple[dict
         .select_from(by_coop.join(C, C.c.id == by_coop.c.coop_id))
         .group_by(by_coop.c.role, by_coop.c.gender, C.c.kecamatan)
     )
-    return _tally((role, gender, kec, int(n)) for role, gender, kec, n in session.execute(query))
+    return _tally((role, gender, kec, int(n)) for role, gender, kec, n in db.execute(query))
 
 
 def _tally(rows) -> tuple[dict, dict, dict]:
@@ -224,75 +225,36 @@ def _tally(rows) -> tuple[dict, dict, dict]:
     )
 
 
-def summary_csv_rows(report: dict) -> list[dict]:
-    """One row per session, then a totals row (SPEC §3)."""
-    rows = [{**s, "participants": s["enrolled"]} for s in report["sessions"]]
-    t = report["totals"]
-    rows.append(
-        {
-            "code": "TOTAL",
-            "title": "",
-            "start": min((s["start"] for s in report["sessions"]), default=None),
-            "end": max((s["end"] for s in report["sessions"]), default=None),
-            "capacity": t["capacity"],
-            "enrolled": t["enrollments"],
-            "waitlisted": t["waitlisted"],
-            "withdrawn": t["withdrawn"],
-            "attended": t["attended"],
-            "completed": t["completed"],
-            "participants": t["participants"],
-            "cooperatives": t["cooperatives"],
-        }
-    )
-    return rows
-
-
-SUMMARY_CSV_KEYS = (
-    "code",
-    "title",
-    "start",
-    "end",
-    "capacity",
-    "enrolled",
-    "waitlisted",
-    "withdrawn",
-    "attended",
-    "completed",
-    "participants",
-    "cooperatives",
-)
-
-
 # --------------------------------------------------------------------------- RAT
 
 
-def _rats_by_coop(session: Session, years: set[int]) -> dict[int, dict[int, Row]]:
+def _rats_by_coop(db: Session, years: set[int]) -> dict[int, dict[int, Row]]:
     """The RATs of those fiscal years, as plain rows (no ORM objects), by coop and year."""
     found: dict[int, dict[int, Row]] = {}
     query = select(R.c.coop_id, R.c.fiscal_year, R.c.held_on, R.c.reported_on).where(
         R.c.fiscal_year.in_(sorted(years))
     )
-    for rat in session.execute(query):
+    for rat in db.execute(query):
         found.setdefault(rat.coop_id, {})[rat.fiscal_year] = rat
     return found
 
 
 def rat_status(
-    session: Session, *, year: int | None, on: dt.date, settings: Settings | None = None
+    db: Session, *, year: int | None, on: dt.date, settings: Settings | None = None
 ) -> list[dict]:
     """Each coop's RAT for fiscal year `year` (or its latest RAT as eligibility defines it
     on `on`), with the deadline, the report deadline and the status."""
-    return [_rat_row(coop, judged) for coop, judged in _judged_rats(session, year, on, settings)]
+    return [_rat_row(coop, judged) for coop, judged in _judged_rats(db, year, on, settings)]
 
 
-def _judged_rats(session: Session, year: int | None, on: dt.date, settings: Settings | None):
+def _judged_rats(db: Session, year: int | None, on: dt.date, settings: Settings | None):
     """(coop, RatJudgement) for every coop, by name.
 
     Coops and RATs are read as plain rows; the latest fiscal year due depends only on the
     coop's level and fiscal-year end, so it is worked out once per such pair, not per coop.
     """
-    settings = settings or policy_service.load(session)
-    coops = session.execute(
+    settings = settings or policy_service.load(db)
+    coops = db.execute(
         select(
             C.c.id, C.c.name, C.c.nik, C.c.legal_number, C.c.level, C.c.fiscal_year_end
         ).order_by(C.c.name, C.c.id)
@@ -306,7 +268,7 @@ def _judged_rats(session: Session, year: int | None, on: dt.date, settings: Sett
             if key not in due_years:
                 due_years[key] = eligibility.latest_fiscal_year_due(coop, on, settings)
         years = {y for fy in due_years.values() for y in (fy, fy + 1)}
-    rats = _rats_by_coop(session, years)
+    rats = _rats_by_coop(db, years)
     for coop in coops:
         mine = rats.get(coop.id, {})
         if year is not None:
@@ -342,11 +304,11 @@ def _rat_row(coop, judged: eligibility.RatJudgement) -> dict:
 # --------------------------------------------------------------------------- mentoring
 
 
-def mentoring_outcomes(session: Session, *, program: Program | None, on: dt.date) -> dict:
+def mentoring_outcomes(db: Session, *, program: Program | None, on: dt.date) -> dict:
     """`report mentoring`: practice status per session (of the latest contact), obstacles by
     category, and coverage = follow-ups contacted at least once / follow-ups whose first
     contact has come due."""
-    sessions = mentoring.outcomes_by_session(session, on, scope=_programme(program))
+    sessions = mentoring.outcomes_by_session(db, on, scope=_programme(program))
     totals: dict[str, int] = {}
     for row in sessions:
         for key, value in row.items():
@@ -363,24 +325,24 @@ def mentoring_outcomes(session: Session, *, program: Program | None, on: dt.date
             "due": first_due,
             "share": (totals.get("contacted", 0) / first_due) if first_due else None,
         },
-        "obstacles": mentoring.obstacle_counts(session, on, scope=_programme(program)),
+        "obstacles": mentoring.obstacle_counts(db, on, scope=_programme(program)),
     }
 
 
 # --------------------------------------------------------------------------- reminders
 
 
-def reminders(session: Session, *, on: dt.date) -> dict:
+def reminders(db: Session, *, on: dt.date) -> dict:
     """SPEC §3 `report reminders` (NIKs unmasked here: the caller masks them)."""
-    settings = policy_service.load(session)
+    settings = policy_service.load(db)
     followups = [
         {**f.as_json(lambda nik: nik), "nik": f.nik}
-        for f in mentoring.due_followups(session, on, settings=settings)
+        for f in mentoring.due_followups(db, on, settings=settings)
     ]
     return {
         "as_of": on,
         "followups": followups,
-        "sessions": sessions_starting_soon(session, on=on, settings=settings),
+        "sessions": sessions_starting_soon(db, on=on, settings=settings),
         "rat": [
             {
                 "coop": coop.name,
@@ -389,13 +351,13 @@ def reminders(session: Session, *, on: dt.date) -> dict:
                 "deadline": judged.deadline,
                 "status": judged.status,
             }
-            for coop, judged in _judged_rats(session, None, on, settings)
+            for coop, judged in _judged_rats(db, None, on, settings)
             if judged.status in NOT_ON_TIME
         ],
     }
 
 
-def sessions_starting_soon(session: Session, *, on: dt.date, settings: Settings) -> list[dict]:
+def sessions_starting_soon(db: Session, *, on: dt.date, settings: Settings) -> list[dict]:
     """Open sessions starting within reminders.session_days with free seats or a waitlist."""
     last = on + dt.timedelta(days=settings.int("reminders.session_days"))
     seats = mentoring.count_where(E.c.status.in_(SEAT_STATUSES))
@@ -408,7 +370,7 @@ def sessions_starting_soon(session: Session, *, on: dt.date, settings: Settings)
         .order_by(T.c.start, T.c.code)
     )
     rows = []
-    for code, start, capacity, taken, waiting in session.execute(query):
+    for code, start, capacity, taken, waiting in db.execute(query):
         free = max(capacity - int(taken), 0)
         if free or waiting:
             rows.append(

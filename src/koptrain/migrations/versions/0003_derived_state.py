@@ -6,7 +6,7 @@ Create Date: 2026-11-28 08:00:00
 
 - followup, session_stats, participant, scope_coop: what `report summary`, `report
   mentoring` and `report reminders` read for a whole province instead of probing two
-  million enrollments and three million contacts (see koptrain.services.derived).
+  million enrollments and three million contacts (see koptrain.storage.derived).
 - derived_dirty and triggers on enrollment, attendance, mentoring_log, training and person:
   every change to those tables, by koptrain or by anything else, names the person, session
   or coop whose derived rows must be worked out again; koptrain does so before it commits.

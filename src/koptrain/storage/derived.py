@@ -128,21 +128,21 @@ REFRESH = (
 )
 
 
-def pending(session) -> bool:
+def pending(db) -> bool:
     """Something changed in this transaction (or outside koptrain) that is not refreshed."""
-    return session.execute(text("SELECT 1 FROM derived_dirty LIMIT 1")).first() is not None
+    return db.execute(text("SELECT 1 FROM derived_dirty LIMIT 1")).first() is not None
 
 
-def flush(session) -> bool:
+def flush(db) -> bool:
     """Work out again the derived rows of whatever changed; True when there was any."""
-    if not pending(session):
+    if not pending(db):
         return False
     for statement in REFRESH:
-        session.execute(text(statement))
+        db.execute(text(statement))
     return True
 
 
-def mark_everything(session) -> None:
+def mark_everything(db) -> None:
     """Name every person, session and coop, for a full rebuild at the next flush."""
     for statement in (
         "INSERT INTO derived_dirty (kind, ref) SELECT DISTINCT 'p', person_id FROM enrollment "
@@ -152,28 +152,28 @@ def mark_everything(session) -> None:
         "INSERT INTO derived_dirty (kind, ref) SELECT DISTINCT 'c', coop_id FROM enrollment "
         "WHERE TRUE ON CONFLICT DO NOTHING",
     ):
-        session.execute(text(statement))
+        db.execute(text(statement))
 
 
-EXACT = "koptrain.exact"  # session.info key: compute from the source tables (tests compare)
+EXACT = "koptrain.exact"  # db.info key: compute from the source tables (tests compare)
 
 
-def current(session) -> bool:
+def current(db) -> bool:
     """The derived rows match the source tables (nothing waits in derived_dirty)."""
-    return not session.info.get(EXACT) and not pending(session)
+    return not db.info.get(EXACT) and not pending(db)
 
 
-def latest_contact(session) -> dt.date | None:
+def latest_contact(db) -> dt.date | None:
     """The date of the latest contact recorded (one probe of ix_mentoring_log_date)."""
-    value = session.execute(text("SELECT max(date) FROM mentoring_log")).scalar()
+    value = db.execute(text("SELECT max(date) FROM mentoring_log")).scalar()
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
 
 
-def covers(session, on: dt.date) -> bool:
+def covers(db, on: dt.date) -> bool:
     """The follow-up rows give the figures as of `on`: current, and no contact after it."""
-    if not current(session):
+    if not current(db):
         return False
-    latest = latest_contact(session)
+    latest = latest_contact(db)
     return latest is None or latest <= on

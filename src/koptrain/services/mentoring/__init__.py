@@ -1,0 +1,53 @@
+"""Mentoring after the training: groups, contact logs and the follow-up schedule (SPEC §2).
+
+followups: the rules as query builders; outcomes: the figures read from them; groups;
+contacts. The names below are the package's interface.
+"""
+
+from koptrain.services.mentoring.contacts import (
+    check_contact,
+    contact_count,
+    log_contact,
+    obstacle_counts,
+    parse_obstacle,
+)
+from koptrain.services.mentoring.followups import Schedule, due_condition
+from koptrain.services.mentoring.groups import add_members, create_group, group_members, list_groups
+from koptrain.services.mentoring.outcomes import (
+    DueFollowUp,
+    due_followups,
+    followup_counts,
+    outcomes_by_session,
+)
+from koptrain.storage.queries import (
+    count_where,
+    counted_contact,
+    ended_probe,
+    followed_up_enrollment,
+    followups,
+)
+
+_check_contact = check_contact  # the import handlers' name for it
+
+__all__ = [
+    "DueFollowUp",
+    "Schedule",
+    "add_members",
+    "check_contact",
+    "contact_count",
+    "count_where",
+    "counted_contact",
+    "create_group",
+    "due_condition",
+    "due_followups",
+    "ended_probe",
+    "followed_up_enrollment",
+    "followup_counts",
+    "followups",
+    "group_members",
+    "list_groups",
+    "log_contact",
+    "obstacle_counts",
+    "outcomes_by_session",
+    "parse_obstacle",
+]
