@@ -4,9 +4,16 @@ from __future__ import annotations
 
 
 class KoptrainError(Exception):
-    """Base of every error a user may see; `str(error)` is the sentence to print."""
+    """Base of every error a user may see; `str(error)` is the sentence to print.
+
+    `field` names the value at fault (a validator's field), so an import can point at the
+    column that holds it."""
 
     exit_code = 2
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class Refused(KoptrainError):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from koptrain.errors import InvalidInput, Refused
+from koptrain.errors import Refused
 from koptrain.i18n import _
 from koptrain.models import (
     Attendance,
@@ -17,7 +17,7 @@ from koptrain.models import (
     Training,
 )
 from koptrain.parsing import SEAT_STATUSES
-from koptrain.services import audit
+from koptrain.services import audit, validation
 from koptrain.services.training.base import (
     CLOSED,
     COMPLETED,
@@ -54,27 +54,8 @@ def attend(
     A day outside the session, or still ahead, is invalid input; anyone without a seat
     refuses the whole command (nothing is recorded)."""
     today = today or dt.date.today()
-    if not training.start <= day <= training.end:
-        raise InvalidInput(
-            _("{day} is not a day of session {session} ({start} to {end}).").format(
-                day=day.isoformat(),
-                session=training.code,
-                start=training.start.isoformat(),
-                end=training.end.isoformat(),
-            )
-        )
-    if day > today:
-        raise InvalidInput(
-            _("{day} is still ahead: attendance is recorded on or after the day.").format(
-                day=day.isoformat()
-            )
-        )
-    if training.status != OPEN:
-        raise Refused(
-            _("Session {session} is {status}: its attendance can no longer change.").format(
-                session=training.code, status=training.status
-            )
-        )
+    validation.attendance_day(training, day, today=today)
+    validation.attendance_open(training)
     people = list({p.id: p for p in people}.values())
     enrollments = {
         e.person_id: e

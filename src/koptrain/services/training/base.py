@@ -9,13 +9,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from koptrain.errors import InvalidInput
 from koptrain.i18n import _
 from koptrain.models import (
     Person,
     Training,
 )
-from koptrain.parsing import mask_nik, shown
+from koptrain.parsing import mask_nik
 from koptrain.services.eligibility import Reason
 
 OPEN, CANCELLED, CLOSED = "open", "cancelled", "closed"
@@ -76,17 +75,6 @@ def session_days(training: Training) -> list[dt.date]:
 
 def audience_roles(training: Training) -> tuple[str, ...]:
     return tuple(r for r in (training.audience or "").split(",") if r)
-
-
-def check_code(code: str, what: str) -> str:
-    text = (code or "").strip()
-    if not text or len(text) > 40 or any(ch.isspace() for ch in text):
-        raise InvalidInput(
-            _("{what} '{value}' must be 1 to 40 characters without spaces.").format(
-                what=_(what), value=shown(text)
-            )
-        )
-    return text
 
 
 def lock(db: Session, training: Training) -> Training:

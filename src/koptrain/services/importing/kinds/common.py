@@ -104,9 +104,3 @@ class RefsHandler(Handler):
                 column, _("No mentoring group has the code '{ref}'.").format(ref=shown(code))
             )
         return group
-
-
-def year_cell(value: Any, what: str) -> int:
-    from koptrain.services.registry import parse_year
-
-    return parse_year(value, what=what)
