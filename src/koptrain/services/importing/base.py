@@ -13,8 +13,9 @@ from koptrain.errors import KoptrainError
 from koptrain.i18n import _
 from koptrain.models import Coop
 from koptrain.services import validation
+from koptrain.services.upsert import INSERTED, UNCHANGED, UPDATED
 
-INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
+__all__ = ["INSERTED", "UNCHANGED", "UPDATED", "Handler", "Problem", "RowError", "clean_text"]
 
 
 @dataclass

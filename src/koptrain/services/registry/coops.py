@@ -25,11 +25,10 @@ from koptrain.parsing import (
 from koptrain.services import audit, eligibility, validation
 from koptrain.services import policy as policy_service
 from koptrain.services.registry.base import (
-    ADDED,
-    UNCHANGED,
-    UPDATED,
     coop_key,
+    outcome_of,
 )
+from koptrain.services.upsert import field_changes, upsert
 
 
 def add_coop(
@@ -82,11 +81,11 @@ def add_coop(
         )
     db.add(coop)
     db.flush()
-    audit.record(
+    audit.record_changes(
         db,
         entity="coop",
         key=coop_key(coop),
-        change=audit.diff({}, {k: v for k, v in coop_row(coop).items() if k != "id"}),
+        changes=field_changes(None, {k: v for k, v in coop_row(coop).items() if k != "id"}),
     )
     return coop
 
@@ -186,18 +185,11 @@ def record_health(
     row = db.exec(
         select(HealthRating).where(HealthRating.coop_id == coop.id, HealthRating.year == year)
     ).first()
-    if row is None:
-        row = HealthRating(coop_id=coop.id, year=year, **new)
-        db.add(row)
-        outcome, change = ADDED, audit.diff({}, new)
-    else:
-        old = {k: getattr(row, k) for k in new}
-        change = audit.diff(old, new)
-        if not change:
-            return row, UNCHANGED
-        for key, value in new.items():
-            setattr(row, key, value)
-        outcome = UPDATED
-    db.flush()
-    audit.record(db, entity="health", key=f"{coop_key(coop)}/{year}", change=change)
-    return row, outcome
+    written = upsert(
+        db,
+        row,
+        new,
+        make=lambda: HealthRating(coop_id=coop.id, year=year, **new),
+        audit_as=("health", f"{coop_key(coop)}/{year}"),
+    )
+    return written.row, outcome_of(written)

@@ -21,6 +21,7 @@ from koptrain.parsing import (
 )
 from koptrain.services import audit, validation
 from koptrain.services.registry.base import coop_key
+from koptrain.services.upsert import field_changes
 
 
 def add_person(
@@ -74,12 +75,12 @@ def add_person(
         )
         db.add(person)
         db.flush()
-        audit.record(
+        audit.record_changes(
             db,
             entity="person",
             key=nik,
-            change=audit.diff(
-                {},
+            changes=field_changes(
+                None,
                 {
                     "name": name,
                     "gender": gender,

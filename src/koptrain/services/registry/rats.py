@@ -15,16 +15,15 @@ from koptrain.parsing import (
     parse_int,
     parse_optional_date,
 )
-from koptrain.services import audit, eligibility, validation
+from koptrain.services import eligibility, validation
 from koptrain.services import policy as policy_service
 from koptrain.services.registry.base import (
-    ADDED,
     STATUS_FILTERS,
-    UNCHANGED,
-    UPDATED,
     coop_key,
+    outcome_of,
 )
 from koptrain.services.registry.coops import rat_row
+from koptrain.services.upsert import upsert
 
 
 def record_rat(
@@ -46,20 +45,14 @@ def record_rat(
     validation.rat_dates(coop, fiscal_year, held_on, reported_on, today=today)
     new = {"held_on": held_on, "reported_on": reported_on, "attendees": attendees}
     row = db.exec(select(Rat).where(Rat.coop_id == coop.id, Rat.fiscal_year == fiscal_year)).first()
-    if row is None:
-        row = Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new)
-        db.add(row)
-        outcome, change = ADDED, audit.diff({}, new)
-    else:
-        change = audit.diff({k: getattr(row, k) for k in new}, new)
-        if not change:
-            return row, UNCHANGED
-        for key, value in new.items():
-            setattr(row, key, value)
-        outcome = UPDATED
-    db.flush()
-    audit.record(db, entity="rat", key=f"{coop_key(coop)}/{fiscal_year}", change=change)
-    return row, outcome
+    written = upsert(
+        db,
+        row,
+        new,
+        make=lambda: Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new),
+        audit_as=("rat", f"{coop_key(coop)}/{fiscal_year}"),
+    )
+    return written.row, outcome_of(written)
 
 
 def parse_status_filter(text: str | None) -> str | None:

@@ -29,6 +29,7 @@ from koptrain.services.training.base import (
     utc_now,
 )
 from koptrain.services.training.enrollment import waitlisted_count
+from koptrain.services.upsert import INSERTED, UPDATED, upsert
 
 
 @dataclass
@@ -86,25 +87,19 @@ def attend(
     result = AttendanceResult(day, present)
     for person in people:
         enrollment = enrollments[person.id]
-        record = records.get(enrollment.id)
-        if record is not None and record.present == present:
-            result.unchanged += 1
-            continue
-        old = None if record is None else record.present
-        if record is None:
-            record = Attendance(enrollment_id=enrollment.id, day=day, present=present)
-            result.added += 1
-        else:
-            record.present = present
-            result.changed += 1
-        db.add(record)
-        audit.record(
+        written = upsert(
             db,
-            entity="attendance",
-            key=f"{training.code}/{person.nik}/{day.isoformat()}",
-            change={"present": [old, present]},
+            records.get(enrollment.id),
+            {"present": present},
+            make=lambda e=enrollment: Attendance(enrollment_id=e.id, day=day, present=present),
+            audit_as=("attendance", f"{training.code}/{person.nik}/{day.isoformat()}"),
         )
-    db.flush()
+        if written.outcome == INSERTED:
+            result.added += 1
+        elif written.outcome == UPDATED:
+            result.changed += 1
+        else:
+            result.unchanged += 1
     return result
 
 

@@ -1,11 +1,10 @@
-"""What the import kinds share: lookups by reference (cached per import) and the
-insert-or-update of one row on its natural key."""
+"""What the import kinds share: lookups by the references a file carries (cached per
+import) and today's date."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from sqlmodel import select
 
@@ -21,31 +20,9 @@ from koptrain.parsing import (
 from koptrain.services import policy as policy_service
 from koptrain.services import refs
 from koptrain.services.importing.base import (
-    INSERTED,
-    UNCHANGED,
-    UPDATED,
     Handler,
     Problem,
 )
-
-
-def set_changed(obj: Any, new: dict[str, Any]) -> bool:
-    """Set the fields of `obj` that differ; whether any did."""
-    changed = False
-    for key, value in new.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
-            changed = True
-    return changed
-
-
-def upsert(db, row: Any, new: dict[str, Any], make) -> str:
-    """Insert `make()` when no row is stored, else set the row's fields that differ."""
-    if row is None:
-        db.add(make())
-        db.flush()
-        return INSERTED
-    return UPDATED if set_changed(row, new) else UNCHANGED
 
 
 def today() -> dt.date:

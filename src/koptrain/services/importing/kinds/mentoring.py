@@ -32,7 +32,8 @@ from koptrain.services.importing.base import (
     Problem,
     clean_text,
 )
-from koptrain.services.importing.kinds.common import RefsHandler, set_changed
+from koptrain.services.importing.kinds.common import RefsHandler
+from koptrain.services.upsert import upsert
 
 # --- mentoring groups and contacts -----------------------------------------------------------
 
@@ -63,11 +64,8 @@ class GroupsHandler(RefsHandler):
         ).first()
         outcome = UNCHANGED
         if group is None:
-            group = MentorGroup(
-                code=code, mentor=mentor, session_id=training.id if training else None
-            )
-            self.db.add(group)
-            self.db.flush()
+            values = {"mentor": mentor, "session_id": training.id if training else None}
+            group = upsert(self.db, None, values, make=lambda: MentorGroup(code=code, **values)).row
             outcome = INSERTED
         else:
             if self.has("session") and (training.id if training else None) != group.session_id:
@@ -75,9 +73,7 @@ class GroupsHandler(RefsHandler):
                     "session",
                     _("Group {group} belongs to another session.").format(group=group.code),
                 )
-            if group.mentor != mentor:
-                group.mentor = mentor
-                outcome = UPDATED
+            outcome = upsert(self.db, group, {"mentor": mentor}, make=MentorGroup).outcome
         member = self.db.get(GroupMember, (group.id, person.id))
         if member is None:
             try:
@@ -240,7 +236,7 @@ class MentoringHandler(RefsHandler):
                     select(Obstacle).where(Obstacle.log_id == log.id).order_by(Obstacle.id)
                 ).all()
             ]
-            changed = set_changed(log, new)
+            changed = upsert(self.db, log, new, make=MentoringLog).outcome == UPDATED
             if old_obstacles != obstacles:
                 for o in self.db.exec(select(Obstacle).where(Obstacle.log_id == log.id)):
                     self.db.delete(o)
@@ -253,16 +249,19 @@ class MentoringHandler(RefsHandler):
             mentoring._check_contact(self.db, person, training, day)
         except refused as error:
             raise Problem("nik", str(error)) from None
-        log = MentoringLog(
-            person_id=person.id,
-            session_id=session_id,
-            group_id=group_id,
-            date=day,
-            mentor=mentor,
-            **new,
-        )
-        self.db.add(log)
-        self.db.flush()
+        log = upsert(
+            self.db,
+            None,
+            new,
+            make=lambda: MentoringLog(
+                person_id=person.id,
+                session_id=session_id,
+                group_id=group_id,
+                date=day,
+                mentor=mentor,
+                **new,
+            ),
+        ).row
         for category, words in obstacles:
             self.db.add(Obstacle(log_id=log.id, category=category, text=words))
         self.db.flush()

@@ -27,18 +27,15 @@ from koptrain.parsing import (
 )
 from koptrain.services import validation
 from koptrain.services.importing.base import (
-    INSERTED,
-    UNCHANGED,
     UPDATED,
     Problem,
     clean_text,
 )
 from koptrain.services.importing.kinds.common import (
     RefsHandler,
-    set_changed,
     today,
-    upsert,
 )
+from koptrain.services.upsert import upsert
 
 # --- coops -----------------------------------------------------------------------------------
 
@@ -128,16 +125,11 @@ class CoopsHandler(RefsHandler):
             new["nik"] = nik
         if self.has("legal_number") and (legal or coop is None or coop.nik):
             new["legal_number"] = legal
-        if coop is None:
-            self.db.add(Coop(**new))
-            self.db.flush()
-            return INSERTED
-        old_keys = (coop.nik, coop.legal_number)
-        if not set_changed(coop, new):
-            return UNCHANGED
-        self.db.flush()
-        self.forget_coop(*old_keys)
-        return UPDATED
+        old_keys = (coop.nik, coop.legal_number) if coop else ()
+        written = upsert(self.db, coop, new, make=lambda: Coop(**new))
+        if written.outcome == UPDATED:
+            self.forget_coop(*old_keys)
+        return written.outcome
 
 
 # --- health ratings and RATs -----------------------------------------------------------------
@@ -169,7 +161,9 @@ class HealthHandler(RefsHandler):
         row = self.db.exec(
             select(HealthRating).where(HealthRating.coop_id == coop_id, HealthRating.year == year)
         ).first()
-        return upsert(self.db, row, new, lambda: HealthRating(coop_id=coop_id, year=year, **new))
+        return upsert(
+            self.db, row, new, make=lambda: HealthRating(coop_id=coop_id, year=year, **new)
+        ).outcome
 
 
 class RatHandler(RefsHandler):
@@ -206,5 +200,5 @@ class RatHandler(RefsHandler):
             select(Rat).where(Rat.coop_id == coop.id, Rat.fiscal_year == fiscal_year)
         ).first()
         return upsert(
-            self.db, row, new, lambda: Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new)
-        )
+            self.db, row, new, make=lambda: Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new)
+        ).outcome

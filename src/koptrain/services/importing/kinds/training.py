@@ -30,10 +30,9 @@ from koptrain.services.importing.base import (
 )
 from koptrain.services.importing.kinds.common import (
     RefsHandler,
-    set_changed,
     today,
-    upsert,
 )
+from koptrain.services.upsert import field_changes, upsert
 
 # --- programs --------------------------------------------------------------------------------
 
@@ -54,7 +53,7 @@ class ProgramsHandler(RefsHandler):
         new = {"name": name}
         if self.has("year"):
             new["year"] = year
-        return upsert(self.db, program, new, lambda: Program(code=code, **new))
+        return upsert(self.db, program, new, make=lambda: Program(code=code, **new)).outcome
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -120,17 +119,13 @@ class SessionsHandler(RefsHandler):
         ).first()
         if training is None:
             new.setdefault("capacity", self.settings.int("session.capacity"))
-            self.db.add(Training(code=code, status="open", **new))
-            self.db.flush()
-            return INSERTED
-        if "capacity" in new:
+        elif "capacity" in new:
             held = seat_holders_count(self.db, training)
             self.valid("capacity", validation.capacity_holds, training, new["capacity"], held)
-        if not set_changed(training, new):
-            return UNCHANGED
-        self.db.flush()
-        self._trainings.clear()
-        return UPDATED
+        written = upsert(self.db, training, new, make=lambda: Training(code=code, **new))
+        if written.outcome == UPDATED:
+            self._trainings.clear()
+        return written.outcome
 
 
 # --- enrollments and attendance --------------------------------------------------------------
@@ -288,14 +283,14 @@ class AttendanceHandler(RefsHandler):
                 Attendance.enrollment_id == enrollment.id, Attendance.day == day
             )
         ).first()
-        if record is not None and record.present == present:
+        values = {"present": present}
+        if record is not None and not field_changes(record, values):
             return UNCHANGED
         self.valid("day", validation.attendance_day, training, day, today=today())
         self.valid("session", validation.attendance_open, training)
-        if record is None:
-            self.db.add(Attendance(enrollment_id=enrollment.id, day=day, present=present))
-            self.db.flush()
-            return INSERTED
-        record.present = present
-        self.db.flush()
-        return UPDATED
+        return upsert(
+            self.db,
+            record,
+            values,
+            make=lambda: Attendance(enrollment_id=enrollment.id, day=day, **values),
+        ).outcome
