@@ -47,6 +47,11 @@ def record(db: Session, *, entity: str, key: str, change: dict[str, Any]) -> Non
     )
 
 
+def record_reveal(db: Session) -> None:
+    """--reveal-nik shows full NIKs: recorded with who asked and the command."""
+    record(db, entity="nik", key="reveal", change={"reveal_nik": True})
+
+
 def record_changes(db: Session, *, entity: str, key: str, changes: Iterable[Any]) -> None:
     """Audit field-level changes (each with .field, .old and .new, see services.upsert),
     stored as {field: [old, new]}."""

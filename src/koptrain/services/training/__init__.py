@@ -43,6 +43,7 @@ from koptrain.services.training.base import (
     utc_now,
 )
 from koptrain.services.training.enrollment import (
+    Decision,
     Outcome,
     Request,
     coop_for,
@@ -96,6 +97,7 @@ __all__ = [
     "WITHDRAWN",
     "AttendanceResult",
     "Closing",
+    "Decision",
     "Outcome",
     "Refusal",
     "Request",
