@@ -1,4 +1,5 @@
-"""Domain errors: each carries the exit status of SPEC §3 and one sentence for the user."""
+"""Domain errors: each carries its exit status (1 refused by a rule, 2 bad usage or input,
+3 the database cannot be used) and one sentence for the user."""
 
 from __future__ import annotations
 

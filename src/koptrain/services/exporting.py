@@ -1,4 +1,4 @@
-"""Export (SPEC §4): every kind as the rows its import reads back, streamed from the database."""
+"""Export: every kind as the rows its import reads back, streamed from the database."""
 
 from __future__ import annotations
 

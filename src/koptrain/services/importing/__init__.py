@@ -1,4 +1,4 @@
-"""Batch import (SPEC §4): every row checked by the rules, then written in one transaction.
+"""Batch import: every row checked by the rules, then written in one transaction.
 
 The runner streams rows from a RowSource in batches, hands each batch to the kind's
 handler (which checks every row and writes the good ones with upserts on natural keys)

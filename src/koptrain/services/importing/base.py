@@ -30,7 +30,7 @@ class RowError(Exception):
         return {"line": self.line, "column": self.column, "message": self.message}
 
     def located(self, file: str) -> str:
-        """`FILE:LINE: column: message` (SPEC §4)."""
+        """`FILE:LINE: column: message`, as import reports a rejected row."""
         where = f"{file}:{self.line}: "
         return where + (f"{self.column}: " if self.column else "") + self.message
 

@@ -1,4 +1,4 @@
-"""Trainings: programmes, sessions, who holds a seat (SPEC §2), attendance and completion.
+"""Trainings: programmes, sessions, who holds a seat, attendance and completion.
 
 Every function takes the database session (`db`) explicitly and never prints. Functions that
 change seats lock the training row first (`lock`): on PostgreSQL with SELECT ... FOR

@@ -22,7 +22,7 @@ ENROLLED, WAITLISTED, WITHDRAWN = "enrolled", "waitlisted", "withdrawn"
 COMPLETED, NOT_COMPLETED = "completed", "not_completed"
 REFUSED = "refused"  # an Outcome's status only, never stored
 
-# The rules of SPEC §2, by the name a Refusal carries in `.rule`.
+# The enrollment rules, by the name a Refusal carries in `.rule`.
 RULE_SESSION = "session"  # cancelled or closed
 RULE_MEMBER = "member"  # not a member of the coop
 RULE_AUDIENCE = "audience"  # role not in the session's audience

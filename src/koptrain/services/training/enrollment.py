@@ -1,4 +1,4 @@
-"""Enrolling people in a session: one decision for a whole request (SPEC §2)."""
+"""Enrolling people in a session: one decision for a whole request."""
 
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ def enroll(
     dry_run: bool = False,
     settings: Settings | None = None,
 ) -> Decision:
-    """Enroll several people as ONE decision (SPEC §2).
+    """Enroll several people as ONE decision.
 
     Returns every person's outcome in the order given (a person listed twice counts once):
     enrolled with a seat number, waitlisted with a position, or refused with its reasons.
