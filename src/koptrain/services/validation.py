@@ -195,3 +195,15 @@ def attendance_open(training: Training) -> None:
             ),
             field="session",
         )
+
+
+def next_visit(contact: dt.date, next_date: dt.date | None) -> dt.date | None:
+    """A mentoring contact's next visit comes after the contact."""
+    if next_date is not None and next_date <= contact:
+        raise InvalidInput(
+            _("The next visit ({next}) must come after the contact ({date}).").format(
+                next=next_date.isoformat(), date=contact.isoformat()
+            ),
+            field="next",
+        )
+    return next_date

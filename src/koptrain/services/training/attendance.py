@@ -26,7 +26,7 @@ from koptrain.services.training.base import (
     lock,
     person_label,
     session_days,
-    utc_now,
+    set_status,
 )
 from koptrain.services.training.enrollment import waitlisted_count
 from koptrain.services.upsert import INSERTED, UPDATED, upsert
@@ -175,15 +175,7 @@ def close(
             result.completed += 1
         else:
             result.not_completed += 1
-        audit.record(
-            db,
-            entity="enrollment",
-            key=f"{training.code}/{niks[enrollment.id]}",
-            change={"status": [enrollment.status, status], "days_attended": attended},
-        )
-        enrollment.status = status
-        enrollment.updated_at = utc_now()
-        db.add(enrollment)
+        set_status(db, training, enrollment, niks[enrollment.id], status, days_attended=attended)
     training.status = CLOSED
     db.add(training)
     audit.record(

@@ -1,5 +1,5 @@
-"""What every part of training shares: statuses, the rule names, `Refusal`, and the
-row locks that serialise seat decisions."""
+"""What every part of training shares: statuses, the rule names, `Refusal`, the row
+locks that serialise seat decisions, and an enrollment's audited change of status."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from koptrain.i18n import _
-from koptrain.models import (
-    Person,
-    Training,
-)
+from koptrain.models import Enrollment, Person, Training
 from koptrain.parsing import mask_nik
+from koptrain.services import audit
 from koptrain.services.eligibility import Reason
 
 OPEN, CANCELLED, CLOSED = "open", "cancelled", "closed"
@@ -109,3 +107,18 @@ def utc_now() -> dt.datetime:
     """Now, to the microsecond: the waitlist is ordered by created_at, then id, and a
     re-enrollment (which reuses its old row and id) must queue behind everyone before it."""
     return dt.datetime.now(dt.UTC)
+
+
+def set_status(
+    db: Session, training: Training, enrollment: Enrollment, nik: str, status: str, **details
+) -> None:
+    """Move an enrollment to `status`, audited as [old, new] with `details` beside it."""
+    audit.record(
+        db,
+        entity="enrollment",
+        key=f"{training.code}/{nik}",
+        change={"status": [enrollment.status, status], **details},
+    )
+    enrollment.status = status
+    enrollment.updated_at = utc_now()
+    db.add(enrollment)

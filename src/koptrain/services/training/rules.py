@@ -39,6 +39,10 @@ from koptrain.services.training.base import (
     person_label,
 )
 
+_NOT_OPEN_MESSAGES = {
+    CANCELLED: N_("Session {session} is cancelled: {person} cannot enroll."),
+    CLOSED: N_("Session {session} is closed: {person} cannot enroll."),
+}
 _DUPLICATE_MESSAGES = {
     ENROLLED: N_("{person} is already enrolled in session {session}."),
     WAITLISTED: N_("{person} is already on the waitlist of session {session}."),
@@ -65,22 +69,8 @@ def find_refusals(
     who = person_label(person)
     values = {"person": who, "session": training.code}
     found: list[Refusal] = []
-    if training.status == CANCELLED:
-        found.append(
-            Refusal(
-                N_("Session {session} is cancelled: {person} cannot enroll."),
-                values,
-                rule=RULE_SESSION,
-            )
-        )
-    elif training.status == CLOSED:
-        found.append(
-            Refusal(
-                N_("Session {session} is closed: {person} cannot enroll."),
-                values,
-                rule=RULE_SESSION,
-            )
-        )
+    if training.status in _NOT_OPEN_MESSAGES:
+        found.append(Refusal(_NOT_OPEN_MESSAGES[training.status], values, rule=RULE_SESSION))
     role = None
     if coop is None:
         found.append(

@@ -33,7 +33,7 @@ from koptrain.services.training.base import (
     audience_roles,
     lock,
     session_days,
-    utc_now,
+    set_status,
 )
 
 
@@ -309,15 +309,7 @@ def cancel(db: Session, training: Training) -> int:
         .join(Person, col(Person.id) == col(Enrollment.person_id))
         .where(Enrollment.session_id == training.id, Enrollment.status != WITHDRAWN)
     ).all():
-        audit.record(
-            db,
-            entity="enrollment",
-            key=f"{training.code}/{nik}",
-            change={"status": [enrollment.status, WITHDRAWN], "session_cancelled": True},
-        )
-        enrollment.status = WITHDRAWN
-        enrollment.updated_at = utc_now()
-        db.add(enrollment)
+        set_status(db, training, enrollment, nik, WITHDRAWN, session_cancelled=True)
         withdrawn += 1
     audit.record(
         db,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from sqlmodel import select
 
@@ -35,8 +36,8 @@ class RefsHandler(Handler):
     def __init__(self, db, *, labels):
         super().__init__(db, labels=labels)
         self._people: dict[str, Person | None] = {}
-        self._trainings: dict[str, Training | None] = {}
-        self._groups: dict[str, MentorGroup | None] = {}
+        self._trainings: dict[str, Training | Exception] = {}
+        self._groups: dict[str, MentorGroup | Exception] = {}
         self.settings = policy_service.load(db)
 
     def person(self, rec, column="nik") -> Person:
@@ -57,27 +58,21 @@ class RefsHandler(Handler):
         return person
 
     def training(self, rec, column="session") -> Training:
-        code = str(self.need(rec, column))
-        if code not in self._trainings:
-            try:
-                self._trainings[code] = refs.training(self.db, code)
-            except refs.NotFound:
-                self._trainings[code] = None
-        training = self._trainings[code]
-        if training is None:
-            raise Problem(column, _("No session has the code '{ref}'.").format(ref=shown(code)))
-        return training
+        return self._by_code(rec, column, self._trainings, refs.training)
 
     def group(self, rec, column="group") -> MentorGroup:
+        return self._by_code(rec, column, self._groups, refs.group)
+
+    def _by_code(self, rec, column: str, cache: dict, lookup) -> Any:
+        """A session or group by the code in `column`, cached (misses too); refs' sentence
+        when no such code exists."""
         code = str(self.need(rec, column))
-        if code not in self._groups:
+        if code not in cache:
             try:
-                self._groups[code] = refs.group(self.db, code)
-            except refs.NotFound:
-                self._groups[code] = None
-        group = self._groups[code]
-        if group is None:
-            raise Problem(
-                column, _("No mentoring group has the code '{ref}'.").format(ref=shown(code))
-            )
-        return group
+                cache[code] = lookup(self.db, code)
+            except refs.NotFound as error:
+                cache[code] = error
+        found = cache[code]
+        if isinstance(found, refs.NotFound):
+            raise Problem(column, str(found))
+        return found
