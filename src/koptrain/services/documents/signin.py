@@ -14,6 +14,7 @@ from koptrain.services.documents.facts import (
     Office,
     SeatHolder,
     day_with_weekday,
+    long_date,
     office,
     role_label,
     seat_holders,
@@ -48,7 +49,6 @@ def build(db: Session, training: Training, *, day: dt.date | None = None) -> Doc
     holders = seat_holders(db, training)
     head = office(db)
     document = Document(title=_("ATTENDANCE LIST") + f" {training.code}")
-    document.footer_text = f"{_('ATTENDANCE LIST')} · {training.code}"
     for each in days:
         _sheet(document, head, training, each, holders)
     return document
@@ -58,6 +58,8 @@ def _sheet(
     document: Document, head: Office, training: Training, day: dt.date, holders: list[SeatHolder]
 ) -> None:
     document.add_page()
+    # Set after add_page, which closes the previous page with the previous day's footer.
+    document.footer_text = f"{_('ATTENDANCE LIST')} · {training.code} · {long_date(day)}"
     document.letterhead(head)
     document.heading(_("ATTENDANCE LIST"))
     document.ln(2)
