@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from pypdf import PdfReader
@@ -183,3 +185,34 @@ def test_certificate_page_carries_the_signatory(koptrain, s1, tmp_path):
     assert "Drs. Hadi Santoso, M.Si." in text and "Kepala Dinas" in text
     assert "NIP. 19650312 199003 1 007" in text
     assert f"Blitar, {dt.date.today().day} " in text
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils' pdftoppm")
+def test_the_qr_code_on_the_page_is_the_verification_code(koptrain, s1, tmp_path):
+    """Rendered as a printer would, the QR code's modules are segno's encoding of the code."""
+    import segno
+    from PIL import Image
+
+    from koptrain.services.documents.certificate import QR_SIZE
+    from koptrain.services.documents.pdf import MARGIN
+
+    out = tmp_path / "a.pdf"
+    koptrain("print", "certificates", "S1", s1["Sri"], "-o", out)
+    code = listed(koptrain)[0]["code"]
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", out, tmp_path / "p"], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    modules = list(segno.make(code, error="m", micro=False).matrix_iter(scale=1, border=0))
+    size = QR_SIZE / len(modules)
+    left, top = MARGIN + 5, 210 - 16 - QR_SIZE - 6  # landscape A4: 210 mm high
+    dots = 300 / 25.4
+    seen = [
+        [
+            image.getpixel(
+                (int((left + (c + 0.5) * size) * dots), int((top + (r + 0.5) * size) * dots))
+            )
+            < 128
+            for c in range(len(modules))
+        ]
+        for r in range(len(modules))
+    ]
+    assert seen == [[bool(m) for m in row] for row in modules]
