@@ -216,3 +216,15 @@ def test_the_qr_code_on_the_page_is_the_verification_code(koptrain, s1, tmp_path
         for r in range(len(modules))
     ]
     assert seen == [[bool(m) for m in row] for row in modules]
+
+
+def test_indonesian_certificate(koptrain, s1, tmp_path):
+    out = tmp_path / "a.pdf"
+    result = koptrain(
+        "--lang", "id", "print", "certificates", "S1", s1["Sri"], s1["Budi"], "-o", out
+    )
+    text = pages(out)[0]
+    assert "SERTIFIKAT" in text and "diberikan kepada" in text and "Kode verifikasi" in text
+    assert "16 Juni 2020 – 18 Juni 2020" in text
+    assert "Budi Santoso" in result.stderr and "tidak lulus" in result.stderr
+    assert "not_completed" not in result.stderr

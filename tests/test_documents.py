@@ -188,3 +188,17 @@ def test_documents_of_the_demo(koptrain, db_url, tmp_path):
     text = "\n".join(pages(out))
     assert all(f"BLT20-0{i}" in text for i in range(1, 7))
     assert re.search(r"Participants\s*230", text)
+
+
+def test_summary_of_every_programme_to_the_default_file(
+    koptrain, session_s1, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    result = koptrain("--lang", "id", "print", "summary", "--on", "2020-08-10")
+    made = tmp_path / "laporan.pdf"
+    assert str(made) in result.stdout
+    text = "\n".join(pages(made))
+    assert "LAPORAN PROGRAM PELATIHAN" in text and "Semua program" in text
+    assert "10 Agustus 2020" in text and "S1" in text
+    koptrain("print", "summary", "--program", "NOPE", "-o", tmp_path / "x.pdf", code=2)
+    assert not (tmp_path / "x.pdf").exists()

@@ -103,7 +103,7 @@ def sessions_section(document: Document, sessions: list[dict]) -> None:
             document.add_page()
         document.set_font(FONT, size=8)
         document.fit_cell(widths[0], 5.5, s["code"])
-        document.fit_cell(widths[1], 5.5, s["title"])
+        document.fit_cell(widths[1], 5.5, s["title"], smallest=7)
         document.fit_cell(widths[2], 5.5, date_span(s["start"], s["end"]))
         for key, width in zip(("enrolled", "attended", "completed"), widths[3:], strict=True):
             document.cell(width, 5.5, format_number(s[key], lang), align="R")
