@@ -202,3 +202,30 @@ def test_summary_of_every_programme_to_the_default_file(
     assert "10 Agustus 2020" in text and "S1" in text
     koptrain("print", "summary", "--program", "NOPE", "-o", tmp_path / "x.pdf", code=2)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_logo_and_long_texts_fit_the_page(koptrain, store, tmp_path):
+    """The logo prints; a long name wraps in its cell and a long title wraps in the heading,
+    with every word still on the page."""
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 48), (20, 90, 160)).save(logo)
+    koptrain("policy", "set", "office.logo", logo)
+    name = "Raden Mas Muhammad Abdurrahman Wicaksono Hadiningrat Kusumawardhana"
+    title = "Penyusunan Rencana Kerja dan Rencana Anggaran Pendapatan dan Belanja " * 3
+    with store.session() as s:
+        coop = f.coop(s)
+        training = f.training(s, "LONG", start=D(2020, 7, 1), end=D(2020, 7, 1), title=title)
+        f.seat(s, training, f.person(s, coop, name=name), coop, status="completed")
+    out = tmp_path / "long.pdf"
+    koptrain("print", "sign-in", "LONG", "-o", out)
+    page = PdfReader(out).pages[0]
+    assert len(page.images) == 1
+    words = page.extract_text().split()
+    assert all(word in words for word in name.split())
+    assert words.count("Anggaran") == 3
+    out = tmp_path / "cert.pdf"
+    koptrain("print", "certificates", "LONG", "-o", out)
+    words = PdfReader(out).pages[0].extract_text().split()
+    assert all(word in words for word in name.split()) and words.count("Anggaran") == 3

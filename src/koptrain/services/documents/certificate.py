@@ -50,10 +50,12 @@ def _page(document: Document, head: Office, c: dict) -> None:
     document.ln(14)
     document.cell(document.inner_width, 6, _("for having completed the training"), align="C")
     document.ln(8)
+    # A long title takes a smaller size rather than the signature block's room.
     document.set_font(FONT, "B", 15)
-    document.multi_cell(
-        document.inner_width, 7, c["title"], align="C", new_x="LMARGIN", new_y="NEXT"
-    )
+    points, lines = document.wrapped_lines(document.inner_width, c["title"], (15, 13, 11, 9), 2)
+    for line in lines[:3]:
+        document.cell(document.inner_width, points * 0.5, line, align="C")
+        document.ln(points * 0.5)
     document.ln(1)
     document.set_font(FONT, size=12)
     held = date_span(c["start"], c["end"])

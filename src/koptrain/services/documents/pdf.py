@@ -112,27 +112,40 @@ class Document(FPDF):
         self.set_font_size(size)
 
     def fit_box(self, width: float, height: float, text: str, *, size: float = 9) -> None:
-        """A table cell: one line at `size` points when it fits, else two lines at a
-        smaller size, else one shrunk line ending in '…' (fit_cell)."""
+        """A table cell: one line at `size` points when it fits, else two or three lines
+        at smaller sizes, else one shrunk line ending in '…' (fit_cell)."""
         x, y = self.get_x(), self.get_y()
         self.set_font_size(size)
         if self.get_string_width(text) <= width - 2 * self.c_margin:
             self.cell(width, height, text, border=1)
             return
-        self.set_font_size(size - 1)
-        lines = self.multi_cell(
-            width, size * 0.42, text, dry_run=True, output="LINES", padding=(0, self.c_margin)
-        )
-        if len(lines) <= 2:
-            self.rect(x, y, width, height)
-            top = y + (height - len(lines) * size * 0.42) / 2
-            for i, line in enumerate(lines):
-                self.set_xy(x, top + i * size * 0.42)
-                self.cell(width, size * 0.42, line)
-            self.set_xy(x + width, y)
-        else:
-            self.fit_cell(width, height, text, border=1)
+        for points, most in ((size - 1, 2), (size - 2, 3)):
+            self.set_font_size(points)
+            leading = points * 0.42  # mm: 1.2 × the font size
+            lines = self.multi_cell(
+                width, leading, text, dry_run=True, output="LINES", padding=(0, self.c_margin)
+            )
+            if len(lines) <= most and len(lines) * leading <= height:
+                self.rect(x, y, width, height)
+                top = y + (height - len(lines) * leading) / 2
+                for i, line in enumerate(lines):
+                    self.set_xy(x, top + i * leading)
+                    self.cell(width, leading, line)
+                self.set_xy(x + width, y)
+                self.set_font_size(size)
+                return
+        self.fit_cell(width, height, text, border=1)
         self.set_font_size(size)
+
+    def wrapped_lines(self, width: float, text: str, sizes: tuple[float, ...], most: int):
+        """The largest of `sizes` at which `text` takes at most `most` lines of `width`
+        (else the smallest), with those lines; the font is left at that size."""
+        for points in sizes:
+            self.set_font_size(points)
+            lines = self.multi_cell(width, points * 0.5, text, dry_run=True, output="LINES")
+            if len(lines) <= most:
+                break
+        return self.font_size_pt, lines
 
     def heading(self, text: str, size: float = 15) -> None:
         self.set_font(FONT, "B", size)
@@ -146,8 +159,14 @@ class Document(FPDF):
             self.set_font(FONT, size=10)
             self.cell(label_width, 5.5, label)
             self.cell(4, 5.5, ":")
-            self.fit_cell(self.inner_width - label_width - 4, 5.5, value)
-            self.ln(5.5)
+            self.multi_cell(
+                self.inner_width - label_width - 4,
+                5.5,
+                value,
+                align="L",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
 
 
 def check_target(path: Path, *, force: bool) -> None:
