@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
@@ -228,3 +230,38 @@ def test_indonesian_certificate(koptrain, s1, tmp_path):
     assert "16 Juni 2020 – 18 Juni 2020" in text
     assert "Budi Santoso" in result.stderr and "tidak lulus" in result.stderr
     assert "not_completed" not in result.stderr
+
+
+KOPTRAIN = [sys.executable, "-m", "koptrain"]
+
+
+@pytest.mark.slow
+def test_two_printers_at_once_give_each_certificate_one_number(koptrain, s1, db_url, tmp_path):
+    env = {**os.environ, "KOPTRAIN_LANG": "en", "NO_COLOR": "1"}
+    env.pop("KOPTRAIN_DB", None)
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "koptrain",
+                "--db",
+                db_url,
+                "print",
+                "certificates",
+                "S1",
+                "-o",
+                tmp_path / f"{i}.pdf",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for i in range(3)
+    ]
+    for p in procs:
+        assert p.wait(timeout=120) == 0, p.communicate()[1]
+    rows = listed(koptrain)
+    assert [r["number"] for r in rows] == ["001/S1/2020", "002/S1/2020", "003/S1/2020"]
+    assert pages(tmp_path / "0.pdf") == pages(tmp_path / "1.pdf") == pages(tmp_path / "2.pdf")

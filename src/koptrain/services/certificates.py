@@ -73,6 +73,9 @@ def issue(
 ) -> Issue:
     """The certificates of the session's completed seat holders (or of `people` among them):
     numbers and codes given to those who have none yet. Refused when nobody is left."""
+    # One printer at a time per session numbers its certificates (PostgreSQL row lock;
+    # a SQLite write transaction is exclusive already).
+    db.exec(select(Training.id).where(Training.id == training.id).with_for_update()).one()
     holders = seat_holders(db, training)
     result = Issue(training)
     if people:
