@@ -185,8 +185,8 @@ def test_tables_show_long_indonesian_dates_numbers_and_statuses(koptrain, small_
         (("coop", "list", "--bogus"), "No such option: --bogus", "Opsi tidak dikenal: --bogus"),
         (
             ("coop", "list", "--format", "xml"),
-            "Invalid value for '--format': use table, csv or json",
-            "Nilai tidak sah untuk '--format': gunakan table, csv atau json",
+            "Invalid value for '--format': use table, csv, json or xlsx (with -o FILE)",
+            "Nilai tidak sah untuk '--format': gunakan table, csv, json atau xlsx (dengan -o FILE)",
         ),
         (
             ("log", "--limit", "x"),

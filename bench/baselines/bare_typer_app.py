@@ -56,7 +56,7 @@ def c3_attend(
 @app.command('log', help='Show the audit trail, newest first.')
 def c4_log(
     limit: Annotated[int, typer.Option('--limit', min=1, help='How many entries.')] = 50,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -69,7 +69,7 @@ def c5_import(
     dry_run: Annotated[bool, typer.Option('--dry-run', help='Check and count only; write nothing.')] = False,
     skip_invalid: Annotated[bool, typer.Option('--skip-invalid', help='Write the valid rows; exit 1 if any row was rejected.')] = False,
     rejects: Annotated[Optional[Path], typer.Option('--rejects', help='Write the rejected rows here, with an error column, to fix.')] = None,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
 ) -> None:
     pass
 
@@ -111,7 +111,7 @@ def c8_add(
 @g_coop.command('list', help='List the cooperatives, or only those eligible on a date.')
 def c9_list(
     eligible_on: Annotated[Optional[str], typer.Option('--eligible-on', help='Show only the cooperatives eligible on this date.', metavar='DATE')] = None,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -121,7 +121,7 @@ def c9_list(
 def c10_eligibility(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -131,7 +131,7 @@ def c10_eligibility(
 def c11_show(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -167,7 +167,7 @@ def c14_list(
     year: Annotated[Optional[str], typer.Option('--year', help='A fiscal year.', metavar='FY')] = None,
     status: Annotated[Optional[str], typer.Option('--status', help='Only on-time, late or missing.', metavar='STATUS')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -193,7 +193,7 @@ def c15_add(
 @g_person.command('list', help='List people, one row per membership (NIKs masked).')
 def c16_list(
     coop: Annotated[Optional[str], typer.Option('--coop', help='Only the members of this cooperative.', metavar='COOP')] = None,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -202,7 +202,7 @@ def c16_list(
 @g_person.command('show', help='Show a person: details, cooperatives and trainings.')
 def c17_show(
     person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -222,7 +222,7 @@ def c18_add(
 
 @g_program.command('list', help='List the programmes with their number of sessions.')
 def c19_list(
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -251,7 +251,7 @@ def c20_create(
 @g_session.command('list', help='List the sessions with their seats, waitlist and status.')
 def c21_list(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -260,7 +260,7 @@ def c21_list(
 @g_session.command('show', help='Show a session and its roster.')
 def c22_show(
     code: Annotated[str, typer.Argument(help="The session's code.")],
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -303,7 +303,7 @@ def c26_add(
 
 @g_group.command('list', help='List the mentoring groups with their mentor and size.')
 def c27_list(
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -312,7 +312,7 @@ def c27_list(
 @g_group.command('show', help='Show a group: its mentor, session and members (NIKs masked).')
 def c28_show(
     group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -339,7 +339,7 @@ def c29_log(
 @g_mentor.command('due', help='List the follow-ups whose next contact is due on or before --on (default today), grouped by mentor and group. Overdue means due before --on.')
 def c30_due(
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -352,7 +352,7 @@ app.add_typer(g_report, name='report')
 def c31_summary(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -361,7 +361,7 @@ def c31_summary(
 @g_report.command('roster', help='The roster of a session: seat holders, waitlist, withdrawn.')
 def c32_roster(
     session_code: Annotated[str, typer.Argument(help='The session code.', metavar='SESSION')],
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -371,7 +371,7 @@ def c32_roster(
 def c33_rat(
     year: Annotated[Optional[int], typer.Option('--year', min=1900, max=2999, help='The fiscal year.')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -381,7 +381,7 @@ def c33_rat(
 def c34_mentoring(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -392,7 +392,7 @@ def c35_reminders(
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     quiet: Annotated[bool, typer.Option('--quiet', help='Print nothing at all when nothing is due.')] = False,
     fail_if_any: Annotated[bool, typer.Option('--fail-if-any', help='Exit with status 1 when anything is listed.')] = False,
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -403,7 +403,7 @@ app.add_typer(g_policy, name='policy')
 
 @g_policy.command('show', help='Show every policy setting with its default.')
 def c36_show(
-    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
@@ -433,6 +433,60 @@ def c39_check() -> None:
 @g_db.command('backup', help='Make a consistent copy of the database, even while it is in use.')
 def c40_backup(
     dest: Annotated[Path, typer.Argument(help='The new file to write the copy to.', metavar='DEST')],
+) -> None:
+    pass
+
+
+g_print = typer.Typer(help='Print documents as A4 PDF files: sign-in sheets, certificates, the programme report.', no_args_is_help=False)
+app.add_typer(g_print, name='print')
+
+@g_print.command('sign-in', help='The sign-in sheet (daftar hadir) of a session: a sheet for each day (or for --day), its seat holders in seat order with a signature box each, e.g. `print sign-in PEL-01 --day 2020-06-16`.')
+def c41_sign_in(
+    session_code: Annotated[str, typer.Argument(help="The session's code.", metavar='SESSION')],
+    day: Annotated[Optional[str], typer.Option('--day', help='Only this day of the session.', metavar='DATE')] = None,
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The PDF file to write (default: named after the document, in this folder).', metavar='FILE')] = None,
+    force: Annotated[bool, typer.Option('--force', help='Replace the output file if it already exists.')] = False,
+) -> None:
+    pass
+
+
+@g_print.command('certificates', help="Certificates of a session's seat holders who completed it (or of the PERSONs named), one landscape page each. Numbers and verification codes are given at the first print and stay the same on every reprint.")
+def c42_certificates(
+    session_code: Annotated[str, typer.Argument(help="The session's code.", metavar='SESSION')],
+    people: Annotated[Optional[list[str]], typer.Argument(help='Only these people: NIK or number from person list.', metavar='[PERSON]...')] = None,
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The PDF file to write (default: named after the document, in this folder).', metavar='FILE')] = None,
+    force: Annotated[bool, typer.Option('--force', help='Replace the output file if it already exists.')] = False,
+) -> None:
+    pass
+
+
+@g_print.command('summary', help="The programme report for the mayor's office: the figures of `report summary`, a chart of each session's seats, attendance and completion, participants by role, gender and kecamatan, and mentoring.")
+def c43_summary(
+    program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.", metavar='PROGRAM')] = None,
+    on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The PDF file to write (default: named after the document, in this folder).', metavar='FILE')] = None,
+    force: Annotated[bool, typer.Option('--force', help='Replace the output file if it already exists.')] = False,
+) -> None:
+    pass
+
+
+g_certificate = typer.Typer(help="Check a certificate's verification code, or list issued certificates.", no_args_is_help=False)
+app.add_typer(g_certificate, name='certificate')
+
+@g_certificate.command('verify', help='Whose certificate a verification code is, for which training and when; exit 1 for a code this office never issued. E.g. `certificate verify ACEFG-HJKMN`.')
+def c44_verify(
+    code: Annotated[str, typer.Argument(help='The code on the certificate.', metavar='CODE')],
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_certificate.command('list', help='The certificates issued, by session and number.')
+def c45_list(
+    session_code: Annotated[Optional[str], typer.Option('--session', help="Only this session's certificates.", metavar='SESSION')] = None,
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
     pass
 

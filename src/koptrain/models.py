@@ -305,3 +305,17 @@ derived_dirty = Table(
 """What changed in this transaction (p = person, s = session, c = coop), written by the
 triggers of migration 0003 and emptied by derived.flush before the commit. No foreign
 keys on these tables: derived rows follow their sources, they never hold them back."""
+
+
+class Certificate(SQLModel, table=True):
+    """A certificate given to a completed seat holder (SPEC §10): its number and its
+    verification code are given once, at the first print, and never change."""
+
+    __table_args__ = (UniqueConstraint("session_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    enrollment_id: int = Field(foreign_key="enrollment.id", unique=True)
+    session_id: int = Field(foreign_key="training.id")
+    seq: int
+    number: str = Field(max_length=120)
+    code: str = Field(max_length=16, unique=True)
+    issued: dt.date

@@ -127,14 +127,18 @@ def nik_shower(ctx: typer.Context) -> Callable[[str | None], str]:
 
 def check_format(value: str) -> str:
     value = value.lower()
-    if value not in ("table", "csv", "json"):
-        raise typer.BadParameter(_("use table, csv or json"))
+    if value not in ("table", "csv", "json", "xlsx"):
+        raise typer.BadParameter(_("use table, csv, json or xlsx (with -o FILE)"))
     return value
 
 
 FormatOption = Annotated[
     str,
-    typer.Option("--format", help=_("Output format: table, csv or json."), callback=check_format),
+    typer.Option(
+        "--format",
+        help=_("Output format: table, csv, json or xlsx (with -o FILE)."),
+        callback=check_format,
+    ),
 ]
 OutputOption = Annotated[
     Optional[Path],  # noqa: UP045 (Typer reads this annotation at run time)

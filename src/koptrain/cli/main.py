@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from koptrain import __version__
+from koptrain.cli import certificate as certificate_cli
 from koptrain.cli import common
 from koptrain.cli import coop as coop_cli
 from koptrain.cli import db as db_cli
@@ -15,6 +16,7 @@ from koptrain.cli import log as log_cli
 from koptrain.cli import mentor as mentor_cli
 from koptrain.cli import person as person_cli
 from koptrain.cli import policy as policy_cli
+from koptrain.cli import printing as printing_cli
 from koptrain.cli import program as program_cli
 from koptrain.cli import rat as rat_cli
 from koptrain.cli import report as report_cli
@@ -49,6 +51,8 @@ app.add_typer(db_cli.app, name="db")
 log_cli.register(app)
 transfer_cli.register(app)
 demo_cli.register(app)
+app.add_typer(printing_cli.app, name="print")
+app.add_typer(certificate_cli.app, name="certificate")
 
 
 def _arrange_help_panels() -> None:
@@ -58,6 +62,7 @@ def _arrange_help_panels() -> None:
         _("Trainings"): ("program", "session", "enroll", "withdraw", "attend"),
         _("Mentoring"): ("group", "mentor"),
         _("Reports"): ("report",),
+        _("Documents"): ("print", "certificate"),
         _("Data and administration"): ("import", "export", "demo", "policy", "db", "log"),
     }
     panel_of = {name: panel for panel, names in panels.items() for name in names}

@@ -180,7 +180,11 @@ def reminders(
     for row in report["followups"]:
         row["nik"] = show_nik(row["nik"])
     listed = reports.anything(report)
-    if listed or not quiet:
+    if fmt == "xlsx" and (listed or not quiet):  # a workbook: a sheet per list
+        from koptrain.io.output import emit_object
+
+        emit_object(report, fmt=fmt, output=output, render_table=None)
+    elif listed or not quiet:
         with destination(output) as out:
             if fmt == "json":
                 views.reminders_json(report, out)

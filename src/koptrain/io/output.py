@@ -151,6 +151,12 @@ def emit(
     empty: str | None = None,
 ) -> None:
     """Render a listing: JSON array of objects, CSV with the keys as header, or a Rich table."""
+    if fmt == "xlsx":
+        from koptrain.io import xlsx_report
+
+        path = xlsx_report.require_file(output)
+        keys = [c.key for c in columns]
+        return xlsx_report.write(xlsx_report.listing_sheets(rows, keys, title), path)
     with destination(output) as out:
         if fmt == "json":
             write_json(list(rows), out)
@@ -164,6 +170,11 @@ def emit(
 
 def emit_object(obj: Any, *, fmt: str, output: Path | None, render_table) -> None:
     """Render a report that is one object: JSON as given, otherwise by `render_table(console)`."""
+    if fmt == "xlsx":
+        from koptrain.io import xlsx_report
+
+        path = xlsx_report.require_file(output)
+        return xlsx_report.write(xlsx_report.report_sheets(obj), path)
     with destination(output) as out:
         if fmt == "json":
             write_json(obj, out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -25,6 +26,18 @@ DEFAULTS: dict[str, str] = {
     "followup.window_days": "180",
     "reminders.session_days": "7",
 }
+# The printed documents' texts (SPEC §10): free text, empty until the office sets them.
+TEXTS: dict[str, str] = {
+    "office.name": "",
+    "office.address": "",
+    "office.city": "",
+    "office.head_name": "",
+    "office.head_title": "",
+    "office.head_nip": "",
+    "office.logo": "",
+    "certificate.number_format": "{seq:03d}/{session}/{year}",
+}
+DEFAULTS.update(TEXTS)
 _EXTENSION = re.compile(r"^rat\.extension\.(\d{4})$")
 
 
@@ -65,6 +78,8 @@ def validate(key: str, value: str) -> tuple[str, str]:
                 key=key, known=known
             )
         )
+    if key in TEXTS:
+        return key, _text(key, value)
     if key == "health.accepted":
         ratings = [normalise_key(v) for v in value.split(",") if v.strip()]
         bad = [r for r in ratings if r not in RATINGS]
@@ -82,6 +97,19 @@ def validate(key: str, value: str) -> tuple[str, str]:
             )
         )
     return key, str(int(value))
+
+
+def _text(key: str, value: str) -> str:
+    value = value.strip()
+    if key == "certificate.number_format":
+        from koptrain.services.certificates import check_number_format
+
+        return check_number_format(value)
+    if key == "office.logo" and value and not Path(value).is_file():
+        raise InvalidInput(
+            _("office.logo takes an image file; {path} is not a file.").format(path=value)
+        )
+    return str(Path(value).resolve()) if key == "office.logo" and value else value
 
 
 def set_value(db: Session, key: str, value: str) -> tuple[str, str]:
