@@ -171,10 +171,7 @@ def emit(
 def emit_object(obj: Any, *, fmt: str, output: Path | None, render_table) -> None:
     """Render a report that is one object: JSON as given, otherwise by `render_table(console)`."""
     if fmt == "xlsx":
-        from koptrain.io import xlsx_report
-
-        path = xlsx_report.require_file(output)
-        return xlsx_report.write(xlsx_report.report_sheets(obj), path)
+        return _emit_xlsx(obj, output)
     with destination(output) as out:
         if fmt == "json":
             write_json(obj, out)
@@ -184,7 +181,9 @@ def emit_object(obj: Any, *, fmt: str, output: Path | None, render_table) -> Non
 
 def emit_report(obj: Any, *, fmt: str, output: Path | None, table, csv=None, json=None) -> None:
     """Render a report by the view of its format: `table(console, obj)`, `csv(obj, out)`,
-    `json(obj, out)` (default: write_json)."""
+    `json(obj, out)` (default: write_json); xlsx a sheet per table."""
+    if fmt == "xlsx":
+        return _emit_xlsx(obj, output)
     with destination(output) as out:
         if fmt == "json":
             (json or write_json)(obj, out)
@@ -192,6 +191,13 @@ def emit_report(obj: Any, *, fmt: str, output: Path | None, table, csv=None, jso
             csv(obj, out)
         else:
             table(console(out), obj)
+
+
+def _emit_xlsx(obj: Any, output: Path | None) -> None:
+    from koptrain.io import xlsx_report
+
+    path = xlsx_report.require_file(output)
+    xlsx_report.write(xlsx_report.report_sheets(obj), path)
 
 
 def warn(message: str) -> None:
