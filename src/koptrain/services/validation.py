@@ -147,9 +147,12 @@ def session_dates(start: dt.date, end: dt.date) -> None:
 def capacity(value: int | str) -> int:
     """A session's capacity: a whole number, at least 1."""
     try:
-        return parse_int(value, what=N_("capacity"), minimum=1)
+        number = parse_int(value, what=N_("capacity"), minimum=-(2**63))
     except InvalidInput as error:
         raise InvalidInput(str(error), field="capacity") from None
+    if number < 1:
+        raise InvalidInput(_("The capacity must be at least 1."), field="capacity")
+    return number
 
 
 def capacity_holds(training: Training, new_capacity: int, seat_holders: int) -> None:
