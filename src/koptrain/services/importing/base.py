@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from koptrain.errors import KoptrainError
 from koptrain.i18n import _
 from koptrain.models import Coop
+from koptrain.parsing import mask_niks_in
 
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
 
@@ -31,6 +32,13 @@ class RowError(Exception):
         """`FILE:LINE: column: message` (SPEC §4)."""
         where = f"{file}:{self.line}: "
         return where + (f"{self.column}: " if self.column else "") + self.message
+
+
+def _plain(value: Any) -> Any:
+    """A stored value as JSON shows it."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _nik_form(key: str) -> str:
@@ -66,12 +74,17 @@ class Handler:
     # each entry: a tuple of column names of which at least one must be in the header
     required: ClassVar[tuple[tuple[str, ...], ...]] = ()
     batch_size: ClassVar[int] = 200
+    # the columns whose cells name the row's record, shown as the `key` of a change
+    key_columns: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, db: Session, *, labels: dict[str, str]) -> None:
         self.db = db
         self.labels = labels  # column name -> the header as written in the file
         self.mapping: list[tuple[int, str]] = []  # (cell index, column name), set by the runner
         self._coops: dict[str, int | None] = {}
+        self.changes: list[dict[str, Any]] | None = None  # a list when the runner asks for them
+        self.line = 0
+        self.rec: dict[str, Any] = {}
 
     def has(self, column: str) -> bool:
         return column in self.labels
@@ -85,13 +98,14 @@ class Handler:
         width = len(values)
         for index, name in self.mapping:
             value = values[index] if index < width else ""
-            rec[name] = value.strip() if isinstance(value, str) else value
+            rec[name] = value.strip() if type(value) is str else value
         return rec
 
     def process(self, batch: list[tuple[int, list[Any]]]) -> list[str | RowError]:
         out: list[str | RowError] = []
         for line, values in batch:
             rec = self.record(values)
+            self.line, self.rec = line, rec
             try:
                 out.append(self.row(rec))
             except Problem as problem:
@@ -103,6 +117,52 @@ class Handler:
 
     def finish(self) -> None:
         """Called after the last batch (flush pending writes)."""
+
+    # --- writing: the one place where a row is compared with what is stored -------------
+
+    def note(
+        self, field: str, old: Any, new: Any, *, line: int | None = None, key: str = ""
+    ) -> None:
+        """Remember one field an update changes (listed by --dry-run as `changes`)."""
+        if self.changes is None:
+            return
+        if not key:
+            key = " / ".join(str(self.rec.get(c)) for c in self.key_columns if self.rec.get(c))
+            key = mask_niks_in(key)
+        self.changes.append(
+            {
+                "line": self.line if line is None else line,
+                "key": key,
+                "field": field,
+                "old": _plain(old),
+                "new": _plain(new),
+            }
+        )
+
+    def apply(self, obj: Any, new: dict[str, Any]) -> bool:
+        """Set the fields of `obj` that the row gives and that differ; whether any did.
+        A blank cell (None) never erases a stored value (SPEC §7)."""
+        changed = False
+        for field, value in new.items():
+            if value is None:
+                continue
+            old = getattr(obj, field)
+            if old != value:
+                self.note(field, old, value)
+                setattr(obj, field, value)
+                changed = True
+        return changed
+
+    def upsert(self, row: Any, new: dict[str, Any], make: Callable[[], Any]) -> str:
+        """Insert `make()` when no row is stored (blank fields left to their defaults, so
+        `new` loses its None values first), else update the fields that differ."""
+        if row is None:
+            for field in [f for f, v in new.items() if v is None]:
+                del new[field]
+            self.db.add(make())
+            self.db.flush()
+            return INSERTED
+        return UPDATED if self.apply(row, new) else UNCHANGED
 
     # --- helpers ------------------------------------------------------------------------
 

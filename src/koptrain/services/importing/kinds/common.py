@@ -20,32 +20,7 @@ from koptrain.parsing import (
 )
 from koptrain.services import policy as policy_service
 from koptrain.services import refs
-from koptrain.services.importing.base import (
-    INSERTED,
-    UNCHANGED,
-    UPDATED,
-    Handler,
-    Problem,
-)
-
-
-def set_changed(obj: Any, new: dict[str, Any]) -> bool:
-    """Set the fields of `obj` that differ; whether any did."""
-    changed = False
-    for key, value in new.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
-            changed = True
-    return changed
-
-
-def upsert(db, row: Any, new: dict[str, Any], make) -> str:
-    """Insert `make()` when no row is stored, else set the row's fields that differ."""
-    if row is None:
-        db.add(make())
-        db.flush()
-        return INSERTED
-    return UPDATED if set_changed(row, new) else UNCHANGED
+from koptrain.services.importing.base import Handler, Problem
 
 
 def today() -> dt.date:

@@ -8,6 +8,7 @@ from typing import ClassVar
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from koptrain.errors import InvalidInput, Refused
 from koptrain.i18n import N_, _
 from koptrain.models import (
     GroupMember,
@@ -24,7 +25,6 @@ from koptrain.parsing import (
     parse_date,
     parse_optional_date,
 )
-from koptrain.services import refs
 from koptrain.services.importing.base import (
     INSERTED,
     UNCHANGED,
@@ -32,7 +32,7 @@ from koptrain.services.importing.base import (
     Problem,
     clean_text,
 )
-from koptrain.services.importing.kinds.common import RefsHandler, set_changed
+from koptrain.services.importing.kinds.common import RefsHandler
 
 # --- mentoring groups and contacts -----------------------------------------------------------
 
@@ -45,6 +45,7 @@ class GroupsHandler(RefsHandler):
         "nik": (),
     }
     required: ClassVar = (("group",), ("mentor",), ("nik",))
+    key_columns: ClassVar = ("group", "nik")
 
     def row(self, rec):
         from koptrain.services import mentoring
@@ -82,14 +83,8 @@ class GroupsHandler(RefsHandler):
         if member is None:
             try:
                 mentoring.add_members(self.db, group, [person])
-            except refs.InvalidInput as error:
+            except (InvalidInput, Refused) as error:
                 raise Problem("nik", str(error)) from None
-            except Exception as error:
-                from koptrain.errors import Refused
-
-                if isinstance(error, Refused):
-                    raise Problem("nik", str(error)) from None
-                raise
             outcome = INSERTED
         self.db.flush()
         return outcome
@@ -109,6 +104,7 @@ class MentoringHandler(RefsHandler):
         "note": ("catatan",),
     }
     required: ClassVar = (("nik", "group"), ("date",), ("mentor",), ("status",))
+    key_columns: ClassVar = ("nik", "group", "date")
 
     def _obstacles(self, rec) -> list[tuple[str, str | None]]:
         categories = [c for c in re.split(r"[,;]", rec.get("obstacle_category") or "") if c.strip()]
@@ -240,8 +236,8 @@ class MentoringHandler(RefsHandler):
                     select(Obstacle).where(Obstacle.log_id == log.id).order_by(Obstacle.id)
                 ).all()
             ]
-            changed = set_changed(log, new)
-            if old_obstacles != obstacles:
+            changed = self.apply(log, new)
+            if obstacles and old_obstacles != obstacles:  # a blank cell keeps them
                 for o in self.db.exec(select(Obstacle).where(Obstacle.log_id == log.id)):
                     self.db.delete(o)
                 for category, words in obstacles:

@@ -35,9 +35,7 @@ from koptrain.services.importing.base import (
 )
 from koptrain.services.importing.kinds.common import (
     RefsHandler,
-    set_changed,
     today,
-    upsert,
     year_cell,
 )
 
@@ -57,6 +55,7 @@ class CoopsHandler(RefsHandler):
         "members": ("jumlah_anggota",),
     }
     required: ClassVar = (("nik", "legal_number"), ("name",))
+    key_columns: ClassVar = ("nik", "legal_number")
 
     def row(self, rec):
         nik = self.field(rec, "nik", lambda v: parse_coop_nik(v) if v else None)
@@ -76,13 +75,15 @@ class CoopsHandler(RefsHandler):
             )
         if self.has("level"):
             new["level"] = self.field(
-                rec, "level", lambda v: parse_choice(v, LEVELS, what=N_("level")) if v else "primer"
+                rec, "level", lambda v: parse_choice(v, LEVELS, what=N_("level")) if v else None
             )
         for column in ("kecamatan", "kelurahan"):
             if self.has(column):
                 new[column] = clean_text(rec[column], 80, what=column, column=column)
         if self.has("fiscal_year_end"):
-            new["fiscal_year_end"] = self.field(rec, "fiscal_year_end", parse_fiscal_year_end)
+            new["fiscal_year_end"] = self.field(
+                rec, "fiscal_year_end", lambda v: parse_fiscal_year_end(v) if v else None
+            )
         if self.has("members"):
             new["members"] = self.field(
                 rec, "members", lambda v: parse_int(v, what=N_("members")) if v else None
@@ -123,11 +124,11 @@ class CoopsHandler(RefsHandler):
         if self.has("legal_number") and (legal or coop is None or coop.nik):
             new["legal_number"] = legal
         if coop is None:
-            self.db.add(Coop(**new))
+            self.db.add(Coop(**{k: v for k, v in new.items() if v is not None}))
             self.db.flush()
             return INSERTED
         old_keys = (coop.nik, coop.legal_number)
-        if not set_changed(coop, new):
+        if not self.apply(coop, new):
             return UNCHANGED
         self.db.flush()
         self.forget_coop(*old_keys)
@@ -146,6 +147,7 @@ class HealthHandler(RefsHandler):
         "assessed_on": ("tanggal_penilaian",),
     }
     required: ClassVar = (("coop_nik",), ("year",), ("rating",))
+    key_columns: ClassVar = ("coop_nik", "year")
 
     def row(self, rec):
         from koptrain.services.registry import parse_score
@@ -171,7 +173,7 @@ class HealthHandler(RefsHandler):
         row = self.db.exec(
             select(HealthRating).where(HealthRating.coop_id == coop_id, HealthRating.year == year)
         ).first()
-        return upsert(self.db, row, new, lambda: HealthRating(coop_id=coop_id, year=year, **new))
+        return self.upsert(row, new, lambda: HealthRating(coop_id=coop_id, year=year, **new))
 
 
 class RatHandler(RefsHandler):
@@ -183,6 +185,7 @@ class RatHandler(RefsHandler):
         "attendees": ("jumlah_hadir",),
     }
     required: ClassVar = (("coop_nik",), ("fiscal_year",), ("held_on",))
+    key_columns: ClassVar = ("coop_nik", "fiscal_year")
 
     def row(self, rec):
         coop = self.coop(rec)
@@ -226,6 +229,4 @@ class RatHandler(RefsHandler):
         row = self.db.exec(
             select(Rat).where(Rat.coop_id == coop.id, Rat.fiscal_year == fiscal_year)
         ).first()
-        return upsert(
-            self.db, row, new, lambda: Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new)
-        )
+        return self.upsert(row, new, lambda: Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new))

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from koptrain.errors import InvalidInput
 from koptrain.i18n import N_, _
 from koptrain.models import (
     Attendance,
@@ -32,9 +33,7 @@ from koptrain.services.importing.base import (
 )
 from koptrain.services.importing.kinds.common import (
     RefsHandler,
-    set_changed,
     today,
-    upsert,
     year_cell,
 )
 
@@ -44,6 +43,7 @@ from koptrain.services.importing.kinds.common import (
 class ProgramsHandler(RefsHandler):
     columns: ClassVar = {"code": ("kode",), "name": ("nama",), "year": ("tahun",)}
     required: ClassVar = (("code",), ("name",))
+    key_columns: ClassVar = ("code",)
 
     def row(self, rec):
         code = self.need(rec, "code")
@@ -62,7 +62,7 @@ class ProgramsHandler(RefsHandler):
         new = {"name": name}
         if self.has("year"):
             new["year"] = year
-        return upsert(self.db, program, new, lambda: Program(code=code, **new))
+        return self.upsert(program, new, lambda: Program(code=code, **new))
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -83,6 +83,7 @@ class SessionsHandler(RefsHandler):
         "min_attendance": ("minimal_kehadiran",),
     }
     required: ClassVar = (("code",), ("title",), ("start",), ("end",))
+    key_columns: ClassVar = ("code",)
 
     def row(self, rec):
         from koptrain.services.training import parse_share, seat_holders_count
@@ -127,7 +128,9 @@ class SessionsHandler(RefsHandler):
             new["audience"] = ",".join(self.field(rec, "audience", parse_roles))
         if self.has("requires_business"):
             new["requires_business"] = self.field(
-                rec, "requires_business", lambda v: parse_bool(v, what=N_("requires business"))
+                rec,
+                "requires_business",
+                lambda v: parse_bool(v, what=N_("requires business")) if v != "" else None,
             )
         if self.has("venue"):
             new["venue"] = clean_text(rec["venue"], 200, what=N_("venue"), column="venue")
@@ -137,7 +140,7 @@ class SessionsHandler(RefsHandler):
             )
         if self.has("min_attendance"):
             new["min_attendance"] = self.field(
-                rec, "min_attendance", lambda v: parse_share(v) if v not in ("", None) else 1.0
+                rec, "min_attendance", lambda v: parse_share(v) if v not in ("", None) else None
             )
         training = self.db.exec(
             select(Training).where(func.lower(Training.code) == code.lower())
@@ -145,7 +148,8 @@ class SessionsHandler(RefsHandler):
         if training is None:
             if not self.has("capacity") or not rec.get("capacity"):
                 new["capacity"] = self.settings.int("session.capacity")
-            self.db.add(Training(code=code, status="open", **new))
+            kept = {k: v for k, v in new.items() if v is not None}
+            self.db.add(Training(code=code, status="open", **kept))
             self.db.flush()
             return INSERTED
         if not self.has("capacity") or not rec.get("capacity"):
@@ -158,7 +162,7 @@ class SessionsHandler(RefsHandler):
                     code=training.code, n=held, capacity=new["capacity"]
                 ),
             )
-        if not set_changed(training, new):
+        if not self.apply(training, new):
             return UNCHANGED
         self.db.flush()
         self._trainings.clear()
@@ -176,6 +180,7 @@ class EnrollmentsHandler(RefsHandler):
         "override_reason": ("alasan", "override"),
     }
     required: ClassVar = (("session",), ("nik",))
+    key_columns: ClassVar = ("session", "nik")
 
     def __init__(self, db, *, labels):
         super().__init__(db, labels=labels)
@@ -225,7 +230,7 @@ class EnrollmentsHandler(RefsHandler):
             return UNCHANGED
         try:
             coop = training_service.coop_for(self.db, person, coop)
-        except refs.InvalidInput as error:
+        except InvalidInput as error:
             raise Problem("coop_nik", str(error)) from None
         refusals = training_service.check_enrollment(
             self.db,
@@ -283,6 +288,7 @@ class AttendanceHandler(RefsHandler):
         "present": ("hadir",),
     }
     required: ClassVar = (("session",), ("nik",), ("day",))
+    key_columns: ClassVar = ("session", "nik", "day")
     batch_size: ClassVar = 1000
 
     def row(self, rec):
