@@ -156,7 +156,7 @@ def test_every_error_is_reported_with_its_line_and_column(koptrain, tmp_path):
         f"{NIKS[0]},Heni,X,{COOP},anggota",
         f"{NIKS[1]},Widi,L,3572000000000000,anggota",
         f"{NIKS[2]},,L,{COOP},anggota",
-        f"{NIKS[3]},Susi,P,{COOP},ketua",
+        f"{NIKS[3]},Susi,P,{COOP},direktur",
     ]
     result = koptrain("import", "people", people_csv(tmp_path, rows), "--format", "json", code=2)
     errors = [(e["line"], e["column"]) for e in counts(result)["errors"]]

@@ -93,6 +93,14 @@ def open_store(ctx: typer.Context, *, write: bool = False):
 
     app = app_context(ctx)
     store = Store(resolve_url(app.db), write=write)
+    if store.created:
+        typer.echo(
+            "koptrain: "
+            + _("created a new database at {path}.").format(
+                path=store.url.removeprefix("sqlite:///")
+            ),
+            err=True,
+        )
     store.command = app.command_line
     ctx.call_on_close(store.close)
     end_start_up()

@@ -27,7 +27,10 @@ def register(app: typer.Typer) -> None:
 def import_(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help=_("What the file holds, e.g. people."))],
-    file: Annotated[str, typer.Argument(help=_("A .csv or .xlsx file, or - for stdin."))],
+    file: Annotated[
+        str | None,
+        typer.Argument(help=_("A .csv, .xlsx, .xls or .ods file, or - for CSV on stdin.")),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help=_("Check and count only; write nothing."))
     ] = False,
@@ -40,9 +43,22 @@ def import_(
     rejects: Annotated[
         Path | None,
         typer.Option(
-            "--rejects", help=_("Write the rejected rows here, with an error column, to fix.")
+            "--rejects",
+            help=_("Write the rejected rows here (.csv or .xlsx), with an error column, to fix."),
         ),
     ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option("--header-row", help=_("The row (from 1) that holds the column names.")),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help=_("The sheet to read, by name or number (from 1).")),
+    ] = None,
+    columns: Annotated[
+        bool,
+        typer.Option("--columns", help=_("List the columns of KIND with their aliases, and stop.")),
+    ] = False,
     fmt: common.FormatOption = "table",
 ) -> None:
     from koptrain.errors import InvalidInput
@@ -52,16 +68,29 @@ def import_(
 
     if fmt == "json" and current_language() != "en":
         setup("en")  # JSON carries English messages, whatever the interface language
-    importing.handler_for(kind)
-    store = common.open_store(ctx, write=True)
-    source = open_rows(file)
+    handler = importing.handler_for(kind)
+    if columns:
+        _render_columns(kind, fmt)
+        return
+    if file is None:
+        raise typer.BadParameter(_("give the FILE to import"), param_hint="FILE")
+    source = open_rows(
+        file, known=importing.known_columns(handler), sheet=sheet, header_row=header_row
+    )
     ctx.call_on_close(source.close)
-    reject_sink = _RejectSink(rejects, importing.reject_header(source)) if rejects else None
-    if reject_sink:
+    reject_sink = None
+    if rejects:
+        from koptrain.io.rejects import RejectsFile
+
+        reject_sink = RejectsFile(rejects, source)
         ctx.call_on_close(reject_sink.close)
+    store = common.open_store(ctx, write=True)
 
     def on_error(error) -> None:
         typer.echo(error.located(source.name), err=True)
+
+    def on_warning(message: str) -> None:
+        typer.echo("koptrain: " + message, err=True)
 
     with _progress(source) as on_progress, store.session() as db:
         result = importing.run(
@@ -73,6 +102,7 @@ def import_(
             on_error=on_error,
             on_reject=reject_sink.write if reject_sink else None,
             on_progress=on_progress,
+            on_warning=on_warning,
         )
     if reject_sink:
         reject_sink.close()
@@ -94,42 +124,23 @@ def import_(
         raise typer.Exit(1)
 
 
-class _RejectSink:
-    """The rejected rows as the user sent them, plus `error`, ready to fix and import again."""
+def _render_columns(kind: str, fmt: str) -> None:
+    from koptrain.io.output import Column, emit
+    from koptrain.services import importing
 
-    def __init__(self, path: Path, header) -> None:
-        import csv
-
-        from koptrain.errors import InvalidInput
-
-        self.path = path
-        self.width = len(header) - 1
-        try:
-            self.file = path.open("w", encoding="utf-8", newline="")
-        except OSError as exc:
-            raise InvalidInput(
-                _("Cannot write {file}: {reason}.").format(file=path, reason=exc.strerror)
-            ) from None
-        self.writer = csv.writer(self.file, lineterminator="\n")
-        self.writer.writerow(header)
-
-    def write(self, values, error) -> None:
-        import datetime as dt
-
-        from koptrain.io.writers import neutralise
-
-        cells = []
-        for value in list(values)[: self.width]:
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            cells.append(neutralise(str(value)) if value not in (None, "") else "")
-        cells += [""] * (self.width - len(cells))
-        column = f"{error.column}: " if error.column else ""
-        self.writer.writerow([*cells, neutralise(column + error.message)])
-
-    def close(self) -> None:
-        if not self.file.closed:
-            self.file.close()
+    rows = [
+        {"column": name, "aliases": ", ".join(aliases), "required": "*" if required else ""}
+        for name, aliases, required in importing.columns_of(kind)
+    ]
+    emit(
+        rows,
+        [
+            Column("column", _("Column")),
+            Column("aliases", _("Also named")),
+            Column("required", _("Required")),
+        ],
+        fmt=fmt,
+    )
 
 
 def _progress(source):
