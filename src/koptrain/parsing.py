@@ -350,9 +350,10 @@ def parse_fiscal_year_end(text: str | None) -> str:
     if named and named.group(2).lower() in MONTHS:
         m = named
     if m:
-        month, day = int(m.group(1)), int(m.group(2))
         if m is named:
             day, month = int(named.group(1)), MONTHS[named.group(2).lower()]
+        else:
+            month, day = int(m.group(1)), int(m.group(2))
         try:
             dt.date(2001, month, day)  # a non-leap year: 02-29 is not a valid books close
             return f"{month:02d}-{day:02d}"

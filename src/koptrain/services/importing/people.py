@@ -77,11 +77,11 @@ SELECT nik FROM new
 class PeopleHandler(PeopleChecks):
     columns: ClassVar = {
         "nik": (),
-        "name": ("nama",),
+        "name": ("nama", "nama_lengkap"),
         "gender": ("jenis_kelamin", "jk", "sex"),
         "birth_date": ("tanggal_lahir", "tgl_lahir"),
-        "phone": ("telepon", "no_hp", "hp", "no_telepon"),
-        "coop_nik": ("coop", "koperasi"),
+        "phone": ("telepon", "no_hp", "hp", "no_telp", "no_telepon", "nomor_telepon", "nomor_hp"),
+        "coop_nik": ("coop", "koperasi", "nik_koperasi"),
         "role": ("jabatan",),
         "has_business": ("punya_usaha",),
     }

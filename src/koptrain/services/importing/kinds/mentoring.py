@@ -40,7 +40,7 @@ from koptrain.services.importing.kinds.common import RefsHandler
 class GroupsHandler(RefsHandler):
     columns: ClassVar = {
         "group": ("kelompok", "code", "kode"),
-        "mentor": ("pendamping",),
+        "mentor": ("pendamping", "narasumber"),
         "session": ("kode_pelatihan", "pelatihan"),
         "nik": (),
     }
@@ -96,7 +96,7 @@ class MentoringHandler(RefsHandler):
         "group": ("kelompok",),
         "session": ("kode_pelatihan", "pelatihan"),
         "date": ("tanggal",),
-        "mentor": ("pendamping",),
+        "mentor": ("pendamping", "narasumber"),
         "status": (),
         "obstacle_category": ("kategori_kendala",),
         "obstacle": ("kendala",),

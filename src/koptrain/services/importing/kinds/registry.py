@@ -45,13 +45,13 @@ from koptrain.services.importing.kinds.common import (
 class CoopsHandler(RefsHandler):
     columns: ClassVar = {
         "nik": ("nik_koperasi",),
-        "name": ("nama", "nama_koperasi"),
+        "name": ("nama", "nama_koperasi", "nama_lengkap"),
         "type": ("jenis",),
         "level": ("jenjang",),
         "kecamatan": (),
         "kelurahan": (),
         "legal_number": ("no_badan_hukum", "nomor_badan_hukum"),
-        "fiscal_year_end": ("akhir_tahun_buku",),
+        "fiscal_year_end": ("akhir_tahun_buku", "tutup_buku"),
         "members": ("jumlah_anggota",),
     }
     required: ClassVar = (("nik", "legal_number"), ("name",))
@@ -140,7 +140,7 @@ class CoopsHandler(RefsHandler):
 
 class HealthHandler(RefsHandler):
     columns: ClassVar = {
-        "coop_nik": ("coop", "koperasi"),
+        "coop_nik": ("coop", "koperasi", "nik_koperasi"),
         "year": ("tahun",),
         "rating": ("predikat",),
         "score": ("skor", "nilai"),
@@ -178,7 +178,7 @@ class HealthHandler(RefsHandler):
 
 class RatHandler(RefsHandler):
     columns: ClassVar = {
-        "coop_nik": ("coop", "koperasi"),
+        "coop_nik": ("coop", "koperasi", "nik_koperasi"),
         "fiscal_year": ("tahun_buku", "year", "tahun"),
         "held_on": ("tanggal_rat", "held"),
         "reported_on": ("tanggal_lapor", "reported"),

@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from koptrain.errors import InvalidInput
 from koptrain.i18n import N_, _
 from koptrain.models import (
     Attendance,
@@ -20,6 +19,7 @@ from koptrain.parsing import (
     parse_bool,
     parse_date,
     parse_int,
+    parse_presence,
     parse_roles,
     shown,
 )
@@ -77,7 +77,7 @@ class SessionsHandler(RefsHandler):
         "end": ("selesai", "tanggal_selesai"),
         "capacity": ("kapasitas",),
         "audience": ("peserta", "sasaran"),
-        "requires_business": ("wajib_usaha",),
+        "requires_business": ("wajib_usaha", "khusus_pemilik_usaha", "wajib_punya_usaha"),
         "venue": ("tempat",),
         "trainers": ("narasumber",),
         "min_attendance": ("minimal_kehadiran",),
@@ -169,115 +169,7 @@ class SessionsHandler(RefsHandler):
         return UPDATED
 
 
-# --- enrollments and attendance --------------------------------------------------------------
-
-
-class EnrollmentsHandler(RefsHandler):
-    columns: ClassVar = {
-        "session": ("kode_pelatihan", "pelatihan", "kode_sesi"),
-        "nik": (),
-        "coop_nik": ("coop", "koperasi"),
-        "override_reason": ("alasan", "override"),
-    }
-    required: ClassVar = (("session",), ("nik",))
-    key_columns: ClassVar = ("session", "nik")
-
-    def __init__(self, db, *, labels):
-        super().__init__(db, labels=labels)
-        self.verdicts: dict = {}
-        self.held: dict[int, int] = {}
-        self.locked: set[int] = set()
-
-    def _locked(self, training: Training) -> Training:
-        if training.id not in self.locked:
-            training = self.db.exec(
-                select(Training)
-                .where(Training.id == training.id)
-                .with_for_update(key_share=True)
-                .execution_options(populate_existing=True)
-            ).one()
-            self.locked.add(training.id)
-        return training
-
-    def row(self, rec):
-        from koptrain.services import training as training_service
-
-        training = self._locked(self.training(rec))
-        person = self.person(rec)
-        coop = self.coop(rec) if rec.get("coop_nik") else None
-        reason = clean_text(
-            rec.get("override_reason"), 500, what=N_("override reason"), column="override_reason"
-        )
-        existing = self.db.exec(
-            select(Enrollment).where(
-                Enrollment.session_id == training.id, Enrollment.person_id == person.id
-            )
-        ).first()
-        if existing is not None and existing.status != training_service.WITHDRAWN:
-            if coop is not None and existing.coop_id != coop.id:
-                raise Problem(
-                    "coop_nik",
-                    _(
-                        "{person} is already enrolled in session {session} for another "
-                        "cooperative; withdraw first to change it."
-                    ).format(person=training_service.person_label(person), session=training.code),
-                )
-            if self.has("override_reason") and existing.override_reason != reason:
-                existing.override_reason = reason
-                existing.updated_at = training_service.utc_now()
-                self.db.flush()
-                return UPDATED
-            return UNCHANGED
-        try:
-            coop = training_service.coop_for(self.db, person, coop)
-        except InvalidInput as error:
-            raise Problem("coop_nik", str(error)) from None
-        refusals = training_service.check_enrollment(
-            self.db,
-            training,
-            person,
-            coop,
-            override=reason,
-            settings=self.settings,
-            verdicts=self.verdicts,
-        )
-        if refusals:
-            first = refusals[0]
-            column = {
-                "member": "coop_nik",
-                "eligibility": "coop_nik",
-                "session": "session",
-            }.get(getattr(first, "rule", ""), "nik")
-            raise Problem(column, " ".join(r.text() for r in refusals))
-        if training.id not in self.held:
-            self.held[training.id] = training_service.seat_holders_count(self.db, training)
-        status = training_service.ENROLLED
-        if self.held[training.id] >= training.capacity:
-            status = training_service.WAITLISTED
-        else:
-            self.held[training.id] += 1
-        role = self.db.exec(
-            select(col(_membership().role)).where(
-                _membership().person_id == person.id, _membership().coop_id == coop.id
-            )
-        ).first()
-        now = training_service.utc_now()
-        enrollment = existing or Enrollment(session_id=training.id, person_id=person.id)
-        enrollment.coop_id = coop.id
-        enrollment.role = role
-        enrollment.status = status
-        enrollment.override_reason = reason
-        enrollment.created_at = now
-        enrollment.updated_at = now
-        self.db.add(enrollment)
-        self.db.flush()
-        return INSERTED
-
-
-def _membership():
-    from koptrain.models import Membership
-
-    return Membership
+# --- attendance ------------------------------------------------------------------------------
 
 
 class AttendanceHandler(RefsHandler):
@@ -295,13 +187,7 @@ class AttendanceHandler(RefsHandler):
         training = self.training(rec)
         person = self.person(rec)
         day = self.field(rec, "day", lambda v: parse_date(v, what=N_("day")))
-        present = (
-            self.field(
-                rec, "present", lambda v: parse_bool(v, what=N_("present")) if v != "" else True
-            )
-            if self.has("present")
-            else True
-        )
+        mark = self.field(rec, "present", parse_presence) if self.has("present") else None
         enrollment = self.db.exec(
             select(Enrollment).where(
                 Enrollment.session_id == training.id,
@@ -331,7 +217,10 @@ class AttendanceHandler(RefsHandler):
                 Attendance.enrollment_id == enrollment.id, Attendance.day == day
             )
         ).first()
-        if record is not None and record.present == present:
+        if mark is None:  # no mark: present for a new record, a stored one kept
+            mark = (True, None) if record is None else (record.present, record.reason)
+        present, reason = mark
+        if record is not None and (record.present, record.reason) == mark:
             return UNCHANGED
         if day > today():
             raise Problem(
@@ -348,9 +237,14 @@ class AttendanceHandler(RefsHandler):
                 ),
             )
         if record is None:
-            self.db.add(Attendance(enrollment_id=enrollment.id, day=day, present=present))
+            self.db.add(
+                Attendance(enrollment_id=enrollment.id, day=day, present=present, reason=reason)
+            )
             self.db.flush()
             return INSERTED
-        record.present = present
+        self.apply(record, {"present": present})
+        if record.reason != reason:
+            self.note("reason", record.reason, reason)
+            record.reason = reason
         self.db.flush()
         return UPDATED
