@@ -57,7 +57,7 @@ def _create_private_file(path: Path, *, write: bool) -> bool:
         return False
     if not write:
         raise DatabaseError(_("There is no database at {path}.").format(path=path))
-    if not path.parent.is_dir() and path != default_path():
+    if not path.parent.is_dir() and path.parent != default_path().parent:
         raise DatabaseError(
             _("Cannot create the database {path}: the folder {folder} does not exist.").format(
                 path=path, folder=path.parent

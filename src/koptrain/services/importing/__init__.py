@@ -192,16 +192,15 @@ def run(
                 file=source.name, kind=result.kind, columns=", ".join(shown(c, 40) for c in ignored)
             )
         )
-    if dry_run:
-        handler.changes = result.changes
+    handler.changes = result.changes  # listed by a dry run, audited by a real one
     rows = iter(source)
     if source.spreadsheet:
         rows = _number_cells(rows, mapping, handler, result, on_error, on_reject)
     with _few_collections():
         _import_batches(handler, rows, result, on_error, on_reject, on_progress)
     handler.finish()
+    _audit_changes(handler, result)
     result.skipped = source.skipped
-    del result.changes[MAX_KEPT_CHANGES:]
 
     if dry_run or (result.rejected and not skip_invalid):
         db.rollback()
@@ -274,9 +273,28 @@ def _number_cells(rows, mapping, handler, result, on_error, on_reject):
         yield line, values
 
 
+def _audit_changes(handler, result) -> None:
+    """The old and new values of the fields this batch's updates changed: kept in the audit
+    trail (SPEC §7) batch by batch, so memory stays flat; a dry run keeps the first ones."""
+    changes = result.changes
+    if not changes:
+        return
+    if result.dry_run:
+        del changes[MAX_KEPT_CHANGES:]
+        return
+    audit.record(
+        handler.db,
+        entity=result.kind,
+        key=result.file,
+        change={"import": result.file, "changes": list(changes)},
+    )
+    changes.clear()
+
+
 def _import_batches(handler, rows, result, on_error, on_reject, on_progress) -> None:
     while batch := list(islice(rows, handler.batch_size)):
         outcomes = handler.process(batch)
+        _audit_changes(handler, result)
         # counted in C: a million rows make this loop matter
         inserted, updated = outcomes.count(INSERTED), outcomes.count(UPDATED)
         unchanged = outcomes.count(UNCHANGED)

@@ -196,6 +196,7 @@ def record_health(
         db.add(row)
         outcome, change = ADDED, audit.diff({}, new)
     else:
+        new = {k: v for k, v in new.items() if v is not None}  # a correction keeps the rest
         old = {k: getattr(row, k) for k in new}
         change = audit.diff(old, new)
         if not change:

@@ -71,6 +71,7 @@ def record_rat(
         db.add(row)
         outcome, change = ADDED, audit.diff({}, new)
     else:
+        new = {k: v for k, v in new.items() if v is not None}  # a correction keeps the rest
         change = audit.diff({k: getattr(row, k) for k in new}, new)
         if not change:
             return row, UNCHANGED
