@@ -119,6 +119,10 @@ def test_attendance_marks_keep_the_reason_and_a_blank_keeps_the_record(
     with store.session() as db:
         marks = sorted((a.day.day, a.present, a.reason) for a in db.exec(select(Attendance)))
     assert marks == [(16, False, "sakit"), (17, True, None)]
+    exported = tmp_path / "attendance.csv"
+    koptrain("export", "attendance", "-o", exported)
+    assert ",sakit" in exported.read_text()
+    assert counts(koptrain("import", "attendance", exported, "--format", "json"))["unchanged"] == 2
 
 
 def test_mentor_log_takes_the_indonesian_status(koptrain, store, town):
@@ -171,6 +175,10 @@ def test_blank_cells_keep_stored_values_and_a_dry_run_lists_changes(koptrain, st
             json.loads(a.change) for a in db.exec(select(Audit).where(Audit.entity == "people"))
         ]
     assert position == "ketua"  # `pengurus` keeps the title given before
+    exported = tmp_path / "people.csv"
+    koptrain("export", "people", "-o", exported)
+    assert ",ketua," in exported.read_text()
+    assert counts(koptrain("import", "people", exported, "--format", "json"))["unchanged"] == 1
     assert trail[0]["changes"][0]["old"] == "Heni" and trail[0]["changes"][0]["new"] == "Heni S"
 
 

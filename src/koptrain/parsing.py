@@ -345,6 +345,8 @@ def parse_fiscal_year_end(text: str | None) -> str:
     if isinstance(text, dt.date):  # a spreadsheet's date cell: its day and month
         return f"{text.month:02d}-{text.day:02d}"
     raw = " ".join(str(text or "").split()) or "12-31"
+    if iso := re.match(r"^\d{4}-(\d{2})-(\d{2})$", raw):  # a date cell: its month and day
+        raw = f"{iso.group(1)}-{iso.group(2)}"
     m = re.match(r"^(\d{1,2})[-/](\d{1,2})$", raw)
     named = re.match(r"^(\d{1,2})\s+([A-Za-z]+)\.?$", raw)
     if named and named.group(2).lower() in MONTHS:

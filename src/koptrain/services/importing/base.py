@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -98,7 +99,11 @@ class Handler:
         width = len(values)
         for index, name in self.mapping:
             value = values[index] if index < width else ""
-            rec[name] = value.strip() if type(value) is str else value
+            if type(value) is str:
+                value = value.strip()
+            elif isinstance(value, dt.date):  # a date cell: text, read back by parse_date
+                value = value.isoformat()
+            rec[name] = value
         return rec
 
     def process(self, batch: list[tuple[int, list[Any]]]) -> list[str | RowError]:
