@@ -60,6 +60,12 @@ class KoptrainGroup(TyperGroup):
             raise fail(error) from None
         except (typer.Exit, typer.Abort, _CLICK_EXCEPTION):
             raise
+        except BrokenPipeError:  # `koptrain ... | head`: the reader has what it wanted
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as error:  # never a traceback for the user
             from koptrain.errors import DatabaseError
 
