@@ -78,7 +78,7 @@ def _create_private_file(path: Path, *, write: bool) -> bool:
         ) from None
 
 
-def create_engine(url: str, *, write: bool = False) -> Engine:
+def create_engine(url: str, *, write: bool = False, create: bool | None = None) -> Engine:
     """An engine with koptrain's connection settings for SQLite or PostgreSQL.
 
     On SQLite a write engine begins every transaction with BEGIN IMMEDIATE, so two
@@ -91,7 +91,7 @@ def create_engine(url: str, *, write: bool = False) -> Engine:
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         if path is not None:
-            _create_private_file(path, write=write)
+            _create_private_file(path, write=write if create is None else create)
         engine = sa_create_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, poolclass=_null_pool()
         )
@@ -200,13 +200,13 @@ def describe_url(url: str) -> str:
 class Store:
     """An opened, up-to-date database for one command."""
 
-    def __init__(self, url: str, *, write: bool = False) -> None:
+    def __init__(self, url: str, *, write: bool = False, create: bool | None = None) -> None:
         self.url = url
         self.write = write
         self.command = ""  # the command line, masked into the audit trail
         path = sqlite_path(url)
         self.created = path is not None and not path.exists()  # said on stderr by the CLI
-        self.engine = create_engine(url, write=write)
+        self.engine = create_engine(url, write=write, create=create)
         self.ensure_schema()
 
     def ensure_schema(self) -> None:

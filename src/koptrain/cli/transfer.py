@@ -63,6 +63,7 @@ def import_(
 ) -> None:
     from koptrain.errors import InvalidInput
     from koptrain.i18n import current_language, setup
+    from koptrain.io.progress import import_progress
     from koptrain.io.readers import open_rows
     from koptrain.services import importing
 
@@ -92,7 +93,7 @@ def import_(
     def on_warning(message: str) -> None:
         typer.echo("koptrain: " + message, err=True)
 
-    with _progress(source) as on_progress, store.session() as db:
+    with import_progress(source) as on_progress, store.session() as db:
         result = importing.run(
             db,
             kind,
@@ -141,34 +142,6 @@ def _render_columns(kind: str, fmt: str) -> None:
         ],
         fmt=fmt,
     )
-
-
-def _progress(source):
-    """A Rich progress bar on stderr, only when stderr is a terminal and the size is known."""
-    import contextlib
-    import sys
-
-    if not sys.stderr.isatty() or not source.size:
-        return contextlib.nullcontext(None)
-
-    @contextlib.contextmanager
-    def bar():
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-        from koptrain.io.output import console
-
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[rows]} rows"),
-            TimeRemainingColumn(),
-            console=console(stderr=True),
-            transient=True,
-        ) as progress:
-            task = progress.add_task(source.name, total=source.size, rows=0)
-            yield lambda rows: progress.update(task, completed=source.position, rows=rows)
-
-    return bar()
 
 
 def _render(result, fmt: str) -> None:
@@ -243,34 +216,7 @@ def export(
         raise typer.BadParameter(_("use csv, json or xlsx"), param_hint="--format")
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise InvalidInput(_("An XLSX export needs a file: give -o FILE.xlsx."))
-    columns, numeric = exporting.COLUMNS[kind]
     store = common.open_store(ctx, write=True)
     target = str(output) if output else "-"
-    with store.session() as db:
-        rows = exporting.rows(db, kind)
-        if fmt == "xlsx":
-            sink = output if output else sys.stdout.buffer
-            count = writers.write_xlsx(rows, columns, sink, numeric=numeric, title=kind)
-        else:
-            with _text_output(output) as out:
-                if fmt == "csv":
-                    count = writers.write_csv(rows, columns, out, numeric=numeric)
-                else:
-                    count = writers.write_json(rows, columns, out)
-        exporting.record(db, kind, count, fmt, target)
-
-
-def _text_output(output: Path | None):
-    import contextlib
-    import sys
-
-    from koptrain.errors import InvalidInput
-
-    if output is None or str(output) == "-":
-        return contextlib.nullcontext(sys.stdout)
-    try:
-        return output.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InvalidInput(
-            _("Cannot write {file}: {reason}.").format(file=output, reason=exc.strerror)
-        ) from None
+    with writers.export_writer(fmt, output, title=kind) as write, store.session() as db:
+        exporting.export(db, kind, write, fmt=fmt, target=target)

@@ -1,4 +1,4 @@
-"""Batch import (SPEC §4): every row checked by the rules, then written in one transaction.
+"""Batch import: every row checked by the rules, then written in one transaction.
 
 The runner streams rows from a RowSource in batches, hands each batch to the kind's
 handler (which checks every row and writes the good ones with upserts on natural keys)
@@ -9,9 +9,7 @@ everything: the runner rolls it back on a dry run, or when a row was rejected an
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -196,8 +194,7 @@ def run(
     rows = iter(source)
     if source.spreadsheet:
         rows = _number_cells(rows, mapping, handler, result, on_error, on_reject)
-    with _few_collections():
-        _import_batches(handler, rows, result, on_error, on_reject, on_progress)
+    _import_batches(handler, rows, result, on_error, on_reject, on_progress)
     handler.finish()
     _audit_changes(handler, result)
     result.skipped = source.skipped
@@ -222,22 +219,6 @@ def run(
     )
     result.written = True
     return result
-
-
-@contextmanager
-def _few_collections() -> Iterator[None]:
-    """A large import allocates millions of short-lived, acyclic objects, and the cyclic
-    garbage collector would scan the program's long-lived heap (SQLAlchemy, the models)
-    again and again: a fifth of the time of a million-row import. So the heap alive now is
-    frozen (never scanned) and young objects are collected less often until the end."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _rejected(result, error: RowError, values, on_error, on_reject) -> None:

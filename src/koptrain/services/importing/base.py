@@ -14,8 +14,10 @@ from koptrain.errors import KoptrainError
 from koptrain.i18n import _
 from koptrain.models import Coop
 from koptrain.parsing import mask_niks_in
+from koptrain.services import validation
+from koptrain.services.upsert import INSERTED, UNCHANGED, UPDATED, upsert
 
-INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
+__all__ = ["INSERTED", "UNCHANGED", "UPDATED", "Handler", "Problem", "RowError", "clean_text"]
 
 
 @dataclass
@@ -30,7 +32,7 @@ class RowError(Exception):
         return {"line": self.line, "column": self.column, "message": self.message}
 
     def located(self, file: str) -> str:
-        """`FILE:LINE: column: message` (SPEC §4)."""
+        """`FILE:LINE: column: message`, as import reports a rejected row."""
         where = f"{file}:{self.line}: "
         return where + (f"{self.column}: " if self.column else "") + self.message
 
@@ -57,13 +59,11 @@ class Problem(Exception):
 
 
 def clean_text(value: Any, limit: int, *, what: str, column: str) -> str | None:
-    text = " ".join(str(value or "").split())
-    if len(text) > limit:
-        raise Problem(
-            column,
-            _("{what} is longer than {limit} characters.").format(what=_(what), limit=limit),
-        )
-    return text or None
+    """validation.text for a cell: its error becomes the column's Problem."""
+    try:
+        return validation.text(value, limit, what=what)
+    except KoptrainError as error:
+        raise Problem(column, str(error)) from None
 
 
 class Handler:
@@ -144,30 +144,24 @@ class Handler:
             }
         )
 
-    def apply(self, obj: Any, new: dict[str, Any]) -> bool:
-        """Set the fields of `obj` that the row gives and that differ; whether any did.
-        A blank cell (None) never erases a stored value (SPEC §7)."""
-        changed = False
-        for field, value in new.items():
-            if value is None:
-                continue
-            old = getattr(obj, field)
-            if old != value:
-                self.note(field, old, value)
-                setattr(obj, field, value)
-                changed = True
-        return changed
+    def write(
+        self, row: Any, new: dict[str, Any], make: Callable[[], Any], *, clears: tuple = ()
+    ) -> str:
+        """services.upsert for one row of the file: a blank cell (None) never erases a
+        stored value, and is left to the column's default on insert (SPEC §7), so `new`
+        loses its None values first (except the fields in `clears`, where None is what the
+        cell says); each field an update changes is noted."""
+        for field in [f for f, v in new.items() if v is None and f not in clears]:
+            del new[field]
+        written = upsert(self.db, row, new, make=make)
+        if written.outcome == UPDATED:
+            for change in written.changes:
+                self.note(change.field, change.old, change.new)
+        return written.outcome
 
-    def upsert(self, row: Any, new: dict[str, Any], make: Callable[[], Any]) -> str:
-        """Insert `make()` when no row is stored (blank fields left to their defaults, so
-        `new` loses its None values first), else update the fields that differ."""
-        if row is None:
-            for field in [f for f, v in new.items() if v is None]:
-                del new[field]
-            self.db.add(make())
-            self.db.flush()
-            return INSERTED
-        return UPDATED if self.apply(row, new) else UNCHANGED
+    def apply(self, row: Any, new: dict[str, Any]) -> bool:
+        """`write` for a row known to be stored: whether any field changed."""
+        return self.write(row, new, make=type(row)) == UPDATED
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -177,6 +171,16 @@ class Handler:
             return parse(rec.get(column, ""))
         except KoptrainError as error:
             raise Problem(column, str(error)) from None
+
+    def valid(self, column: str, check: Callable[..., Any], *args: Any, **options: Any) -> Any:
+        """check(*args, **options), a validator of services.validation: its error becomes a
+        Problem in the column its `field` names (when this kind has that column), else in
+        `column`."""
+        try:
+            return check(*args, **options)
+        except KoptrainError as error:
+            at = error.field if error.field in self.columns else column
+            raise Problem(at, str(error)) from None
 
     def need(self, rec: dict[str, Any], column: str) -> Any:
         value = rec.get(column, "")

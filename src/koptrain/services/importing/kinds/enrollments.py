@@ -11,6 +11,7 @@ from koptrain.errors import InvalidInput
 from koptrain.i18n import N_, _
 from koptrain.models import Enrollment, Training
 from koptrain.parsing import ENROLLMENT_STATUSES, parse_choice
+from koptrain.services import validation
 from koptrain.services.importing.base import (
     INSERTED,
     UNCHANGED,
@@ -56,7 +57,10 @@ class EnrollmentsHandler(RefsHandler):
         person = self.person(rec)
         coop = self.coop(rec) if rec.get("coop_nik") else None
         reason = clean_text(
-            rec.get("override_reason"), 500, what=N_("override reason"), column="override_reason"
+            rec.get("override_reason"),
+            validation.REASON_LIMIT,
+            what=N_("override reason"),
+            column="override_reason",
         )
         existing = self.db.exec(
             select(Enrollment).where(

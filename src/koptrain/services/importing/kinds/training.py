@@ -18,14 +18,11 @@ from koptrain.parsing import (
     SEAT_STATUSES,
     parse_bool,
     parse_date,
-    parse_int,
     parse_presence,
     parse_roles,
-    shown,
 )
-from koptrain.services import refs
+from koptrain.services import refs, validation
 from koptrain.services.importing.base import (
-    INSERTED,
     UNCHANGED,
     UPDATED,
     Problem,
@@ -34,8 +31,8 @@ from koptrain.services.importing.base import (
 from koptrain.services.importing.kinds.common import (
     RefsHandler,
     today,
-    year_cell,
 )
+from koptrain.services.upsert import field_changes
 
 # --- programs --------------------------------------------------------------------------------
 
@@ -46,23 +43,18 @@ class ProgramsHandler(RefsHandler):
     key_columns: ClassVar = ("code",)
 
     def row(self, rec):
-        code = self.need(rec, "code")
-        if len(code) > 40 or any(ch.isspace() for ch in code):
-            raise Problem(
-                "code",
-                _("{what} '{value}' must be 1 to 40 characters without spaces.").format(
-                    what=_("program code"), value=shown(code)
-                ),
-            )
-        name = clean_text(self.need(rec, "name"), 200, what=N_("name"), column="name")
-        year = self.field(rec, "year", lambda v: year_cell(v, N_("year")) if v else None)
+        code = self.valid("code", validation.code, self.need(rec, "code"), N_("program code"))
+        name = clean_text(
+            self.need(rec, "name"), validation.NAME_LIMIT, what=N_("name"), column="name"
+        )
+        year = self.field(rec, "year", lambda v: validation.year(v, what=N_("year")) if v else None)
         program = self.db.exec(
             select(Program).where(func.lower(Program.code) == code.lower())
         ).first()
         new = {"name": name}
         if self.has("year"):
             new["year"] = year
-        return self.upsert(program, new, lambda: Program(code=code, **new))
+        return self.write(program, new, make=lambda: Program(code=code, **new))
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -88,24 +80,11 @@ class SessionsHandler(RefsHandler):
     def row(self, rec):
         from koptrain.services.training import parse_share, seat_holders_count
 
-        code = self.need(rec, "code")
-        if len(code) > 40 or any(ch.isspace() for ch in code):
-            raise Problem(
-                "code",
-                _("{what} '{value}' must be 1 to 40 characters without spaces.").format(
-                    what=_("session code"), value=shown(code)
-                ),
-            )
-        title = clean_text(self.need(rec, "title"), 300, what=N_("title"), column="title")
+        code = self.valid("code", validation.code, self.need(rec, "code"), N_("session code"))
+        title = self.valid("title", validation.title, self.need(rec, "title"))
         start = self.field(rec, "start", lambda v: parse_date(v, what=N_("start")))
         end = self.field(rec, "end", lambda v: parse_date(v, what=N_("end")))
-        if start > end:
-            raise Problem(
-                "end",
-                _("The session cannot start ({start}) after it ends ({end}).").format(
-                    start=start.isoformat(), end=end.isoformat()
-                ),
-            )
+        self.valid("end", validation.session_dates, start, end)
         new: dict[str, Any] = {"title": title, "start": start, "end": end}
         if self.has("program"):
             new["program_id"] = (
@@ -113,17 +92,8 @@ class SessionsHandler(RefsHandler):
                 if rec["program"]
                 else None
             )
-        capacity = self.field(
-            rec,
-            "capacity",
-            lambda v: (
-                parse_int(v, what=N_("capacity"), minimum=1)
-                if v
-                else self.settings.int("session.capacity")
-            ),
-        )
-        if self.has("capacity") or True:
-            new["capacity"] = capacity
+        if rec.get("capacity"):
+            new["capacity"] = self.valid("capacity", validation.capacity, rec["capacity"])
         if self.has("audience"):
             new["audience"] = ",".join(self.field(rec, "audience", parse_roles))
         if self.has("requires_business"):
@@ -133,10 +103,16 @@ class SessionsHandler(RefsHandler):
                 lambda v: parse_bool(v, what=N_("requires business")) if v != "" else None,
             )
         if self.has("venue"):
-            new["venue"] = clean_text(rec["venue"], 200, what=N_("venue"), column="venue")
+            new["venue"] = self.valid(
+                "venue", validation.text, rec["venue"], validation.VENUE_LIMIT, what=N_("venue")
+            )
         if self.has("trainers"):
-            new["trainers"] = clean_text(
-                rec["trainers"], 300, what=N_("trainers"), column="trainers"
+            new["trainers"] = self.valid(
+                "trainers",
+                validation.text,
+                rec["trainers"],
+                validation.TRAINERS_LIMIT,
+                what=N_("trainers"),
             )
         if self.has("min_attendance"):
             new["min_attendance"] = self.field(
@@ -146,27 +122,14 @@ class SessionsHandler(RefsHandler):
             select(Training).where(func.lower(Training.code) == code.lower())
         ).first()
         if training is None:
-            if not self.has("capacity") or not rec.get("capacity"):
-                new["capacity"] = self.settings.int("session.capacity")
-            kept = {k: v for k, v in new.items() if v is not None}
-            self.db.add(Training(code=code, status="open", **kept))
-            self.db.flush()
-            return INSERTED
-        if not self.has("capacity") or not rec.get("capacity"):
-            new.pop("capacity")
-        held = seat_holders_count(self.db, training)
-        if new.get("capacity", training.capacity) < held:
-            raise Problem(
-                "capacity",
-                _("Session {code} already has {n} seat holders, more than {capacity}.").format(
-                    code=training.code, n=held, capacity=new["capacity"]
-                ),
-            )
-        if not self.apply(training, new):
-            return UNCHANGED
-        self.db.flush()
-        self._trainings.clear()
-        return UPDATED
+            new.setdefault("capacity", self.settings.int("session.capacity"))
+        elif "capacity" in new:
+            held = seat_holders_count(self.db, training)
+            self.valid("capacity", validation.capacity_holds, training, new["capacity"], held)
+        outcome = self.write(training, new, make=lambda: Training(code=code, **new))
+        if outcome == UPDATED:
+            self._trainings.clear()
+        return outcome
 
 
 # --- attendance ------------------------------------------------------------------------------
@@ -203,15 +166,7 @@ class AttendanceHandler(RefsHandler):
                 ),
             )
         if not training.start <= day <= training.end:
-            raise Problem(
-                "day",
-                _("{day} is not a day of session {session} ({start} to {end}).").format(
-                    day=day.isoformat(),
-                    session=training.code,
-                    start=training.start.isoformat(),
-                    end=training.end.isoformat(),
-                ),
-            )
+            self.valid("day", validation.attendance_day, training, day, today=today())
         record = self.db.exec(
             select(Attendance).where(
                 Attendance.enrollment_id == enrollment.id, Attendance.day == day
@@ -219,32 +174,14 @@ class AttendanceHandler(RefsHandler):
         ).first()
         if mark is None:  # no mark: present for a new record, a stored one kept
             mark = (True, None) if record is None else (record.present, record.reason)
-        present, reason = mark
-        if record is not None and (record.present, record.reason) == mark:
+        values = {"present": mark[0], "reason": mark[1]}
+        if record is not None and not field_changes(record, values):
             return UNCHANGED
-        if day > today():
-            raise Problem(
-                "day",
-                _("{day} is still ahead: attendance is recorded on or after the day.").format(
-                    day=day.isoformat()
-                ),
-            )
-        if training.status != "open":
-            raise Problem(
-                "session",
-                _("Session {session} is {status}: its attendance can no longer change.").format(
-                    session=training.code, status=training.status
-                ),
-            )
-        if record is None:
-            self.db.add(
-                Attendance(enrollment_id=enrollment.id, day=day, present=present, reason=reason)
-            )
-            self.db.flush()
-            return INSERTED
-        self.apply(record, {"present": present})
-        if record.reason != reason:
-            self.note("reason", record.reason, reason)
-            record.reason = reason
-        self.db.flush()
-        return UPDATED
+        self.valid("day", validation.attendance_day, training, day, today=today())
+        self.valid("session", validation.attendance_open, training)
+        return self.write(
+            record,
+            values,
+            make=lambda: Attendance(enrollment_id=enrollment.id, day=day, **values),
+            clears=("reason",),  # `H` after `S`: present, the reason of the absence gone
+        )
