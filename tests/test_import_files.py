@@ -93,8 +93,12 @@ def test_a_nik_from_a_number_cell_is_refused_for_its_row(koptrain, store, tmp_pa
     result = koptrain("import", "people", path, code=2)
     assert f"{path}:5: NIK: stored as a number: Excel keeps only 15 digits" in result.stderr
     assert result.stderr.count("format the column as Text") == 3
-    result = koptrain("import", "people", path, "--skip-invalid", "--format", "json", code=1)
+    rejects = tmp_path / "tolak.csv"
+    result = koptrain(
+        "import", "people", path, "--skip-invalid", "--rejects", rejects, "--format", "json", code=1
+    )
     assert counts(result)["rejected"] == 3
+    assert ",081333444555," in rejects.read_text()  # the phone's 0 is back in the rejects too
     with store.session() as db:
         assert db.exec(select(Person)).all() == []
 

@@ -42,6 +42,12 @@ def test_office_dates(text, expected):
     assert parse_date(text) == expected
 
 
+def test_a_two_digit_birth_year_is_never_in_the_future():
+    assert parse_date("2/2/61") == dt.date(2061, 2, 2)  # 20YY, as SPEC §7 says
+    assert parse_date("2/2/61", past=True) == dt.date(1961, 2, 2)
+    assert parse_date("2/2/21", past=True) == dt.date(2021, 2, 2)
+
+
 def test_a_weekday_that_does_not_match_the_date_is_refused():
     with pytest.raises(InvalidInput, match="2021-03-13 is not a Minggu"):
         parse_date("Minggu, 13 Maret 2021")

@@ -61,9 +61,10 @@ _NAMED = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$")
 _WEEKDAY = re.compile(r"^([A-Za-z']+)\s*,\s*(.+)$")
 
 
-def parse_date(text: str | dt.date | None, *, what: str = "date") -> dt.date:
+def parse_date(text: str | dt.date | None, *, what: str = "date", past: bool = False) -> dt.date:
     """Read YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, 13/3/21 (20YY) or '16 Juni 2020' /
-    '16 Jun 2020', each optionally after a weekday ('Sabtu, 13 Maret 2021') that must match."""
+    '16 Jun 2020', each optionally after a weekday ('Sabtu, 13 Maret 2021') that must match.
+    With `past` (a birth date), a two-digit year that would be in the future is 19YY."""
     if isinstance(text, dt.datetime):
         return text.date()
     if isinstance(text, dt.date):
@@ -79,6 +80,8 @@ def parse_date(text: str | dt.date | None, *, what: str = "date") -> dt.date:
         day, month, year = (int(g) for g in m.groups())
         if len(m.group(3)) == 2:
             year += 2000
+            if past and year > dt.date.today().year:
+                year -= 100
     elif (m := _NAMED.match(raw)) and m.group(2).lower() in MONTHS:
         day, month, year = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))
     if year is None:
@@ -104,10 +107,12 @@ def parse_date(text: str | dt.date | None, *, what: str = "date") -> dt.date:
     return date
 
 
-def parse_optional_date(text: str | dt.date | None, *, what: str = "date") -> dt.date | None:
+def parse_optional_date(
+    text: str | dt.date | None, *, what: str = "date", past: bool = False
+) -> dt.date | None:
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
-    return parse_date(text, what=what)
+    return parse_date(text, what=what, past=past)
 
 
 def format_date(value: dt.date | None, lang: str = "en") -> str:

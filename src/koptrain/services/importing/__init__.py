@@ -238,6 +238,9 @@ def _number_cells(rows, mapping, handler, result, on_error, on_reject):
     phones = [i for i, name in mapping if name == "phone"]
     for line, values in rows:
         width = len(values)
+        for i in phones:  # first, so that a rejected row keeps the 0 in the rejects file
+            if i < width and type(values[i]) is NumberCell and values[i][:1] == "8":
+                values[i] = "0" + values[i]
         bad = next((name for i, name in niks if i < width and type(values[i]) is NumberCell), None)
         if bad is not None:
             error = RowError(
@@ -248,9 +251,6 @@ def _number_cells(rows, mapping, handler, result, on_error, on_reject):
             result.rows += 1
             _rejected(result, error, values, on_error, on_reject)
             continue
-        for i in phones:
-            if i < width and type(values[i]) is NumberCell and values[i][:1] == "8":
-                values[i] = "0" + values[i]
         yield line, values
 
 

@@ -78,7 +78,7 @@ class PeopleHandler(PeopleChecks):
     columns: ClassVar = {
         "nik": (),
         "name": ("nama", "nama_lengkap"),
-        "gender": ("jenis_kelamin", "jk", "sex"),
+        "gender": ("jenis_kelamin", "jk", "sex", "l/p", "kelamin"),
         "birth_date": ("tanggal_lahir", "tgl_lahir"),
         "phone": ("telepon", "no_hp", "hp", "no_telp", "no_telepon", "nomor_telepon", "nomor_hp"),
         "coop_nik": ("coop", "koperasi", "nik_koperasi"),

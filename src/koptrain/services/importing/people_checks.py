@@ -212,7 +212,9 @@ class PeopleChecks(Handler):
         return self._parsed("role", parse_role_title, value)
 
     def _birth(self, value: Any) -> Any:
-        day = self._parsed("birth_date", parse_optional_date, value, what=N_("birth date"))
+        day = self._parsed(
+            "birth_date", parse_optional_date, value, what=N_("birth date"), past=True
+        )
         if day is None:
             return None
         return day.isoformat() if self.sqlite else day

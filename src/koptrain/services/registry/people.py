@@ -48,7 +48,7 @@ def add_person(
     gender = parse_gender(gender)
     role = parse_role(role)
     phone = validation.text(phone, validation.PHONE_LIMIT, what=N_("phone"))
-    birth_date = parse_optional_date(birth_date, what=N_("birth date"))
+    birth_date = parse_optional_date(birth_date, what=N_("birth date"), past=True)
     warnings: list[str] = []
     if gender != nik_gender(nik):
         warnings.append(
