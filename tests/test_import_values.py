@@ -227,3 +227,16 @@ def test_export_then_import_keeps_every_status(koptrain, store, town, tmp_path):
     with store.session() as db:
         statuses = sorted(e.status for e in db.exec(select(Enrollment)))
     assert statuses == ["completed", "withdrawn"]
+
+
+def test_person_add_keeps_the_title_and_pengawas_is_a_role(koptrain, store):
+    koptrain("coop", "add", "--nik", "3572019475111595", "--name", "KSP Mitra")
+    for nik, role in (("3572014106609646", "Bendahara"), ("3572010202619502", "Pengawas")):
+        gender = "P" if int(nik[6:8]) > 40 else "L"
+        koptrain(
+            "person", "add", "--nik", nik, "--name", "X", "--gender", gender,
+            "--coop", "KSP Mitra", "--role", role,
+        )  # fmt: skip
+    with store.session() as db:
+        rows = sorted(db.exec(select(f.Membership.role, f.Membership.position)).all())
+    assert rows == [("pengawas", None), ("pengurus", "bendahara")]

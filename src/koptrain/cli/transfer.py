@@ -9,9 +9,10 @@ from koptrain.cli import common
 from koptrain.i18n import _
 
 IMPORT_HELP = _(
-    "Import a CSV or XLSX file (`-` = CSV on stdin) of one KIND: programs, coops, health, rat, "
-    "people, sessions, enrollments, attendance, groups or mentoring. Every row is checked "
-    "first; by default one bad row means nothing is written (exit 2)."
+    "Import a CSV, XLSX, XLS or ODS file (`-` = CSV on stdin) of one KIND: programs, coops, "
+    "health, rat, people, sessions, enrollments, attendance, groups or mentoring. The header "
+    "row is found among the first 30 rows (--columns lists what KIND reads). Every row is "
+    "checked first; by default one bad row means nothing is written (exit 2)."
 )
 EXPORT_HELP = _(
     "Export one KIND (same columns as import reads) as CSV, JSON or XLSX, with full NIKs "
