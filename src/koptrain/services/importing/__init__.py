@@ -134,6 +134,7 @@ def map_header(
     number (`no`, `#`), `error` (from a rejects file) and unnamed columns are ignored
     silently."""
     lookup = known_columns(handler)
+    where = f"{source.name}:{source.header_line}"  # the header row's line
     mapping: list[tuple[int, str]] = []
     ignored: list[str] = []
     seen: dict[str, str] = {}
@@ -147,7 +148,7 @@ def map_header(
         if name in seen:
             raise InvalidInput(
                 _("{file} has the column {column} twice ('{a}' and '{b}').").format(
-                    file=source.name, column=name, a=shown(seen[name]), b=shown(raw)
+                    file=where, column=name, a=shown(seen[name]), b=shown(raw)
                 )
             )
         seen[name] = str(raw)
@@ -156,7 +157,7 @@ def map_header(
         if not any(name in seen for name in group):
             raise InvalidInput(
                 _("{file} has no column {column}; its columns are: {found}.").format(
-                    file=source.name,
+                    file=where,
                     column=" / ".join(group),
                     found=", ".join(shown(h, 30) for h in source.header) or "-",
                 )
@@ -187,7 +188,9 @@ def run(
     if ignored and on_warning:
         on_warning(
             _("{file}: ignoring the columns that import {kind} does not read: {columns}.").format(
-                file=source.name, kind=result.kind, columns=", ".join(shown(c, 40) for c in ignored)
+                file=f"{source.name}:{source.header_line}",
+                kind=result.kind,
+                columns=", ".join(shown(c, 40) for c in ignored),
             )
         )
     handler.changes = result.changes  # listed by a dry run, audited by a real one
