@@ -1164,6 +1164,12 @@ def main(argv: list[str] | None = None) -> int:
         more, figs = bench_small(args.runs)
         lines += more
         figures.update(figs)
+    if args.scale in ("small", "both") and (only is None or "xlsx" in only):
+        import xlsx_import  # the spreadsheet line (issue 15): .xlsx against CSV, same rows
+
+        more, figs = xlsx_import.measure(args.import_runs)
+        lines += more
+        figures.update(figs)
     if args.scale in ("province", "both"):
         more, figs, info = bench_province(args.runs, args.import_runs, args.rebuild, only, args.pg)
         lines += more

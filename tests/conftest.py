@@ -59,7 +59,7 @@ def template_db(tmp_path_factory) -> str:
         admin.dispose()
         return
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    Store(f"sqlite:///{path}").close()
+    Store(f"sqlite:///{path}", write=True).close()
     yield str(path)
 
 

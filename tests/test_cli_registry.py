@@ -222,7 +222,8 @@ def test_health_correction_and_policy_change(koptrain, six, store):
 
 def test_rat_correction_and_extension(koptrain, six):
     result = koptrain("rat", "record", "KSP April", "--year", "2019", "--held", "2020-04-14")
-    assert result.stdout.strip() == "RAT 2019 of KSP April updated (held 2020-04-14)."
+    # a correction changes only the fields given (SPEC §7): the report date stays
+    assert result.stdout.strip() == "RAT 2019 of KSP April unchanged (held 2020-04-14)."
     koptrain("policy", "set", "rat.extension.2019", "30 Juni 2020")
     koptrain(
         "rat",
@@ -418,9 +419,9 @@ BAD = {
         "No cooperative",
     ),
     "person with an unknown role": (
-        person_args(role="ketua"),
+        person_args(role="direktur"),
         2,
-        "role 'ketua'",
+        "role 'direktur'",
     ),
     "person with a gender in no known spelling": (person_args(gender="X"), 2, "gender 'X'"),
     "person with an impossible birth date": (

@@ -179,7 +179,7 @@ def test_session_create_list_and_errors(koptrain, store):
         "--end",
         "2020-07-01",
         "--audience",
-        "ketua",
+        "direktur",  # ketua is a pengurus (SPEC §7); direktur is no role
         code=2,
     )
     assert len(json.loads(koptrain("session", "list", "--format", "json").stdout)) == 1

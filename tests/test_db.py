@@ -15,18 +15,34 @@ sqlite_only = pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite file behavi
 
 
 @sqlite_only
-def test_db_check_on_a_new_file_creates_it_private(tmp_path):
-    target = tmp_path / "new" / "koptrain.sqlite3"
-    result = Invoker()("--db", target, "db", "check")
-    assert "good order" in result.stdout
+def test_a_reading_command_never_creates_a_database(tmp_path):
+    target = tmp_path / "koptrain.sqlite3"
+    result = Invoker()("--db", target, "db", "check", code=3)
+    assert f"no database at {target}" in result.stderr
+    Invoker()("--db", target, "coop", "list", code=3)
+    assert not target.exists()
+
+
+def test_a_writing_command_creates_it_private_and_says_so(tmp_path):
+    target = tmp_path / "koptrain.sqlite3"
+    result = Invoker()("--db", target, "program", "add", "P1", "--name", "Pelatihan")
+    assert f"created a new database at {target}" in result.stderr
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert "good order" in Invoker()("--db", target, "db", "check").stdout
+
+
+def test_a_missing_folder_is_never_created(tmp_path):
+    target = tmp_path / "tpyo" / "koptrain.sqlite3"
+    result = Invoker()("--db", target, "program", "add", "P1", "--name", "Pelatihan", code=3)
+    assert "does not exist" in result.stderr
+    assert not target.parent.exists()
 
 
 @sqlite_only
 def test_sqlite_is_opened_with_wal_and_foreign_keys(tmp_path):
     from koptrain.db import Store
 
-    store = Store(f"sqlite:///{tmp_path / 'k.sqlite3'}")
+    store = Store(f"sqlite:///{tmp_path / 'k.sqlite3'}", write=True)
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -47,7 +63,9 @@ def test_koptrain_db_environment_variable_is_honoured(tmp_path, monkeypatch):
 @sqlite_only
 def test_default_location_is_the_user_data_directory(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    Invoker()("db", "check")
+    Invoker()("db", "check", code=3)  # reading: nothing created
+    assert not (tmp_path / "xdg").exists()
+    Invoker()("program", "add", "P1", "--name", "Pelatihan")  # its folder is made
     assert (tmp_path / "xdg" / "koptrain" / "koptrain.sqlite3").exists()
 
 
@@ -73,7 +91,7 @@ def test_a_damaged_database_is_exit_3_with_one_sentence(tmp_path):
 @sqlite_only
 def test_db_check_reports_foreign_key_damage_with_exit_3(tmp_path):
     target = tmp_path / "k.sqlite3"
-    Invoker()("--db", target, "db", "check")
+    Invoker()("--db", target, "db", "upgrade")
     conn = sqlite3.connect(target)
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("INSERT INTO membership (person_id, coop_id, role) VALUES (99, 98, 'anggota')")
@@ -86,7 +104,7 @@ def test_db_check_reports_foreign_key_damage_with_exit_3(tmp_path):
 @sqlite_only
 def test_a_newer_schema_is_refused_with_exit_3(tmp_path):
     target = tmp_path / "k.sqlite3"
-    Invoker()("--db", target, "db", "check")
+    Invoker()("--db", target, "db", "upgrade")
     conn = sqlite3.connect(target)
     conn.execute("UPDATE alembic_version SET version_num = '9999'")
     conn.commit()
@@ -106,7 +124,7 @@ def test_an_unopenable_path_is_exit_3(tmp_path):
 @sqlite_only
 def test_backup_while_another_process_writes_is_consistent(tmp_path):
     source = tmp_path / "live.sqlite3"
-    Invoker()("--db", source, "db", "check")
+    Invoker()("--db", source, "db", "upgrade")
     writer = subprocess.Popen(
         [
             sys.executable,
@@ -142,6 +160,7 @@ def test_backup_refuses_to_overwrite(tmp_path):
     source = tmp_path / "k.sqlite3"
     dest = tmp_path / "exists.sqlite3"
     dest.write_text("keep me")
+    Invoker()("--db", source, "db", "upgrade")
     result = Invoker()("--db", source, "db", "backup", dest, code=2)
     assert "already exists" in result.stderr
     assert dest.read_text() == "keep me"

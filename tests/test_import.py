@@ -114,7 +114,7 @@ def test_xlsx_first_sheet_with_date_cells(koptrain, store, tmp_path):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["NIK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Koperasi", "Jabatan"])
-    sheet.append([int(NIKS[0]), "Heni", "P", dt.datetime(1960, 6, 1), int(COOP), "anggota"])
+    sheet.append([NIKS[0], "Heni", "P", dt.datetime(1960, 6, 1), COOP, "anggota"])
     sheet.append([NIKS[1], "'=Widi", "L", "02-02-1961", COOP, "pengurus"])
     workbook.create_sheet("ignored").append(["nothing"])
     path = tmp_path / "people.xlsx"
@@ -156,7 +156,7 @@ def test_every_error_is_reported_with_its_line_and_column(koptrain, tmp_path):
         f"{NIKS[0]},Heni,X,{COOP},anggota",
         f"{NIKS[1]},Widi,L,3572000000000000,anggota",
         f"{NIKS[2]},,L,{COOP},anggota",
-        f"{NIKS[3]},Susi,P,{COOP},ketua",
+        f"{NIKS[3]},Susi,P,{COOP},direktur",
     ]
     result = koptrain("import", "people", people_csv(tmp_path, rows), "--format", "json", code=2)
     errors = [(e["line"], e["column"]) for e in counts(result)["errors"]]
@@ -270,7 +270,7 @@ def test_an_enrollment_row_obeys_the_enrollment_rules(koptrain, store, tmp_path)
         (b"", "is empty"),
         (b"name,gender\nHeni,P\n", "has no column nik"),
         (b"nik,name,gender,coop_nik,role\n\xff\xfe\x00bad\n", "is not UTF-8"),
-        (b"PK\x03\x04 not really a zip", "cannot be read as an Excel"),
+        (b"PK\x03\x04 not really a zip", "cannot be read as a spreadsheet"),
     ],
 )
 def test_an_unreadable_file_is_one_sentence_and_exit_2(koptrain, tmp_path, content, message):

@@ -25,7 +25,7 @@ def test_migrations_from_empty_match_the_models(db_url):
 def test_a_fresh_file_is_built_by_alembic(tmp_path):
     from sqlalchemy import inspect
 
-    store = Store(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    store = Store(f"sqlite:///{tmp_path / 'fresh.sqlite3'}", write=True)
     tables = set(inspect(store.engine).get_table_names())
     store.close()
     assert {"coop", "person", "enrollment", "mentoring_log", "audit", "alembic_version"} <= tables

@@ -332,7 +332,7 @@ def test_contradictions_with_the_nik_warn_but_add(store):
         ({"nik": "357201450785000A"}, "digits only"),
         ({"nik": "3572019907850001"}, "not a real date"),
         ({"gender": "X"}, "gender 'X' is not one of"),
-        ({"role": "ketua"}, "role 'ketua' is not one of"),
+        ({"role": "direktur"}, "role 'direktur' is not one of"),
         ({"birth_date": "31/04/1985"}, "not a real calendar date"),
         ({"name": "  "}, "needs a name"),
     ],

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # The newest Alembic revision this program knows; tests check it equals the script head.
-SCHEMA_HEAD = "0004_certificates"
+SCHEMA_HEAD = "0007_membership_position"
 BUSY_TIMEOUT_MS = 10_000
 PG_LOCK_TIMEOUT = "10s"
 
@@ -47,16 +47,29 @@ def sqlite_path(url: str) -> Path | None:
     return Path("/" + path) if url.startswith("sqlite:////") else Path(path)
 
 
-def _create_private_file(path: Path) -> None:
-    """A new SQLite file is made with mode 0600: it holds people's NIKs."""
+def _create_private_file(path: Path, *, write: bool) -> bool:
+    """A new SQLite file is made with mode 0600: it holds people's NIKs; whether it was.
+
+    Only a command that writes creates one (a reading command given a mistyped path must
+    not report on a new, empty database), and only in a folder that exists, except the
+    default data directory (SPEC §7)."""
     if path.exists():
-        return
+        return False
+    if not write:
+        raise DatabaseError(_("There is no database at {path}.").format(path=path))
+    if not path.parent.is_dir() and path.parent != default_path().parent:
+        raise DatabaseError(
+            _("Cannot create the database {path}: the folder {folder} does not exist.").format(
+                path=path, folder=path.parent
+            )
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
+        return True
     except FileExistsError:
-        pass
+        return False
     except OSError as exc:
         raise DatabaseError(
             _("Cannot create the database file {path}: {reason}.").format(
@@ -65,7 +78,7 @@ def _create_private_file(path: Path) -> None:
         ) from None
 
 
-def create_engine(url: str, *, write: bool = False) -> Engine:
+def create_engine(url: str, *, write: bool = False, create: bool | None = None) -> Engine:
     """An engine with koptrain's connection settings for SQLite or PostgreSQL.
 
     On SQLite a write engine begins every transaction with BEGIN IMMEDIATE, so two
@@ -78,7 +91,7 @@ def create_engine(url: str, *, write: bool = False) -> Engine:
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         if path is not None:
-            _create_private_file(path)
+            _create_private_file(path, write=write if create is None else create)
         engine = sa_create_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, poolclass=_null_pool()
         )
@@ -187,11 +200,13 @@ def describe_url(url: str) -> str:
 class Store:
     """An opened, up-to-date database for one command."""
 
-    def __init__(self, url: str, *, write: bool = False) -> None:
+    def __init__(self, url: str, *, write: bool = False, create: bool | None = None) -> None:
         self.url = url
         self.write = write
         self.command = ""  # the command line, masked into the audit trail
-        self.engine = create_engine(url, write=write)
+        path = sqlite_path(url)
+        self.created = path is not None and not path.exists()  # said on stderr by the CLI
+        self.engine = create_engine(url, write=write, create=create)
         self.ensure_schema()
 
     def ensure_schema(self) -> None:
@@ -308,7 +323,7 @@ def backup(url: str, dest: Path) -> None:
             _("Cannot use the database {db}: {reason}.").format(db=path, reason=exc)
         ) from None
     try:
-        _create_private_file(dest)
+        _create_private_file(dest, write=True)
         target = sqlite3.connect(dest)
         with target:
             source.backup(target, pages=1024)

@@ -90,6 +90,7 @@ class Membership(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id")
     coop_id: int = Field(foreign_key="coop.id", index=True)
     role: str = Field(max_length=20)
+    position: str | None = Field(default=None, max_length=40)  # ketua, bendahara, ... (pengurus)
 
 
 class Program(SQLModel, table=True):
@@ -147,6 +148,7 @@ class Attendance(SQLModel, table=True):
     enrollment_id: int = Field(foreign_key="enrollment.id")
     day: dt.date
     present: bool = True
+    reason: str | None = Field(default=None, max_length=10)  # sakit, izin, alpa
 
 
 class MentorGroup(SQLModel, table=True):

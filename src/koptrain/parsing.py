@@ -8,8 +8,17 @@ from functools import cache
 
 from koptrain.errors import InvalidInput
 from koptrain.i18n import N_, _
+from koptrain.words import (
+    ABSENT_MARKS,
+    ALIASES,
+    MONTH_NAMES,
+    MONTHS,
+    PRESENT_MARKS,
+    TITLES,
+    WEEKDAYS,
+)
 
-ROLES = ("pengurus", "anggota", "calon_anggota")
+ROLES = ("pengurus", "anggota", "calon_anggota", "pengawas")
 GENDERS = ("L", "P")
 COOP_TYPES = ("simpan_pinjam", "konsumen", "produsen", "pemasaran", "jasa", "serba_usaha")
 LEVELS = ("primer", "sekunder")
@@ -36,105 +45,6 @@ OBSTACLE_CATEGORIES = (
     "lainnya",
 )
 
-# Indonesian and English spellings a spreadsheet may carry, after normalisation.
-_ALIASES = {
-    "role": {
-        "calon": "calon_anggota",
-        "board": "pengurus",
-        "member": "anggota",
-        "prospective_member": "calon_anggota",
-    },
-    "gender": {
-        "laki_laki": "L",
-        "lakilaki": "L",
-        "pria": "L",
-        "male": "L",
-        "m": "L",
-        "perempuan": "P",
-        "wanita": "P",
-        "female": "P",
-        "f": "P",
-        "w": "P",
-    },
-    "level": {"primary": "primer", "secondary": "sekunder"},
-}
-
-MONTHS = {
-    "januari": 1,
-    "jan": 1,
-    "january": 1,
-    "februari": 2,
-    "pebruari": 2,
-    "feb": 2,
-    "peb": 2,
-    "february": 2,
-    "maret": 3,
-    "mar": 3,
-    "march": 3,
-    "april": 4,
-    "apr": 4,
-    "mei": 5,
-    "may": 5,
-    "juni": 6,
-    "jun": 6,
-    "june": 6,
-    "juli": 7,
-    "jul": 7,
-    "july": 7,
-    "agustus": 8,
-    "agu": 8,
-    "agt": 8,
-    "agus": 8,
-    "aug": 8,
-    "august": 8,
-    "september": 9,
-    "sep": 9,
-    "sept": 9,
-    "oktober": 10,
-    "okt": 10,
-    "oct": 10,
-    "october": 10,
-    "november": 11,
-    "nopember": 11,
-    "nov": 11,
-    "nop": 11,
-    "desember": 12,
-    "des": 12,
-    "dec": 12,
-    "december": 12,
-}
-
-MONTH_NAMES = {
-    "id": (
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-
 
 def shown(value: object, limit: int = 60) -> str:
     """A value as it may appear inside a one-line message: control characters escaped, cut short."""
@@ -146,22 +56,32 @@ def shown(value: object, limit: int = 60) -> str:
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
 _NAMED = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$")
+_WEEKDAY = re.compile(r"^([A-Za-z']+)\s*,\s*(.+)$")
 
 
-def parse_date(text: str | dt.date | None, *, what: str = "date") -> dt.date:
-    """Read YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or '16 Juni 2020' / '16 Jun 2020'."""
+def parse_date(text: str | dt.date | None, *, what: str = "date", past: bool = False) -> dt.date:
+    """Read YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, 13/3/21 (20YY) or '16 Juni 2020' /
+    '16 Jun 2020', each optionally after a weekday ('Sabtu, 13 Maret 2021') that must match.
+    With `past` (a birth date), a two-digit year that would be in the future is 19YY."""
     if isinstance(text, dt.datetime):
         return text.date()
     if isinstance(text, dt.date):
         return text
-    raw = (text or "").strip()
+    raw = " ".join(str(text or "").split())
+    weekday = None
+    if (m := _WEEKDAY.match(raw)) and m.group(1).lower() in WEEKDAYS:
+        weekday, raw = m.group(1), m.group(2)
     year = month = day = None
     if m := _ISO.match(raw):
         year, month, day = (int(g) for g in m.groups())
     elif m := _DMY.match(raw):
         day, month, year = (int(g) for g in m.groups())
+        if len(m.group(3)) == 2:
+            year += 2000
+            if past and year > dt.date.today().year:
+                year -= 100
     elif (m := _NAMED.match(raw)) and m.group(2).lower() in MONTHS:
         day, month, year = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))
     if year is None:
@@ -171,19 +91,28 @@ def parse_date(text: str | dt.date | None, *, what: str = "date") -> dt.date:
             ).format(what=_(what), value=shown(raw))
         )
     try:
-        return dt.date(year, month, day)
+        date = dt.date(year, month, day)
     except ValueError:
         raise InvalidInput(
             _("{what} '{value}' is not a real calendar date.").format(
                 what=_(what), value=shown(raw)
             )
         ) from None
+    if weekday is not None and WEEKDAYS[weekday.lower()] != date.weekday():
+        raise InvalidInput(
+            _("{what} '{value}': {date} is not a {weekday}.").format(
+                what=_(what), value=shown(text), date=date.isoformat(), weekday=weekday
+            )
+        )
+    return date
 
 
-def parse_optional_date(text: str | dt.date | None, *, what: str = "date") -> dt.date | None:
+def parse_optional_date(
+    text: str | dt.date | None, *, what: str = "date", past: bool = False
+) -> dt.date | None:
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
-    return parse_date(text, what=what)
+    return parse_date(text, what=what, past=past)
 
 
 def format_date(value: dt.date | None, lang: str = "en") -> str:
@@ -213,7 +142,7 @@ def parse_choice(text: str | None, choices: tuple[str, ...], *, what: str) -> st
     for choice in choices:
         if key == choice.lower():
             return choice
-    alias = _ALIASES.get(what, {}).get(key)
+    alias = ALIASES.get(what, {}).get(key)
     if alias in choices:
         return alias
     raise InvalidInput(
@@ -231,14 +160,23 @@ def parse_gender(text: str | None) -> str:
     return parse_choice(text, GENDERS, what=N_("gender"))
 
 
+def parse_role_title(text: str | None) -> tuple[str, str | None]:
+    """A role cell: the role, and the title of a pengurus given as `Ketua`, `Bendahara`...
+    (kept as the position in that coop), else None."""
+    key = normalise_key(text or "")
+    if key in TITLES:
+        return "pengurus", key.replace("_", " ")
+    return parse_role(text), None
+
+
 def parse_roles(text: str | None) -> tuple[str, ...]:
     """A comma-separated audience; empty means every role."""
     parts = [p for p in re.split(r"[,;]", text or "") if p.strip()]
     return tuple(dict.fromkeys(parse_role(p) for p in parts))
 
 
-_TRUE = {"1", "ya", "y", "yes", "true", "t", "benar"}
-_FALSE = {"0", "tidak", "tdk", "no", "n", "false", "f", "salah", ""}
+_TRUE = {"1", "ya", "y", "yes", "true", "t", "benar", "ada", "punya"}
+_FALSE = {"0", "tidak", "tdk", "no", "n", "false", "f", "salah", "", "tidak ada", "tidak punya"}
 
 
 def parse_bool(text: str | bool | int | None, *, what: str = "value") -> bool:
@@ -246,7 +184,7 @@ def parse_bool(text: str | bool | int | None, *, what: str = "value") -> bool:
         return text
     if isinstance(text, int) and text in (0, 1):
         return bool(text)
-    key = str(text if text is not None else "").strip().lower()
+    key = " ".join(str(text if text is not None else "").lower().split())
     if key in _TRUE:
         return True
     if key in _FALSE:
@@ -258,9 +196,19 @@ def parse_bool(text: str | bool | int | None, *, what: str = "value") -> bool:
     )
 
 
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([. \u00a0\u202f]\d{3})+$")
+
+
 def parse_int(text: str | int | None, *, what: str, minimum: int = 0) -> int:
+    """A whole number, `.` or spaces allowed as thousands separators (`1.250`)."""
     try:
-        value = int(str(text).strip()) if not isinstance(text, int) else text
+        if isinstance(text, int):
+            value = text
+        else:
+            raw = str(text).strip()
+            if _THOUSANDS.match(raw):
+                raw = re.sub(r"[. \u00a0\u202f]", "", raw)
+            value = int(raw)
     except ValueError:
         raise InvalidInput(
             _("{what} '{value}' is not a whole number.").format(what=_(what), value=shown(text))
@@ -270,6 +218,45 @@ def parse_int(text: str | int | None, *, what: str, minimum: int = 0) -> int:
             _("{what} must be at least {minimum}.").format(what=_(what), minimum=minimum)
         )
     return value
+
+
+def parse_presence(text: str | bool | None) -> tuple[bool, str | None] | None:
+    """An attendance mark: (present, reason of an absence); None for a blank cell.
+    `H`, `hadir`, `✓`, `v` and the true answers are present; `A`/`alpa`, `S`/`sakit`,
+    `I`/`izin` (the reason kept), `-`, `x` and the false answers absent."""
+    if isinstance(text, bool):
+        return text, None
+    key = normalise_key(str(text if text is not None else ""))
+    if not key:
+        return None
+    if key in PRESENT_MARKS:
+        return True, None
+    if key in ABSENT_MARKS:
+        return False, ABSENT_MARKS[key]
+    try:
+        return parse_bool(key.replace("_", " "), what=N_("present")), None
+    except InvalidInput:
+        raise InvalidInput(
+            _(
+                "Attendance '{value}' is not a mark: use H (hadir), S (sakit), I (izin), "
+                "A (alpa), ✓ or -."
+            ).format(value=shown(str(text).strip()))
+        ) from None
+
+
+def parse_money(text: str | int | float | None, *, what: str) -> float:
+    """An amount of rupiah: `Rp 2.500.000`, `2.500.000,50`, `2500000`."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return float(text)
+    raw = re.sub(r"^rp\.?", "", str(text or "").strip().lower()).strip()
+    raw = re.sub(r"[\s\u00a0]", "", raw)
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?|\d+(,\d+)?", raw):
+        return float(raw.replace(".", "").replace(",", "."))
+    raise InvalidInput(
+        _("{what} '{value}' is not an amount of money, e.g. Rp 2.500.000.").format(
+            what=_(what), value=shown(str(text).strip())
+        )
+    )
 
 
 @cache
@@ -359,18 +346,28 @@ def mask_niks_in(text: str) -> str:
 
 
 def parse_fiscal_year_end(text: str | None) -> str:
-    """MM-DD, the day a coop's books close (default 12-31)."""
-    raw = (text or "").strip() or "12-31"
+    """MM-DD, the day a coop's books close (default 12-31); also `30 Juni`."""
+    if isinstance(text, dt.date):  # a spreadsheet's date cell: its day and month
+        return f"{text.month:02d}-{text.day:02d}"
+    raw = " ".join(str(text or "").split()) or "12-31"
+    if iso := re.match(r"^\d{4}-(\d{2})-(\d{2})$", raw):  # a date cell: its month and day
+        raw = f"{iso.group(1)}-{iso.group(2)}"
     m = re.match(r"^(\d{1,2})[-/](\d{1,2})$", raw)
+    named = re.match(r"^(\d{1,2})\s+([A-Za-z]+)\.?$", raw)
+    if named and named.group(2).lower() in MONTHS:
+        m = named
     if m:
-        month, day = int(m.group(1)), int(m.group(2))
+        if m is named:
+            day, month = int(named.group(1)), MONTHS[named.group(2).lower()]
+        else:
+            month, day = int(m.group(1)), int(m.group(2))
         try:
             dt.date(2001, month, day)  # a non-leap year: 02-29 is not a valid books close
             return f"{month:02d}-{day:02d}"
         except ValueError:
             pass
     raise InvalidInput(
-        _("Fiscal-year end '{value}' must be a month and day as MM-DD, e.g. 12-31.").format(
+        _("Fiscal-year end '{value}' must be a month and day: MM-DD (12-31) or 30 Juni.").format(
             value=shown(raw)
         )
     )

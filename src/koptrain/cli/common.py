@@ -60,6 +60,12 @@ class KoptrainGroup(TyperGroup):
             raise fail(error) from None
         except (typer.Exit, typer.Abort, _CLICK_EXCEPTION):
             raise
+        except BrokenPipeError:  # `koptrain ... | head`: the reader has what it wanted
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as error:  # never a traceback for the user
             from koptrain.errors import DatabaseError
 
@@ -93,7 +99,15 @@ def open_store(ctx: typer.Context, *, write: bool = False):
 
     app = app_context(ctx)
     reveal = app.reveal_nik and not app.reveal_recorded
-    store = Store(resolve_url(app.db), write=write or reveal)
+    store = Store(resolve_url(app.db), write=write or reveal, create=write)
+    if store.created:
+        typer.echo(
+            "koptrain: "
+            + _("created a new database at {path}.").format(
+                path=store.url.removeprefix("sqlite:///")
+            ),
+            err=True,
+        )
     store.command = app.command_line
     ctx.call_on_close(store.close)
     end_start_up()

@@ -9,9 +9,10 @@ from koptrain.cli import common
 from koptrain.i18n import _
 
 IMPORT_HELP = _(
-    "Import a CSV or XLSX file (`-` = CSV on stdin) of one KIND: programs, coops, health, rat, "
-    "people, sessions, enrollments, attendance, groups or mentoring. Every row is checked "
-    "first; by default one bad row means nothing is written (exit 2)."
+    "Import a CSV, XLSX, XLS or ODS file (`-` = CSV on stdin) of one KIND: programs, coops, "
+    "health, rat, people, sessions, enrollments, attendance, groups or mentoring. The header "
+    "row is found among the first 30 rows (--columns lists what KIND reads). Every row is "
+    "checked first; by default one bad row means nothing is written (exit 2)."
 )
 EXPORT_HELP = _(
     "Export one KIND (same columns as import reads) as CSV, JSON or XLSX, with full NIKs "
@@ -27,7 +28,10 @@ def register(app: typer.Typer) -> None:
 def import_(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help=_("What the file holds, e.g. people."))],
-    file: Annotated[str, typer.Argument(help=_("A .csv or .xlsx file, or - for stdin."))],
+    file: Annotated[
+        str | None,
+        typer.Argument(help=_("A .csv, .xlsx, .xls or .ods file, or - for CSV on stdin.")),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help=_("Check and count only; write nothing."))
     ] = False,
@@ -40,30 +44,55 @@ def import_(
     rejects: Annotated[
         Path | None,
         typer.Option(
-            "--rejects", help=_("Write the rejected rows here, with an error column, to fix.")
+            "--rejects",
+            help=_("Write the rejected rows here (.csv or .xlsx), with an error column, to fix."),
         ),
     ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option("--header-row", help=_("The row (from 1) that holds the column names.")),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help=_("The sheet to read, by name or number (from 1).")),
+    ] = None,
+    columns: Annotated[
+        bool,
+        typer.Option("--columns", help=_("List the columns of KIND with their aliases, and stop.")),
+    ] = False,
     fmt: common.FormatOption = "table",
 ) -> None:
     from koptrain.errors import InvalidInput
     from koptrain.i18n import current_language, setup
     from koptrain.io.progress import import_progress
     from koptrain.io.readers import open_rows
-    from koptrain.io.writers import RejectSink
     from koptrain.services import importing
 
     if fmt == "json" and current_language() != "en":
         setup("en")  # JSON carries English messages, whatever the interface language
-    importing.handler_for(kind)
-    store = common.open_store(ctx, write=True)
-    source = open_rows(file)
+    handler = importing.handler_for(kind)
+    if columns:
+        _render_columns(kind, fmt)
+        return
+    if file is None:
+        raise typer.BadParameter(_("give the FILE to import"), param_hint="FILE")
+    source = open_rows(
+        file, known=importing.known_columns(handler), sheet=sheet, header_row=header_row
+    )
     ctx.call_on_close(source.close)
-    sink = RejectSink(rejects, importing.reject_header(source)) if rejects else None
-    if sink:
-        ctx.call_on_close(sink.close)
+    reject_sink = None
+    if rejects:
+        from koptrain.io.rejects import RejectsFile
+
+        reject_sink = RejectsFile(rejects, source)
+        ctx.call_on_close(reject_sink.close)
+    store = common.open_store(ctx, write=True)
 
     def on_error(error) -> None:
         typer.echo(error.located(source.name), err=True)
+
+    def on_warning(message: str) -> None:
+        typer.echo("koptrain: " + message, err=True)
 
     with import_progress(source) as on_progress, store.session() as db:
         result = importing.run(
@@ -73,11 +102,12 @@ def import_(
             skip_invalid=skip_invalid,
             dry_run=dry_run,
             on_error=on_error,
-            on_reject=sink.write if sink else None,
+            on_reject=reject_sink.write if reject_sink else None,
             on_progress=on_progress,
+            on_warning=on_warning,
         )
-    if sink:
-        sink.close()
+    if reject_sink:
+        reject_sink.close()
     _render(result, fmt)
     if result.rejected and not skip_invalid:
         raise InvalidInput(
@@ -94,6 +124,25 @@ def import_(
             err=True,
         )
         raise typer.Exit(1)
+
+
+def _render_columns(kind: str, fmt: str) -> None:
+    from koptrain.io.output import Column, emit
+    from koptrain.services import importing
+
+    rows = [
+        {"column": name, "aliases": ", ".join(aliases), "required": "*" if required else ""}
+        for name, aliases, required in importing.columns_of(kind)
+    ]
+    emit(
+        rows,
+        [
+            Column("column", _("Column")),
+            Column("aliases", _("Also named")),
+            Column("required", _("Required")),
+        ],
+        fmt=fmt,
+    )
 
 
 def _render(result, fmt: str) -> None:

@@ -1,30 +1,48 @@
-"""Streaming row readers for import: CSV (`,` `;` or tab; UTF-8, BOM or not), XLSX, stdin."""
+"""Streaming row readers for import: CSV (`,` `;` or tab; UTF-8, BOM or not), stdin, and
+spreadsheets (.xlsx, .xls, .ods); the header row found among the first rows (SPEC §7)."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import io
+import itertools
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from koptrain.errors import InvalidInput
 from koptrain.i18n import _
+from koptrain.io.sheets import (
+    SCAN_ROWS,
+    SPREADSHEET_SUFFIXES,
+    NumberCell,
+    choose_sheet,
+    filled,
+    open_workbook,
+    sheet_rows,
+    unmark,
+)
+from koptrain.parsing import normalise_key
+
+__all__ = ["NumberCell", "RowSource", "column_key", "open_rows", "unmark"]
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an old Excel (.xls) workbook
 _DELIMITERS = (",", ";", "\t")
 
 
-def unmark(value: str) -> str:
-    """Remove the leading `'` that export adds to neutralise a formula (io.writers.neutralise)."""
-    return value[1:] if value[:1] == "'" else value
+def column_key(raw: Any) -> str:
+    """A header cell as columns are named: lower case, `_` for spaces and hyphens."""
+    return normalise_key(str(raw).lstrip("\ufeff"))
 
 
 class RowSource:
-    """An opened file: its header and a one-pass iterator of (line number, cell values)."""
+    """An opened file: its header and a one-pass iterator of (line number, cell values).
+
+    `skipped` counts the rows under the header with at most one filled cell (blank rows,
+    section titles, the place and date and names of a signature): not data, not errors."""
 
     def __init__(self, name: str, header: list[str], rows: Iterator[tuple[int, list[Any]]]):
         self.name = name
@@ -32,10 +50,20 @@ class RowSource:
         self._rows = rows
         self.position = 0  # bytes read so far (for a progress bar), when known
         self.size: int | None = None
+        self.skipped = 0
+        self.header_line = 1
+        self.format = "csv"  # or xlsx, xls, ods
+        self.delimiter = ","  # CSV: the input's, so that rejects open the same way
+        self.bom = False
+        self.path: Path | None = None
         self._closers: list = []
 
     def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
         return self._rows
+
+    @property
+    def spreadsheet(self) -> bool:
+        return self.format != "csv"
 
     def close(self) -> None:
         for closer in self._closers:
@@ -43,10 +71,37 @@ class RowSource:
                 closer()
 
 
-def open_rows(path: str) -> RowSource:
-    """Open FILE (`-` = CSV on stdin) for reading rows; invalid files raise InvalidInput."""
+def find_header(
+    rows: list[list[Any]], known: Collection[str], header_row: int | None = None
+) -> int | None:
+    """The index of the header row: row `header_row` (1-based) when given, else the first
+    that names at least two of the known columns, else the first with anything in it."""
+    if header_row is not None:
+        return header_row - 1 if header_row <= len(rows) else None
+    for index, row in enumerate(rows):
+        if sum(1 for v in row if isinstance(v, str) and column_key(v) in known) >= 2:
+            return index
+    return None
+
+
+def _first_filled(rows: list[list[Any]]) -> int | None:
+    return next((i for i, row in enumerate(rows) if filled(row)), None)
+
+
+def open_rows(
+    path: str,
+    *,
+    known: Collection[str] = (),
+    sheet: str | None = None,
+    header_row: int | None = None,
+) -> RowSource:
+    """Open FILE (`-` = CSV on stdin) for reading rows; invalid files raise InvalidInput.
+
+    `known` are the column names (and aliases) of the kind, to find the header row."""
+    if header_row is not None and header_row < 1:
+        raise InvalidInput(_("--header-row must be 1 or more."))
     if path == "-":
-        return _csv_source("-", sys.stdin.buffer, None)
+        return _csv_source("-", sys.stdin.buffer, None, known, header_row)
     file = Path(path)
     try:
         binary = file.open("rb")
@@ -56,14 +111,23 @@ def open_rows(path: str) -> RowSource:
         ) from None
     head = binary.read(4)
     binary.seek(0)
-    if head == _ZIP_MAGIC or file.suffix.lower() in (".xlsx", ".xlsm"):
+    suffix = file.suffix.lower()
+    if head in (_ZIP_MAGIC, _OLE_MAGIC) or suffix in SPREADSHEET_SUFFIXES:
         binary.close()
-        return _xlsx_source(file)
-    try:
-        size = file.stat().st_size
-    except OSError:
-        size = None
-    return _csv_source(path, binary, size)
+        source = _sheet_source(file, known, sheet, header_row)
+    else:
+        if sheet is not None:
+            binary.close()
+            raise InvalidInput(
+                _("--sheet applies to spreadsheets, not to {file}.").format(file=path)
+            )
+        try:
+            size = file.stat().st_size
+        except OSError:
+            size = None
+        source = _csv_source(path, binary, size, known, header_row)
+    source.path = file
+    return source
 
 
 def _not_utf8(name: str, line: int) -> InvalidInput:
@@ -74,38 +138,61 @@ def _not_utf8(name: str, line: int) -> InvalidInput:
     )
 
 
-def _csv_source(name: str, binary: BinaryIO, size: int | None) -> RowSource:
+def _no_header(name: str, header_row: int | None) -> InvalidInput:
+    if header_row is not None:
+        return InvalidInput(
+            _("{file} has nothing in row {row} (--header-row).").format(file=name, row=header_row)
+        )
+    return InvalidInput(_("{file} is empty: it has no header line.").format(file=name))
+
+
+def _csv_source(
+    name: str, binary: BinaryIO, size: int | None, known, header_row: int | None
+) -> RowSource:
+    bom = binary.peek(3)[:3] == b"\xef\xbb\xbf" if hasattr(binary, "peek") else False
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="strict", newline="")
+    lines: list[str] = []
     try:
-        first = text.readline()
+        while len(lines) < max(SCAN_ROWS, header_row or 0):
+            line = text.readline()
+            if not line:
+                break
+            lines.append(line)
     except UnicodeDecodeError:
-        raise _not_utf8(name, 1) from None
-    if not first.strip():
+        raise _not_utf8(name, len(lines) + 1) from None
+    if not "".join(lines).strip():
         raise InvalidInput(_("{file} is empty: it has no header line.").format(file=name))
-    if "\x00" in first:
+    if "\x00" in "".join(lines):
         raise InvalidInput(_("{file} is not a text file.").format(file=name))
-    delimiter = max(_DELIMITERS, key=first.count)
+    delimiter, records, index = _sniff(lines, known, header_row)
+    if index is None:
+        raise _no_header(name, header_row)
+    source = RowSource(name, [unmark(h) for h in records[index]], iter(()))
+    source.size = size
+    source.delimiter = delimiter
+    source.bom = bom
+    source._closers.append(text.close)
+    reader = csv.reader(itertools.chain(lines, text), delimiter=delimiter)
     try:
-        header = next(csv.reader([first], delimiter=delimiter))
+        for _record in range(index + 1):
+            next(reader)
     except (csv.Error, StopIteration):
         raise InvalidInput(_("{file} has an unreadable header line.").format(file=name)) from None
-    source = RowSource(name, [unmark(h) for h in header], iter(()))
-    source.size = size
-    source._closers.append(text.close)
-    reader = csv.reader(text, delimiter=delimiter)
+    source.header_line = reader.line_num
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        end = 1  # physical line of the end of the previous record
+        end = source.header_line  # physical line of the end of the previous record
         tell = binary.tell if binary.seekable() else None
         n = 0
         try:
             for row in reader:  # kept lean: it runs once per row of a million-row file
                 line = end + 1
-                end = reader.line_num + 1
-                joined = "".join(row)
-                if not joined:  # a blank line, or one of empty cells
+                end = reader.line_num
+                cells = len(row) - row.count("")
+                if cells <= 1 or (cells <= 3 and filled(row) <= 1):
+                    source.skipped += 1
                     continue
-                if "'" in joined:
+                if "'" in "".join(row):
                     row = [unmark(v) for v in row]
                 yield line, row
                 n += 1
@@ -126,61 +213,74 @@ def _csv_source(name: str, binary: BinaryIO, size: int | None) -> RowSource:
     return source
 
 
-def _cell(value: Any) -> Any:
-    """An XLSX cell as import reads it: text, or a date for date cells."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time() else value
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dt.time | dt.timedelta):
-        return str(value)
-    return unmark(str(value))
+def _sniff(
+    lines: list[str], known, header_row: int | None
+) -> tuple[str, list[list[str]], int | None]:
+    """The delimiter under which a header row names the most known columns (or, when none
+    does, the most frequent one on the first line with text), the first rows split by it,
+    and the header row's index."""
+    best: tuple[int, str, list[list[str]], int | None] | None = None
+    for delimiter in _DELIMITERS:
+        records = _split(lines, delimiter)
+        index = find_header(records, known, header_row)
+        if index is None or header_row is not None:
+            continue
+        score = sum(1 for v in records[index] if column_key(v) in known)
+        if best is None or score > best[0]:
+            best = (score, delimiter, records, index)
+    if best is not None:
+        return best[1], best[2], best[3]
+    first = next((ln for ln in lines if ln.strip()), lines[0])
+    if header_row is not None and header_row <= len(lines):
+        first = lines[header_row - 1]
+    delimiter = max(_DELIMITERS, key=first.count)
+    records = _split(lines, delimiter)
+    index = find_header(records, known, header_row) if header_row else _first_filled(records)
+    if index is not None and not filled(records[index]):
+        index = None
+    return delimiter, records, index
 
 
-def _xlsx_source(file: Path) -> RowSource:
+def _split(lines: Iterable[str], delimiter: str) -> list[list[str]]:
     try:
-        import openpyxl
+        return list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error:
+        return []
 
-        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        iterator = sheet.iter_rows(values_only=True)
-        first = next(iterator, None)
-    except Exception as exc:  # zipfile, XML and openpyxl errors alike: not a readable workbook
-        raise InvalidInput(
-            _("{file} cannot be read as an Excel (.xlsx) workbook: {reason}.").format(
-                file=file, reason=type(exc).__name__
-            )
-        ) from None
-    if first is None or not any(v not in (None, "") for v in first):
+
+def _sheet_source(file: Path, known, sheet: str | None, header_row: int | None) -> RowSource:
+    workbook = open_workbook(file)
+
+    def header_of(rows: list[list[Any]]) -> int | None:
+        return find_header(rows, known, header_row)
+
+    chosen = choose_sheet(workbook, file, sheet, header_of)
+    rows = sheet_rows(chosen, file)
+    head = list(itertools.islice(rows, max(SCAN_ROWS, header_row or 0)))
+    records = [values for _line, values in head]
+    index = header_of(records)
+    if index is None and header_row is None:
+        index = _first_filled(records)
+    if index is None or not filled(records[index]):
         workbook.close()
-        raise InvalidInput(_("{file} is empty: it has no header line.").format(file=file))
-    header = [str(_cell(v)) for v in first]
+        raise _no_header(str(file), header_row)
+    header = [str(v) if v != "" else "" for v in records[index]]
     width = len(header)
-    source = RowSource(str(file), header, iter(()))
+    while width and not header[width - 1].strip():
+        width -= 1
+    source = RowSource(str(file), header[:width], iter(()))
+    source.format = {".xls": "xls", ".ods": "ods"}.get(file.suffix.lower(), "xlsx")
+    source.header_line = head[index][0]
     source._closers.append(workbook.close)
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        line = 1
-        try:
-            for values in iterator:
-                line += 1
-                if values is None or all(v in (None, "") for v in values):
-                    continue
-                yield line, [_cell(v) for v in values[:width]]
-        except Exception as exc:
-            raise InvalidInput(
-                _("{file}:{line}: the workbook cannot be read: {reason}.").format(
-                    file=file, line=line, reason=type(exc).__name__
-                )
-            ) from None
+    def data() -> Iterator[tuple[int, list[Any]]]:
+        for line, values in itertools.chain(head[index + 1 :], rows):
+            values = values[:width]
+            cells = len(values) - values.count("")
+            if cells <= 1 or (cells <= 3 and filled(values) <= 1):
+                source.skipped += 1
+                continue
+            yield line, values
 
-    source._rows = rows()
+    source._rows = data()
     return source

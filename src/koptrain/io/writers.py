@@ -177,37 +177,6 @@ def write_xlsx(
     return n
 
 
-class RejectSink:
-    """An import's rejected rows as the user sent them, plus `error`, ready to fix and import
-    again (`--rejects FILE`). `write` is the importer's `on_reject`."""
-
-    def __init__(self, path: Path, header: Sequence[str]) -> None:
-        self.path = path
-        self.width = len(header) - 1
-        try:
-            self.file = path.open("w", encoding="utf-8", newline="")
-        except OSError as exc:
-            raise InvalidInput(
-                _("Cannot write {file}: {reason}.").format(file=path, reason=exc.strerror)
-            ) from None
-        self.writer = csv.writer(self.file, lineterminator="\n")
-        self.writer.writerow(header)
-
-    def write(self, values: Sequence[Any], error: Any) -> None:
-        cells = []
-        for value in list(values)[: self.width]:
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            cells.append(neutralise(str(value)) if value not in (None, "") else "")
-        cells += [""] * (self.width - len(cells))
-        column = f"{error.column}: " if error.column else ""
-        self.writer.writerow([*cells, neutralise(column + error.message)])
-
-    def close(self) -> None:
-        if not self.file.closed:
-            self.file.close()
-
-
 def open_text(output: Path | None) -> contextlib.AbstractContextManager[TextIO]:
     """stdout (no file, or -), else the file opened for streaming UTF-8 text."""
     if output is None or str(output) == "-":

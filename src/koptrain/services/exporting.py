@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from koptrain.errors import InvalidInput
@@ -150,7 +150,7 @@ def _query(kind: str):
                 P.c.birth_date,
                 P.c.phone,
                 coop,
-                M.c.role,
+                func.coalesce(M.c.position, M.c.role).label("role"),  # `ketua` reads back
                 P.c.has_business,
             )
             .select_from(P.join(M, M.c.person_id == P.c.id).join(C, C.c.id == M.c.coop_id))
@@ -192,7 +192,7 @@ def _query(kind: str):
         )
     if kind == "attendance":
         return (
-            select(T.c.code.label("session"), P.c.nik, A.c.day, A.c.present)
+            select(T.c.code.label("session"), P.c.nik, A.c.day, A.c.present, A.c.reason)
             .select_from(
                 A.join(E, E.c.id == A.c.enrollment_id)
                 .join(T, T.c.id == E.c.session_id)
@@ -239,6 +239,8 @@ def _fixed(kind: str, row: dict[str, Any]) -> dict[str, Any]:
         for key in ("has_business", "requires_business", "present"):
             if key in row and row[key] is not None:
                 row[key] = bool(row[key])
+        if row.get("reason") and row.get("present") is False:
+            row["present"] = row["reason"]  # `sakit` reads back as absent with its reason
     return row
 
 

@@ -18,12 +18,15 @@ from sqlmodel import Session
 
 from koptrain.errors import InvalidInput
 from koptrain.i18n import _
-from koptrain.io.readers import RowSource
+from koptrain.io.readers import NumberCell, RowSource, column_key
 from koptrain.parsing import normalise_key, shown
 from koptrain.services import audit
 from koptrain.services.importing.base import INSERTED, UNCHANGED, UPDATED, Handler, RowError
 
 MAX_KEPT_ERRORS = 1000  # errors kept for JSON; every error still goes to on_error
+MAX_KEPT_CHANGES = 10_000  # changes listed by a dry run
+ROW_NUMBER_COLUMNS = frozenset({"no", "no.", "nomor", "#", "no_urut"})
+NIK_COLUMNS = ("nik", "coop_nik")  # a number cell there has lost digits already
 
 
 @dataclass
@@ -36,22 +39,31 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    skipped: int = 0
     written: bool = False
     errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "kind": self.kind,
             "rows": self.rows,
             "inserted": self.inserted,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "skipped": self.skipped,
             "errors": [e.as_json() for e in self.errors],
             "errors_truncated": self.rejected > len(self.errors),
+            "ignored_columns": self.ignored_columns,
             "dry_run": self.dry_run,
             "written": self.written,
         }
+        if self.dry_run:
+            out["changes"] = self.changes
+            out["changes_truncated"] = len(self.changes) >= MAX_KEPT_CHANGES
+        return out
 
 
 def _handlers() -> dict[str, type[Handler]]:
@@ -98,23 +110,45 @@ def handler_for(kind: str) -> type[Handler]:
     return found
 
 
-def map_header(source: RowSource, handler: type[Handler]) -> list[tuple[int, str]]:
-    """(cell index, column name) for every column the kind reads; InvalidInput if one is
-    missing or given twice. Unknown columns (and `error`, from a rejects file) are ignored."""
+def known_columns(handler: type[Handler]) -> dict[str, str]:
+    """Every name a header cell may give a column of the kind: alias -> column."""
     lookup = {}
     for name, aliases in handler.columns.items():
         for alias in (name, *aliases):
             lookup[alias] = name
+    return lookup
+
+
+def columns_of(kind: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    """(column, aliases, required) for `import KIND --columns`."""
+    handler = handler_for(kind)
+    required = {name for group in handler.required for name in group}
+    return [(name, aliases, name in required) for name, aliases in handler.columns.items()]
+
+
+def map_header(
+    source: RowSource, handler: type[Handler]
+) -> tuple[list[tuple[int, str]], list[str]]:
+    """(cell index, column name) for every column the kind reads, and the header cells of
+    the columns it ignores; InvalidInput if a column is missing or given twice. The row
+    number (`no`, `#`), `error` (from a rejects file) and unnamed columns are ignored
+    silently."""
+    lookup = known_columns(handler)
+    where = f"{source.name}:{source.header_line}"  # the header row's line
     mapping: list[tuple[int, str]] = []
+    ignored: list[str] = []
     seen: dict[str, str] = {}
     for index, raw in enumerate(source.header):
-        name = lookup.get(normalise_key(str(raw).lstrip("\ufeff")))
+        key = column_key(raw)
+        name = lookup.get(key)
         if name is None:
+            if key and key not in ROW_NUMBER_COLUMNS and key != "error":
+                ignored.append(str(raw))
             continue
         if name in seen:
             raise InvalidInput(
                 _("{file} has the column {column} twice ('{a}' and '{b}').").format(
-                    file=source.name, column=name, a=shown(seen[name]), b=shown(raw)
+                    file=where, column=name, a=shown(seen[name]), b=shown(raw)
                 )
             )
         seen[name] = str(raw)
@@ -123,12 +157,12 @@ def map_header(source: RowSource, handler: type[Handler]) -> list[tuple[int, str
         if not any(name in seen for name in group):
             raise InvalidInput(
                 _("{file} has no column {column}; its columns are: {found}.").format(
-                    file=source.name,
+                    file=where,
                     column=" / ".join(group),
                     found=", ".join(shown(h, 30) for h in source.header) or "-",
                 )
             )
-    return mapping
+    return mapping, ignored
 
 
 def run(
@@ -141,16 +175,32 @@ def run(
     on_error: Callable[[RowError], None] | None = None,
     on_reject: Callable[[list[Any], RowError], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Import every row of `source` as `kind`; see the module docstring for the transaction."""
     handler_class = handler_for(kind)
-    mapping = map_header(source, handler_class)
+    mapping, ignored = map_header(source, handler_class)
     labels = {name: str(source.header[i]) for i, name in mapping}
     handler = handler_class(db, labels=labels)
     handler.mapping = mapping
     result = ImportResult(kind=normalise_key(kind), file=source.name, dry_run=dry_run)
-    _import_batches(handler, source, result, on_error, on_reject, on_progress)
+    result.ignored_columns = ignored
+    if ignored and on_warning:
+        on_warning(
+            _("{file}: ignoring the columns that import {kind} does not read: {columns}.").format(
+                file=f"{source.name}:{source.header_line}",
+                kind=result.kind,
+                columns=", ".join(shown(c, 40) for c in ignored),
+            )
+        )
+    handler.changes = result.changes  # listed by a dry run, audited by a real one
+    rows = iter(source)
+    if source.spreadsheet:
+        rows = _number_cells(rows, mapping, handler, result, on_error, on_reject)
+    _import_batches(handler, rows, result, on_error, on_reject, on_progress)
     handler.finish()
+    _audit_changes(handler, result)
+    result.skipped = source.skipped
 
     if dry_run or (result.rejected and not skip_invalid):
         db.rollback()
@@ -174,10 +224,61 @@ def run(
     return result
 
 
-def _import_batches(handler, source, result, on_error, on_reject, on_progress) -> None:
-    rows = iter(source)
+def _rejected(result, error: RowError, values, on_error, on_reject) -> None:
+    result.rejected += 1
+    if len(result.errors) < MAX_KEPT_ERRORS:
+        result.errors.append(error)
+    if on_error:
+        on_error(error)
+    if on_reject:
+        on_reject(values, error)
+
+
+def _number_cells(rows, mapping, handler, result, on_error, on_reject):
+    """Spreadsheet rows with a NIK in a number cell refused (Excel keeps 15 digits, so the
+    number is already another NIK), a phone in a number cell given its leading 0 back."""
+    niks = [(i, name) for i, name in mapping if name in NIK_COLUMNS]
+    phones = [i for i, name in mapping if name == "phone"]
+    for line, values in rows:
+        width = len(values)
+        for i in phones:  # first, so that a rejected row keeps the 0 in the rejects file
+            if i < width and type(values[i]) is NumberCell and values[i][:1] == "8":
+                values[i] = "0" + values[i]
+        bad = next((name for i, name in niks if i < width and type(values[i]) is NumberCell), None)
+        if bad is not None:
+            error = RowError(
+                line,
+                handler.label(bad),
+                _("stored as a number: Excel keeps only 15 digits; format the column as Text."),
+            )
+            result.rows += 1
+            _rejected(result, error, values, on_error, on_reject)
+            continue
+        yield line, values
+
+
+def _audit_changes(handler, result) -> None:
+    """The old and new values of the fields this batch's updates changed: kept in the audit
+    trail (SPEC §7) batch by batch, so memory stays flat; a dry run keeps the first ones."""
+    changes = result.changes
+    if not changes:
+        return
+    if result.dry_run:
+        del changes[MAX_KEPT_CHANGES:]
+        return
+    audit.record(
+        handler.db,
+        entity=result.kind,
+        key=result.file,
+        change={"import": result.file, "changes": list(changes)},
+    )
+    changes.clear()
+
+
+def _import_batches(handler, rows, result, on_error, on_reject, on_progress) -> None:
     while batch := list(islice(rows, handler.batch_size)):
         outcomes = handler.process(batch)
+        _audit_changes(handler, result)
         # counted in C: a million rows make this loop matter
         inserted, updated = outcomes.count(INSERTED), outcomes.count(UPDATED)
         unchanged = outcomes.count(UNCHANGED)
@@ -187,13 +288,7 @@ def _import_batches(handler, source, result, on_error, on_reject, on_progress) -
         if inserted + updated + unchanged < len(batch):
             for (_line, values), outcome in zip(batch, outcomes, strict=True):
                 if isinstance(outcome, RowError):
-                    result.rejected += 1
-                    if len(result.errors) < MAX_KEPT_ERRORS:
-                        result.errors.append(outcome)
-                    if on_error:
-                        on_error(outcome)
-                    if on_reject:
-                        on_reject(values, outcome)
+                    _rejected(result, outcome, values, on_error, on_reject)
         result.rows += len(batch)
         if on_progress:
             on_progress(result.rows)

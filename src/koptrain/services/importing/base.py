@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -12,8 +13,9 @@ from sqlmodel import Session, col, select
 from koptrain.errors import KoptrainError
 from koptrain.i18n import _
 from koptrain.models import Coop
+from koptrain.parsing import mask_niks_in
 from koptrain.services import validation
-from koptrain.services.upsert import INSERTED, UNCHANGED, UPDATED
+from koptrain.services.upsert import INSERTED, UNCHANGED, UPDATED, upsert
 
 __all__ = ["INSERTED", "UNCHANGED", "UPDATED", "Handler", "Problem", "RowError", "clean_text"]
 
@@ -33,6 +35,13 @@ class RowError(Exception):
         """`FILE:LINE: column: message`, as import reports a rejected row."""
         where = f"{file}:{self.line}: "
         return where + (f"{self.column}: " if self.column else "") + self.message
+
+
+def _plain(value: Any) -> Any:
+    """A stored value as JSON shows it."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _nik_form(key: str) -> str:
@@ -66,12 +75,17 @@ class Handler:
     # each entry: a tuple of column names of which at least one must be in the header
     required: ClassVar[tuple[tuple[str, ...], ...]] = ()
     batch_size: ClassVar[int] = 200
+    # the columns whose cells name the row's record, shown as the `key` of a change
+    key_columns: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, db: Session, *, labels: dict[str, str]) -> None:
         self.db = db
         self.labels = labels  # column name -> the header as written in the file
         self.mapping: list[tuple[int, str]] = []  # (cell index, column name), set by the runner
         self._coops: dict[str, int | None] = {}
+        self.changes: list[dict[str, Any]] | None = None  # a list when the runner asks for them
+        self.line = 0
+        self.rec: dict[str, Any] = {}
 
     def has(self, column: str) -> bool:
         return column in self.labels
@@ -85,13 +99,18 @@ class Handler:
         width = len(values)
         for index, name in self.mapping:
             value = values[index] if index < width else ""
-            rec[name] = value.strip() if isinstance(value, str) else value
+            if type(value) is str:
+                value = value.strip()
+            elif isinstance(value, dt.date):  # a date cell: text, read back by parse_date
+                value = value.isoformat()
+            rec[name] = value
         return rec
 
     def process(self, batch: list[tuple[int, list[Any]]]) -> list[str | RowError]:
         out: list[str | RowError] = []
         for line, values in batch:
             rec = self.record(values)
+            self.line, self.rec = line, rec
             try:
                 out.append(self.row(rec))
             except Problem as problem:
@@ -103,6 +122,46 @@ class Handler:
 
     def finish(self) -> None:
         """Called after the last batch (flush pending writes)."""
+
+    # --- writing: the one place where a row is compared with what is stored -------------
+
+    def note(
+        self, field: str, old: Any, new: Any, *, line: int | None = None, key: str = ""
+    ) -> None:
+        """Remember one field an update changes (listed by --dry-run as `changes`)."""
+        if self.changes is None:
+            return
+        if not key:
+            key = " / ".join(str(self.rec.get(c)) for c in self.key_columns if self.rec.get(c))
+            key = mask_niks_in(key)
+        self.changes.append(
+            {
+                "line": self.line if line is None else line,
+                "key": key,
+                "field": field,
+                "old": _plain(old),
+                "new": _plain(new),
+            }
+        )
+
+    def write(
+        self, row: Any, new: dict[str, Any], make: Callable[[], Any], *, clears: tuple = ()
+    ) -> str:
+        """services.upsert for one row of the file: a blank cell (None) never erases a
+        stored value, and is left to the column's default on insert (SPEC §7), so `new`
+        loses its None values first (except the fields in `clears`, where None is what the
+        cell says); each field an update changes is noted."""
+        for field in [f for f, v in new.items() if v is None and f not in clears]:
+            del new[field]
+        written = upsert(self.db, row, new, make=make)
+        if written.outcome == UPDATED:
+            for change in written.changes:
+                self.note(change.field, change.old, change.new)
+        return written.outcome
+
+    def apply(self, row: Any, new: dict[str, Any]) -> bool:
+        """`write` for a row known to be stored: whether any field changed."""
+        return self.write(row, new, make=type(row)) == UPDATED
 
     # --- helpers ------------------------------------------------------------------------
 

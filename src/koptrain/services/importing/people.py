@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from koptrain.parsing import mask_nik
 from koptrain.services.importing.base import (
     INSERTED,
     UNCHANGED,
@@ -29,12 +30,16 @@ _INSERT_NEW_PERSON = (
     "INSERT INTO person (id, nik, name, gender, birth_date, phone, has_business) "
     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nik) DO NOTHING"
 )
-_INSERT_MEMBERSHIP = "INSERT INTO membership (person_id, coop_id, role) VALUES (?, ?, ?)"
+_INSERT_MEMBERSHIP = (
+    "INSERT INTO membership (person_id, coop_id, role, position) VALUES (?, ?, ?, ?)"
+)
 _UPDATE_PERSON = (
     "UPDATE person SET name = ?, gender = ?, birth_date = ?, phone = ?, has_business = ? "
     "WHERE id = ?"
 )
-_UPDATE_MEMBERSHIP = "UPDATE membership SET role = ? WHERE person_id = ? AND coop_id = ?"
+_UPDATE_MEMBERSHIP = (
+    "UPDATE membership SET role = ?, position = ? WHERE person_id = ? AND coop_id = ?"
+)
 
 # PostgreSQL: the NIKs of a batch already stored are looked up at once (an index probe per
 # NIK given as one array), then the first row of each other NIK is COPYed into a temporary
@@ -46,11 +51,12 @@ _PG_STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS koptrain_people_batch ("
     "pos integer NOT NULL, nik text NOT NULL, name text NOT NULL, gender text NOT NULL, "
     "birth_date date, phone text, has_business boolean NOT NULL, "
-    "coop_id integer NOT NULL, role text NOT NULL) ON COMMIT DROP"
+    "coop_id integer NOT NULL, role text NOT NULL, position text) ON COMMIT DROP"
 )
 _PG_COPY = (
     "COPY koptrain_people_batch "
-    "(pos, nik, name, gender, birth_date, phone, has_business, coop_id, role) FROM STDIN"
+    "(pos, nik, name, gender, birth_date, phone, has_business, coop_id, role, position) "
+    "FROM STDIN"
 )
 _PG_INSERT_NEW = """
 WITH new AS (
@@ -60,8 +66,9 @@ WITH new AS (
     ON CONFLICT (nik) DO NOTHING
     RETURNING id, nik
 ), members AS (
-    INSERT INTO membership (person_id, coop_id, role)
-    SELECT new.id, s.coop_id, s.role FROM new JOIN koptrain_people_batch s ON s.nik = new.nik
+    INSERT INTO membership (person_id, coop_id, role, position)
+    SELECT new.id, s.coop_id, s.role, s.position
+    FROM new JOIN koptrain_people_batch s ON s.nik = new.nik
 )
 SELECT nik FROM new
 """
@@ -70,11 +77,11 @@ SELECT nik FROM new
 class PeopleHandler(PeopleChecks):
     columns: ClassVar = {
         "nik": (),
-        "name": ("nama",),
-        "gender": ("jenis_kelamin", "jk", "sex"),
+        "name": ("nama", "nama_lengkap"),
+        "gender": ("jenis_kelamin", "jk", "sex", "l/p", "kelamin"),
         "birth_date": ("tanggal_lahir", "tgl_lahir"),
-        "phone": ("telepon", "no_hp", "hp", "no_telepon"),
-        "coop_nik": ("coop", "koperasi"),
+        "phone": ("telepon", "no_hp", "hp", "no_telp", "no_telepon", "nomor_telepon", "nomor_hp"),
+        "coop_nik": ("coop", "koperasi", "nik_koperasi"),
         "role": ("jabatan",),
         "has_business": ("punya_usaha",),
     }
@@ -100,6 +107,8 @@ class PeopleHandler(PeopleChecks):
         self.set_birth = self.has("birth_date")
         self.set_phone = self.has("phone")
         self.set_business = self.has("has_business")
+        self.blank_business: frozenset[int] = frozenset()  # batch positions of blank cells
+        self.lines: list[int] = []  # the batch's line numbers, for the changes of a dry run
 
     def _sql(self, sql: str) -> str:
         return sql if self.ph == "?" else sql.replace("?", self.ph)
@@ -108,6 +117,8 @@ class PeopleHandler(PeopleChecks):
 
     def process(self, batch: list[tuple[int, list[Any]]]) -> list[str | RowError]:
         outcomes: list[str | RowError] = [INSERTED] * len(batch)
+        if self.changes is not None:
+            self.lines = [line for line, _cells in batch]
         positions, people, members = self._checked(batch, outcomes)
         if not people:
             return outcomes
@@ -159,8 +170,8 @@ class PeopleHandler(PeopleChecks):
                 write = copy.write_row
                 for i in new:
                     _id, *person = people[i]
-                    _pid, coop_id, role = members[i]
-                    write((i, *person, coop_id, role))
+                    _pid, *membership = members[i]
+                    write((i, *person, *membership))
             cursor.execute(_PG_INSERT_NEW)
             inserted = {row[0] for row in cursor.fetchall()}
             if len(inserted) < len(new):  # inserted meanwhile by another import: merged
@@ -195,7 +206,8 @@ class PeopleHandler(PeopleChecks):
         return {row[0] for row in self.cursor.fetchall() if row[0] in ids}
 
     def _merge(self, positions, people, members, outcomes) -> None:
-        """The rows of people already stored: compared with them and their memberships."""
+        """The rows of people already stored: compared with them and their memberships.
+        A blank cell keeps the stored value (SPEC §7)."""
         ph = self.ph
         conn = self.conn
         niks = list({p[1] for p in people})
@@ -208,19 +220,20 @@ class PeopleHandler(PeopleChecks):
         ):
             known[row[1]] = [row[0], row[2], row[3], row[4], row[5], bool(row[6])]
         ids = [p[0] for p in known.values()] or [0]
-        memberships: dict[tuple[int, int], str] = {}  # (person id, coop id) -> role
-        for person_id, coop_id, role in conn.exec_driver_sql(
-            "SELECT person_id, coop_id, role FROM membership "
+        memberships: dict[tuple[int, int], tuple] = {}  # (person id, coop id) -> (role, position)
+        for person_id, coop_id, role, position in conn.exec_driver_sql(
+            "SELECT person_id, coop_id, role, position FROM membership "
             f"WHERE person_id IN ({','.join([ph] * len(ids))})",
             tuple(ids),
         ):
-            memberships[(person_id, coop_id)] = role
+            memberships[(person_id, coop_id)] = (role, position)
 
         changed_people: dict[str, list] = {}
-        new_members: dict[tuple[int, int], str] = {}
-        changed_members: dict[tuple[int, int], str] = {}
+        new_members: dict[tuple[int, int], tuple] = {}
+        changed_members: dict[tuple[int, int], tuple] = {}
         set_birth, set_phone, set_business = self.set_birth, self.set_phone, self.set_business
-        for i, (_id, nik, name, gender, birth, phone, business), (_pid, coop_id, role) in zip(
+        blank_business = self.blank_business
+        for i, (_id, nik, name, gender, birth, phone, business), (_pid, coop_id, *title) in zip(
             positions, people, members, strict=True
         ):
             person = known[nik]
@@ -228,24 +241,35 @@ class PeopleHandler(PeopleChecks):
                 person[0],
                 name,
                 gender,
-                birth if set_birth else person[3],
-                phone if set_phone else person[4],
-                business if set_business else person[5],
+                birth if set_birth and birth is not None else person[3],
+                phone if set_phone and phone is not None else person[4],
+                business if set_business and i not in blank_business else person[5],
             ]
             outcome = UNCHANGED
             if wanted != person:
+                if self.changes is not None:
+                    self._note_person(i, nik, person, wanted)
                 person[1:] = wanted[1:]
                 changed_people[nik] = person
                 outcome = UPDATED
             key = (person[0], coop_id)
-            old_role = memberships.get(key)
-            if old_role is None:
-                new_members[key] = role
+            old = memberships.get(key)
+            role, position = title
+            if old is not None and position is None and role == old[0]:
+                position = old[1]  # `pengurus` keeps the title given before
+            if old is None:
+                new_members[key] = (role, position)
                 outcome = INSERTED
-            elif old_role != role:
-                (new_members if key in new_members else changed_members)[key] = role
+            elif old != (role, position):
+                if self.changes is not None:
+                    for field, before, after in zip(
+                        ("role", "position"), old, (role, position), strict=True
+                    ):
+                        if before != after:
+                            self.note(field, before, after, line=self.lines[i], key=mask_nik(nik))
+                (new_members if key in new_members else changed_members)[key] = (role, position)
                 outcome = UPDATED
-            memberships[key] = role
+            memberships[key] = (role, position)
             outcomes[i] = outcome
         cursor = self.cursor
         if changed_people:
@@ -254,10 +278,15 @@ class PeopleHandler(PeopleChecks):
             )
         if new_members:
             cursor.executemany(
-                self._sql(_INSERT_MEMBERSHIP), [(*key, role) for key, role in new_members.items()]
+                self._sql(_INSERT_MEMBERSHIP), [(*key, *m) for key, m in new_members.items()]
             )
         if changed_members:
             cursor.executemany(
-                self._sql(_UPDATE_MEMBERSHIP),
-                [(role, *key) for key, role in changed_members.items()],
+                self._sql(_UPDATE_MEMBERSHIP), [(*m, *key) for key, m in changed_members.items()]
             )
+
+    def _note_person(self, i: int, nik: str, person: list, wanted: list) -> None:
+        fields = ("name", "gender", "birth_date", "phone", "has_business")
+        for field, before, after in zip(fields, person[1:], wanted[1:], strict=True):
+            if before != after and str(before) != str(after):  # a date stored as text
+                self.note(field, before, after, line=self.lines[i], key=mask_nik(nik))

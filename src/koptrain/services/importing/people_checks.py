@@ -16,7 +16,7 @@ from koptrain.parsing import (
     parse_gender,
     parse_nik,
     parse_optional_date,
-    parse_role,
+    parse_role_title,
 )
 from koptrain.services.importing.base import (
     Handler,
@@ -72,7 +72,7 @@ class PeopleChecks(Handler):
         niks = self._niks(cells[where["nik"]], errors)
         names = self._names(cells[where["name"]], errors)
         genders = self._cached(cells[where["gender"]], errors, self.genders, self._gender)
-        roles = self._cached(cells[where["role"]], errors, self.roles, self._role)
+        titles = self._cached(cells[where["role"]], errors, self.roles, self._role)
         coop_cells = cells[where["coop_nik"]]
         self._resolve_coops(coop_cells)
         coop_ids = self._cached(coop_cells, errors, self.coop_ids, self._no_coop)
@@ -82,11 +82,18 @@ class PeopleChecks(Handler):
             births = self._cached(cells[where["birth_date"]], errors, self.births, self._birth)
         if self.set_phone:
             phones = self._phones(cells[where["phone"]], errors)
+        self.blank_business = frozenset()
         if self.set_business:
             answers = self._cached(cells[where["has_business"]], errors, self.answers, self._answer)
+            if None in answers:  # a blank cell: False for someone new, kept for the others
+                self.blank_business = frozenset(i for i, a in enumerate(answers) if a is None)
+                answers = [bool(a) for a in answers]
         ids = self._new_ids(n)
         people = list(zip(ids, niks, names, genders, births, phones, answers, strict=True))
-        members = list(zip(ids, coop_ids, roles, strict=True))
+        members = [
+            (pid, coop_id, *(title or (None, None)))
+            for pid, coop_id, title in zip(ids, coop_ids, titles, strict=True)
+        ]
         if not errors:
             return list(range(n)), people, members
         for position, problem in errors.items():
@@ -201,16 +208,20 @@ class PeopleChecks(Handler):
             raise self._empty("gender")
         return self._parsed("gender", parse_gender, value)
 
-    def _role(self, value: Any) -> str:
-        return self._parsed("role", parse_role, value)
+    def _role(self, value: Any) -> tuple[str, str | None]:
+        return self._parsed("role", parse_role_title, value)
 
     def _birth(self, value: Any) -> Any:
-        day = self._parsed("birth_date", parse_optional_date, value, what=N_("birth date"))
+        day = self._parsed(
+            "birth_date", parse_optional_date, value, what=N_("birth date"), past=True
+        )
         if day is None:
             return None
         return day.isoformat() if self.sqlite else day
 
-    def _answer(self, value: Any) -> bool:
+    def _answer(self, value: Any) -> bool | None:
+        if not str(value).strip():
+            return None
         return self._parsed("has_business", parse_bool, value, what=N_("has business"))
 
     @staticmethod

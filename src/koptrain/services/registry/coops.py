@@ -185,6 +185,8 @@ def record_health(
     row = db.exec(
         select(HealthRating).where(HealthRating.coop_id == coop.id, HealthRating.year == year)
     ).first()
+    if row is not None:  # a correction changes only the fields given
+        new = {k: v for k, v in new.items() if v is not None}
     written = upsert(
         db,
         row,

@@ -17,7 +17,7 @@ from koptrain.parsing import (
     parse_gender,
     parse_nik,
     parse_optional_date,
-    parse_role,
+    parse_role_title,
 )
 from koptrain.services import audit, validation
 from koptrain.services.registry.base import coop_key
@@ -46,9 +46,9 @@ def add_person(
     if not name:
         raise InvalidInput(_("A person needs a name."))
     gender = parse_gender(gender)
-    role = parse_role(role)
+    role, position = parse_role_title(role)  # `Ketua`: pengurus, the title kept
     phone = validation.text(phone, validation.PHONE_LIMIT, what=N_("phone"))
-    birth_date = parse_optional_date(birth_date, what=N_("birth date"))
+    birth_date = parse_optional_date(birth_date, what=N_("birth date"), past=True)
     warnings: list[str] = []
     if gender != nik_gender(nik):
         warnings.append(
@@ -111,13 +111,13 @@ def add_person(
                     "kept ({fields} differ; use import to update them)."
                 ).format(nik=mask_nik(nik), name=person.name, fields=", ".join(differ))
             )
-    db.add(Membership(person_id=person.id, coop_id=coop.id, role=role))
+    db.add(Membership(person_id=person.id, coop_id=coop.id, role=role, position=position))
     db.flush()
     audit.record(
         db,
         entity="membership",
         key=f"{nik}@{coop_key(coop)}",
-        change={"role": [None, role]},
+        change={"role": [None, role], **({"position": [None, position]} if position else {})},
     )
     return person, created, warnings
 

@@ -45,6 +45,8 @@ def record_rat(
     validation.rat_dates(coop, fiscal_year, held_on, reported_on, today=today)
     new = {"held_on": held_on, "reported_on": reported_on, "attendees": attendees}
     row = db.exec(select(Rat).where(Rat.coop_id == coop.id, Rat.fiscal_year == fiscal_year)).first()
+    if row is not None:  # a correction changes only the fields given
+        new = {k: v for k, v in new.items() if v is not None}
     written = upsert(
         db,
         row,

@@ -9,6 +9,7 @@ from typing import ClassVar, NamedTuple
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from koptrain.errors import InvalidInput, Refused
 from koptrain.i18n import N_, _
 from koptrain.models import (
     GroupMember,
@@ -25,7 +26,7 @@ from koptrain.parsing import (
     parse_date,
     parse_optional_date,
 )
-from koptrain.services import refs, validation
+from koptrain.services import validation
 from koptrain.services.importing.base import (
     INSERTED,
     UNCHANGED,
@@ -42,11 +43,12 @@ from koptrain.services.upsert import upsert
 class GroupsHandler(RefsHandler):
     columns: ClassVar = {
         "group": ("kelompok", "code", "kode"),
-        "mentor": ("pendamping",),
+        "mentor": ("pendamping", "narasumber"),
         "session": ("kode_pelatihan", "pelatihan"),
         "nik": (),
     }
     required: ClassVar = (("group",), ("mentor",), ("nik",))
+    key_columns: ClassVar = ("group", "nik")
 
     def row(self, rec):
         from koptrain.services import mentoring
@@ -74,19 +76,13 @@ class GroupsHandler(RefsHandler):
                     "session",
                     _("Group {group} belongs to another session.").format(group=group.code),
                 )
-            outcome = upsert(self.db, group, {"mentor": mentor}, make=MentorGroup).outcome
+            outcome = self.write(group, {"mentor": mentor}, make=MentorGroup)
         member = self.db.get(GroupMember, (group.id, person.id))
         if member is None:
             try:
                 mentoring.add_members(self.db, group, [person])
-            except refs.InvalidInput as error:
+            except (InvalidInput, Refused) as error:
                 raise Problem("nik", str(error)) from None
-            except Exception as error:
-                from koptrain.errors import Refused
-
-                if isinstance(error, Refused):
-                    raise Problem("nik", str(error)) from None
-                raise
             outcome = INSERTED
         self.db.flush()
         return outcome
@@ -109,7 +105,7 @@ class MentoringHandler(RefsHandler):
         "group": ("kelompok",),
         "session": ("kode_pelatihan", "pelatihan"),
         "date": ("tanggal",),
-        "mentor": ("pendamping",),
+        "mentor": ("pendamping", "narasumber"),
         "status": (),
         "obstacle_category": ("kategori_kendala",),
         "obstacle": ("kendala",),
@@ -117,6 +113,7 @@ class MentoringHandler(RefsHandler):
         "note": ("catatan",),
     }
     required: ClassVar = (("nik", "group"), ("date",), ("mentor",), ("status",))
+    key_columns: ClassVar = ("nik", "group", "date")
 
     def _obstacles(self, rec) -> list[tuple[str, str | None]]:
         categories = [c for c in re.split(r"[,;]", rec.get("obstacle_category") or "") if c.strip()]
@@ -178,7 +175,6 @@ class MentoringHandler(RefsHandler):
         return UPDATED if UPDATED in outcomes else UNCHANGED
 
     def _one(self, person, training, group, contact: _Contact) -> str:
-        from koptrain.errors import Refused
         from koptrain.services import mentoring
 
         day, mentor, status, obstacles, note, next_date = contact
@@ -213,8 +209,8 @@ class MentoringHandler(RefsHandler):
                     select(Obstacle).where(Obstacle.log_id == log.id).order_by(Obstacle.id)
                 ).all()
             ]
-            changed = upsert(self.db, log, new, make=MentoringLog).outcome == UPDATED
-            if old_obstacles != obstacles:
+            changed = self.apply(log, new)
+            if obstacles and old_obstacles != obstacles:  # a blank cell keeps them
                 for o in self.db.exec(select(Obstacle).where(Obstacle.log_id == log.id)):
                     self.db.delete(o)
                 for category, words in obstacles:

@@ -35,7 +35,6 @@ from koptrain.services.importing.kinds.common import (
     RefsHandler,
     today,
 )
-from koptrain.services.upsert import upsert
 
 # --- coops -----------------------------------------------------------------------------------
 
@@ -43,16 +42,17 @@ from koptrain.services.upsert import upsert
 class CoopsHandler(RefsHandler):
     columns: ClassVar = {
         "nik": ("nik_koperasi",),
-        "name": ("nama", "nama_koperasi"),
+        "name": ("nama", "nama_koperasi", "nama_lengkap"),
         "type": ("jenis",),
         "level": ("jenjang",),
         "kecamatan": (),
         "kelurahan": (),
         "legal_number": ("no_badan_hukum", "nomor_badan_hukum"),
-        "fiscal_year_end": ("akhir_tahun_buku",),
+        "fiscal_year_end": ("akhir_tahun_buku", "tutup_buku"),
         "members": ("jumlah_anggota",),
     }
     required: ClassVar = (("nik", "legal_number"), ("name",))
+    key_columns: ClassVar = ("nik", "legal_number")
 
     def row(self, rec):
         nik = self.field(rec, "nik", lambda v: parse_coop_nik(v) if v else None)
@@ -77,7 +77,7 @@ class CoopsHandler(RefsHandler):
             )
         if self.has("level"):
             new["level"] = self.field(
-                rec, "level", lambda v: parse_choice(v, LEVELS, what=N_("level")) if v else "primer"
+                rec, "level", lambda v: parse_choice(v, LEVELS, what=N_("level")) if v else None
             )
         for column in ("kecamatan", "kelurahan"):
             if self.has(column):
@@ -85,7 +85,9 @@ class CoopsHandler(RefsHandler):
                     rec[column], validation.PLACE_LIMIT, what=column, column=column
                 )
         if self.has("fiscal_year_end"):
-            new["fiscal_year_end"] = self.field(rec, "fiscal_year_end", parse_fiscal_year_end)
+            new["fiscal_year_end"] = self.field(
+                rec, "fiscal_year_end", lambda v: parse_fiscal_year_end(v) if v else None
+            )
         if self.has("members"):
             new["members"] = self.field(
                 rec, "members", lambda v: parse_int(v, what=N_("members")) if v else None
@@ -126,10 +128,10 @@ class CoopsHandler(RefsHandler):
         if self.has("legal_number") and (legal or coop is None or coop.nik):
             new["legal_number"] = legal
         old_keys = (coop.nik, coop.legal_number) if coop else ()
-        written = upsert(self.db, coop, new, make=lambda: Coop(**new))
-        if written.outcome == UPDATED:
+        outcome = self.write(coop, new, make=lambda: Coop(**new))
+        if outcome == UPDATED:
             self.forget_coop(*old_keys)
-        return written.outcome
+        return outcome
 
 
 # --- health ratings and RATs -----------------------------------------------------------------
@@ -137,13 +139,14 @@ class CoopsHandler(RefsHandler):
 
 class HealthHandler(RefsHandler):
     columns: ClassVar = {
-        "coop_nik": ("coop", "koperasi"),
+        "coop_nik": ("coop", "koperasi", "nik_koperasi"),
         "year": ("tahun",),
         "rating": ("predikat",),
         "score": ("skor", "nilai"),
         "assessed_on": ("tanggal_penilaian",),
     }
     required: ClassVar = (("coop_nik",), ("year",), ("rating",))
+    key_columns: ClassVar = ("coop_nik", "year")
 
     def row(self, rec):
         coop_id = self.coop_id(rec)
@@ -161,20 +164,19 @@ class HealthHandler(RefsHandler):
         row = self.db.exec(
             select(HealthRating).where(HealthRating.coop_id == coop_id, HealthRating.year == year)
         ).first()
-        return upsert(
-            self.db, row, new, make=lambda: HealthRating(coop_id=coop_id, year=year, **new)
-        ).outcome
+        return self.write(row, new, make=lambda: HealthRating(coop_id=coop_id, year=year, **new))
 
 
 class RatHandler(RefsHandler):
     columns: ClassVar = {
-        "coop_nik": ("coop", "koperasi"),
+        "coop_nik": ("coop", "koperasi", "nik_koperasi"),
         "fiscal_year": ("tahun_buku", "year", "tahun"),
         "held_on": ("tanggal_rat", "held"),
         "reported_on": ("tanggal_lapor", "reported"),
         "attendees": ("jumlah_hadir",),
     }
     required: ClassVar = (("coop_nik",), ("fiscal_year",), ("held_on",))
+    key_columns: ClassVar = ("coop_nik", "fiscal_year")
 
     def row(self, rec):
         coop = self.coop(rec)
@@ -199,6 +201,6 @@ class RatHandler(RefsHandler):
         row = self.db.exec(
             select(Rat).where(Rat.coop_id == coop.id, Rat.fiscal_year == fiscal_year)
         ).first()
-        return upsert(
-            self.db, row, new, make=lambda: Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new)
-        ).outcome
+        return self.write(
+            row, new, make=lambda: Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new)
+        )

@@ -18,11 +18,11 @@ from koptrain.parsing import (
     SEAT_STATUSES,
     parse_bool,
     parse_date,
+    parse_presence,
     parse_roles,
 )
 from koptrain.services import refs, validation
 from koptrain.services.importing.base import (
-    INSERTED,
     UNCHANGED,
     UPDATED,
     Problem,
@@ -32,7 +32,7 @@ from koptrain.services.importing.kinds.common import (
     RefsHandler,
     today,
 )
-from koptrain.services.upsert import field_changes, upsert
+from koptrain.services.upsert import field_changes
 
 # --- programs --------------------------------------------------------------------------------
 
@@ -40,6 +40,7 @@ from koptrain.services.upsert import field_changes, upsert
 class ProgramsHandler(RefsHandler):
     columns: ClassVar = {"code": ("kode",), "name": ("nama",), "year": ("tahun",)}
     required: ClassVar = (("code",), ("name",))
+    key_columns: ClassVar = ("code",)
 
     def row(self, rec):
         code = self.valid("code", validation.code, self.need(rec, "code"), N_("program code"))
@@ -53,7 +54,7 @@ class ProgramsHandler(RefsHandler):
         new = {"name": name}
         if self.has("year"):
             new["year"] = year
-        return upsert(self.db, program, new, make=lambda: Program(code=code, **new)).outcome
+        return self.write(program, new, make=lambda: Program(code=code, **new))
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -68,12 +69,13 @@ class SessionsHandler(RefsHandler):
         "end": ("selesai", "tanggal_selesai"),
         "capacity": ("kapasitas",),
         "audience": ("peserta", "sasaran"),
-        "requires_business": ("wajib_usaha",),
+        "requires_business": ("wajib_usaha", "khusus_pemilik_usaha", "wajib_punya_usaha"),
         "venue": ("tempat",),
         "trainers": ("narasumber",),
         "min_attendance": ("minimal_kehadiran",),
     }
     required: ClassVar = (("code",), ("title",), ("start",), ("end",))
+    key_columns: ClassVar = ("code",)
 
     def row(self, rec):
         from koptrain.services.training import parse_share, seat_holders_count
@@ -96,7 +98,9 @@ class SessionsHandler(RefsHandler):
             new["audience"] = ",".join(self.field(rec, "audience", parse_roles))
         if self.has("requires_business"):
             new["requires_business"] = self.field(
-                rec, "requires_business", lambda v: parse_bool(v, what=N_("requires business"))
+                rec,
+                "requires_business",
+                lambda v: parse_bool(v, what=N_("requires business")) if v != "" else None,
             )
         if self.has("venue"):
             new["venue"] = self.valid(
@@ -112,7 +116,7 @@ class SessionsHandler(RefsHandler):
             )
         if self.has("min_attendance"):
             new["min_attendance"] = self.field(
-                rec, "min_attendance", lambda v: parse_share(v) if v not in ("", None) else 1.0
+                rec, "min_attendance", lambda v: parse_share(v) if v not in ("", None) else None
             )
         training = self.db.exec(
             select(Training).where(func.lower(Training.code) == code.lower())
@@ -122,123 +126,13 @@ class SessionsHandler(RefsHandler):
         elif "capacity" in new:
             held = seat_holders_count(self.db, training)
             self.valid("capacity", validation.capacity_holds, training, new["capacity"], held)
-        written = upsert(self.db, training, new, make=lambda: Training(code=code, **new))
-        if written.outcome == UPDATED:
+        outcome = self.write(training, new, make=lambda: Training(code=code, **new))
+        if outcome == UPDATED:
             self._trainings.clear()
-        return written.outcome
+        return outcome
 
 
-# --- enrollments and attendance --------------------------------------------------------------
-
-
-class EnrollmentsHandler(RefsHandler):
-    columns: ClassVar = {
-        "session": ("kode_pelatihan", "pelatihan", "kode_sesi"),
-        "nik": (),
-        "coop_nik": ("coop", "koperasi"),
-        "override_reason": ("alasan", "override"),
-    }
-    required: ClassVar = (("session",), ("nik",))
-
-    def __init__(self, db, *, labels):
-        super().__init__(db, labels=labels)
-        self.verdicts: dict = {}
-        self.held: dict[int, int] = {}
-        self.locked: set[int] = set()
-
-    def _locked(self, training: Training) -> Training:
-        if training.id not in self.locked:
-            training = self.db.exec(
-                select(Training)
-                .where(Training.id == training.id)
-                .with_for_update(key_share=True)
-                .execution_options(populate_existing=True)
-            ).one()
-            self.locked.add(training.id)
-        return training
-
-    def row(self, rec):
-        from koptrain.services import training as training_service
-
-        training = self._locked(self.training(rec))
-        person = self.person(rec)
-        coop = self.coop(rec) if rec.get("coop_nik") else None
-        reason = clean_text(
-            rec.get("override_reason"),
-            validation.REASON_LIMIT,
-            what=N_("override reason"),
-            column="override_reason",
-        )
-        existing = self.db.exec(
-            select(Enrollment).where(
-                Enrollment.session_id == training.id, Enrollment.person_id == person.id
-            )
-        ).first()
-        if existing is not None and existing.status != training_service.WITHDRAWN:
-            if coop is not None and existing.coop_id != coop.id:
-                raise Problem(
-                    "coop_nik",
-                    _(
-                        "{person} is already enrolled in session {session} for another "
-                        "cooperative; withdraw first to change it."
-                    ).format(person=training_service.person_label(person), session=training.code),
-                )
-            if self.has("override_reason") and existing.override_reason != reason:
-                existing.override_reason = reason
-                existing.updated_at = training_service.utc_now()
-                self.db.flush()
-                return UPDATED
-            return UNCHANGED
-        try:
-            coop = training_service.coop_for(self.db, person, coop)
-        except refs.InvalidInput as error:
-            raise Problem("coop_nik", str(error)) from None
-        refusals = training_service.check_enrollment(
-            self.db,
-            training,
-            person,
-            coop,
-            override=reason,
-            settings=self.settings,
-            verdicts=self.verdicts,
-        )
-        if refusals:
-            first = refusals[0]
-            column = {
-                "member": "coop_nik",
-                "eligibility": "coop_nik",
-                "session": "session",
-            }.get(getattr(first, "rule", ""), "nik")
-            raise Problem(column, " ".join(r.text() for r in refusals))
-        if training.id not in self.held:
-            self.held[training.id] = training_service.seat_holders_count(self.db, training)
-        status = training_service.ENROLLED
-        if self.held[training.id] >= training.capacity:
-            status = training_service.WAITLISTED
-        else:
-            self.held[training.id] += 1
-        role = self.db.exec(
-            select(col(_membership().role)).where(
-                _membership().person_id == person.id, _membership().coop_id == coop.id
-            )
-        ).first()
-        now = training_service.utc_now()
-        enrollment = existing or Enrollment(session_id=training.id, person_id=person.id)
-        enrollment.coop_id = coop.id
-        enrollment.role = role
-        enrollment.status = status
-        enrollment.override_reason = reason
-        enrollment.created_at = now
-        enrollment.updated_at = now
-        self.db.add(enrollment)
-        self.db.flush()
-        return INSERTED
-
-
-def _membership():
-    from koptrain.models import Membership
-
-    return Membership
+# --- attendance ------------------------------------------------------------------------------
 
 
 class AttendanceHandler(RefsHandler):
@@ -249,19 +143,14 @@ class AttendanceHandler(RefsHandler):
         "present": ("hadir",),
     }
     required: ClassVar = (("session",), ("nik",), ("day",))
+    key_columns: ClassVar = ("session", "nik", "day")
     batch_size: ClassVar = 1000
 
     def row(self, rec):
         training = self.training(rec)
         person = self.person(rec)
         day = self.field(rec, "day", lambda v: parse_date(v, what=N_("day")))
-        present = (
-            self.field(
-                rec, "present", lambda v: parse_bool(v, what=N_("present")) if v != "" else True
-            )
-            if self.has("present")
-            else True
-        )
+        mark = self.field(rec, "present", parse_presence) if self.has("present") else None
         enrollment = self.db.exec(
             select(Enrollment).where(
                 Enrollment.session_id == training.id,
@@ -283,14 +172,16 @@ class AttendanceHandler(RefsHandler):
                 Attendance.enrollment_id == enrollment.id, Attendance.day == day
             )
         ).first()
-        values = {"present": present}
+        if mark is None:  # no mark: present for a new record, a stored one kept
+            mark = (True, None) if record is None else (record.present, record.reason)
+        values = {"present": mark[0], "reason": mark[1]}
         if record is not None and not field_changes(record, values):
             return UNCHANGED
         self.valid("day", validation.attendance_day, training, day, today=today())
         self.valid("session", validation.attendance_open, training)
-        return upsert(
-            self.db,
+        return self.write(
             record,
             values,
             make=lambda: Attendance(enrollment_id=enrollment.id, day=day, **values),
-        ).outcome
+            clears=("reason",),  # `H` after `S`: present, the reason of the absence gone
+        )

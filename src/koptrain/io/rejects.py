@@ -1,0 +1,88 @@
+"""The rejects file of an import: the rejected rows as the user sent them plus `error`, in
+the format its name says (.xlsx or .csv), a CSV with the input's delimiter and BOM."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from koptrain.errors import InvalidInput
+from koptrain.i18n import _
+from koptrain.io.writers import neutralise
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+class RejectsFile:
+    """Opened before the import reads a row, so a bad name costs nothing (exit 2)."""
+
+    def __init__(self, path: Path, source) -> None:
+        self.path = path
+        suffix = path.suffix.lower()
+        if source.path is not None and _same_file(path, source.path):
+            raise InvalidInput(
+                _("--rejects {file} is the file being imported: give another name.").format(
+                    file=path
+                )
+            )
+        if suffix not in (".csv", ".xlsx", ".txt", ""):
+            raise InvalidInput(
+                _("--rejects {file}: give a name ending in .csv or .xlsx.").format(file=path)
+            )
+        header = [*(str(h) for h in source.header), "error"]
+        self.width = len(header) - 1
+        self.xlsx = suffix == ".xlsx"
+        try:
+            if self.xlsx:
+                from openpyxl import Workbook
+
+                self.workbook = Workbook(write_only=True)
+                self.sheet = self.workbook.create_sheet("rejects")
+                self.sheet.append(header)
+            else:
+                encoding = "utf-8-sig" if source.bom else "utf-8"
+                self.file = path.open("w", encoding=encoding, newline="")
+                self.writer = csv.writer(
+                    self.file, delimiter=source.delimiter or ",", lineterminator="\n"
+                )
+                self.writer.writerow(header)
+        except OSError as exc:
+            raise InvalidInput(
+                _("Cannot write {file}: {reason}.").format(file=path, reason=exc.strerror)
+            ) from None
+        self.closed = False
+
+    def write(self, values: list[Any], error) -> None:
+        cells = []
+        for value in list(values)[: self.width]:
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            cells.append(neutralise(str(value)) if value not in (None, "") else "")
+        cells += [""] * (self.width - len(cells))
+        column = f"{error.column}: " if error.column else ""
+        row = [*cells, neutralise(column + error.message)]
+        if self.xlsx:
+            self.sheet.append(row)
+        else:
+            self.writer.writerow(row)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self.xlsx:
+            try:
+                self.workbook.save(self.path)
+            except OSError as exc:
+                raise InvalidInput(
+                    _("Cannot write {file}: {reason}.").format(file=self.path, reason=exc.strerror)
+                ) from None
+        else:
+            self.file.close()
