@@ -57,12 +57,26 @@ def status_label(value: str | None) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a listing: its JSON/CSV key, its translated label, how to show it."""
+    """A column of a listing: its JSON/CSV key, its translated label, how to show it.
+
+    kind: id, nik, code, date, int, float, share (never broken across lines), status, or
+    text (wrapped between words, shortened with `…`); a text column whose key names an
+    identifier everywhere (nik, code, session, ...) is taken as one. priority: 0 and 1 are
+    always shown; 2 and more are left out first when the table does not fit the terminal
+    (koptrain.io.tables)."""
 
     key: str
     label: str
-    kind: str = "text"  # text, date, int, float, share, status
+    kind: str = "text"
     justify: str | None = None
+    priority: int | None = None
+
+    def spec(self):
+        from koptrain.io.tables import KIND_BY_KEY, PRIORITY_BY_KEY, Spec
+
+        kind = KIND_BY_KEY.get(self.key, "text") if self.kind == "text" else self.kind
+        priority = PRIORITY_BY_KEY.get(self.key, 1) if self.priority is None else self.priority
+        return Spec(self.label, kind, priority, self.justify)
 
 
 def display_value(value: Any, kind: str, lang: str) -> str:
@@ -96,7 +110,9 @@ def jsonable(value: Any) -> Any:
 
 
 def console(file: TextIO | None = None, *, stderr: bool = False):
-    """A Rich console: colour only on a terminal without NO_COLOR; wide when redirected."""
+    """A Rich console that never reads markup in what it prints (user text shows as typed):
+    colour only on a terminal without NO_COLOR; when redirected, $COLUMNS or 160 columns,
+    and tables no wider than their content (koptrain.io.tables)."""
     from rich.console import Console
 
     target = file or (sys.stderr if stderr else sys.stdout)
@@ -106,6 +122,7 @@ def console(file: TextIO | None = None, *, stderr: bool = False):
         file=target,
         width=width,
         no_color=not is_tty or bool(os.environ.get("NO_COLOR")),
+        markup=False,
         highlight=False,
         emoji=False,
         soft_wrap=False,
@@ -203,22 +220,24 @@ def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: TextIO) 
         writer.writerow(["" if row.get(k) is None else jsonable(row.get(k)) for k in keys])
 
 
-def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None):
-    from rich import box
-    from rich.markup import escape
-    from rich.table import Table
+def rich_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None,
+    show_header: bool = True,
+):
+    """The rows as a table that fits the console's width (koptrain.io.tables.Grid); values
+    are data, never markup: "[...]" in a change record shows as typed."""
+    from koptrain.io.tables import Grid
 
     lang = current_language()
-    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_lines=False)
-    for column in columns:
-        justify = column.justify or (
-            "right" if column.kind in ("int", "float", "share") else "left"
-        )
-        table.add_column(column.label, justify=justify, overflow="fold")
-    for row in rows:
-        # Values are data, not markup: "[...]" in a change record must show as typed.
-        table.add_row(*(escape(display_value(row.get(c.key), c.kind, lang)) for c in columns))
-    return table
+    return Grid(
+        [c.spec() for c in columns],
+        [[display_value(row.get(c.key), c.kind, lang) for c in columns] for row in rows],
+        title=title,
+        show_header=show_header,
+    )
 
 
 def emit(
