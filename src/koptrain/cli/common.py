@@ -35,7 +35,9 @@ class AppContext:
 
 
 def fail(error: KoptrainError) -> typer.Exit:
-    typer.echo(f"koptrain: {error}", err=True)
+    from koptrain.io.output import screen_dates
+
+    typer.echo(f"koptrain: {screen_dates(str(error))}", err=True)
     return typer.Exit(error.exit_code)
 
 

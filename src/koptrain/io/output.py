@@ -78,6 +78,10 @@ class Column:
         priority = PRIORITY_BY_KEY.get(self.key, 1) if self.priority is None else self.priority
         return Spec(self.label, kind, priority, self.justify)
 
+    def show(self, value: Any, lang: str) -> str:
+        """The value as the screen shows it, by the kind this column takes it as."""
+        return display_value(value, self.spec().kind, lang)
+
 
 def display_value(value: Any, kind: str, lang: str) -> str:
     if value is None or value == "":
@@ -94,9 +98,65 @@ def display_value(value: Any, kind: str, lang: str) -> str:
         return format_number(value * 100, lang) + "%"
     if kind == "status":
         return status_label(value)
+    if kind == "datetime":  # "2020-06-16 09:30:00+00:00" -> "16 June 2020 09:30"
+        when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        return f"{format_date(when.date(), lang)} {when:%H:%M}"
+    if kind == "change":
+        return change_text(value)
+    if kind == "monthday" and isinstance(value, str) and len(value) == 5:  # "12-31"
+        from koptrain.parsing import MONTH_NAMES
+
+        month, day = value.split("-")
+        names = MONTH_NAMES.get(lang, MONTH_NAMES["en"])
+        return f"{int(day)} {names[int(month) - 1]}"
     if isinstance(value, bool):
         return "✓" if value else ""
     return str(value)
+
+
+def change_text(value: Any) -> str:
+    """An audit record's change in a line: `status: open → closed, completed: 38`."""
+    try:
+        change = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+    if not isinstance(change, dict):
+        return str(value)
+
+    def one(v: Any) -> str:
+        if isinstance(v, list) and len(v) == 2:
+            return f"{one(v[0])} → {one(v[1])}"
+        return "–" if v is None or v == "" else str(v)
+
+    return ", ".join(f"{k}: {one(v)}" for k, v in change.items())
+
+
+def date_text(value: dt.date | str | None) -> str:
+    """A date as the screen shows it in the interface language ('16 Juni 2020'), in
+    messages as in tables."""
+    return display_value(value, "date", current_language())
+
+
+_ISO_DATE = None
+
+
+def screen_dates(message: str) -> str:
+    """A sentence for the screen with its ISO dates (2020-06-16) written as the tables write
+    them ('16 Juni 2020'): services word their reasons and errors with ISO dates, and the
+    screen shows dates one way per language. Text that is not a real date stays as is."""
+    global _ISO_DATE
+    import re
+
+    if _ISO_DATE is None:
+        _ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w:-])")
+
+    def shown(match) -> str:
+        try:
+            return date_text(dt.date(*map(int, match.groups())))
+        except ValueError:
+            return match.group(0)
+
+    return _ISO_DATE.sub(shown, message)
 
 
 def jsonable(value: Any) -> Any:
@@ -234,7 +294,7 @@ def rich_table(
     lang = current_language()
     return Grid(
         [c.spec() for c in columns],
-        [[display_value(row.get(c.key), c.kind, lang) for c in columns] for row in rows],
+        [[c.show(row.get(c.key), lang) for c in columns] for row in rows],
         title=title,
         show_header=show_header,
     )

@@ -21,10 +21,14 @@ from rich.measure import Measurement
 from rich.text import Text
 
 # Kinds whose values are one unbreakable piece; numbers are right-aligned.
-UNBREAKABLE = frozenset({"id", "nik", "code", "date", "int", "float", "share", "bar", "label"})
+UNBREAKABLE = frozenset(
+    {"id", "nik", "code", "date", "int", "float", "share", "bar", "label", "monthday", "datetime"}
+)
 RIGHT = frozenset({"int", "float", "share"})
 GAP = 2  # spaces between columns
-TEXT_MIN = 12  # a text column is never made narrower than this (or its longest header word)
+COMFORT = 30  # a needed text column narrower than this (and than its typical cell) is squeezed
+TEXT_MIN = 14  # a text column is never made narrower than this (or its longest header word)
+STATUS_WIDTH = 16  # a status or enumerated value up to this wide is never wrapped
 TEXT_LINES = 2  # a text cell in a table takes at most this many lines, then ends in `…`
 BLOCK_LINES = 6  # the same in one block per row
 
@@ -43,6 +47,15 @@ KIND_BY_KEY = {
     "phone": "code",
     "fiscal_year": "int",
     "year": "int",
+    "fiscal_year_end": "monthday",
+    "role": "status",
+    "gender": "status",
+    "level": "status",
+    "type": "status",
+    "rating": "status",
+    "entity": "status",
+    "at": "datetime",
+    "change": "change",
 }
 
 # Columns that are left out first when a listing does not fit, when a column does not say
@@ -183,7 +196,9 @@ class Grid:
         header = _longest_word(spec.label) if self.show_header else 0
         if spec.kind in UNBREAKABLE:
             return self._natural[i]
-        if spec.kind == "status":
+        if spec.kind == "status":  # a short value kept on one line, a long one wraps
+            if self._natural[i] <= STATUS_WIDTH:
+                return self._natural[i]
             words = max((_longest_word(c) for c in self._cells(i)), default=0)
             return max(header, words)
         return max(header, min(self._natural[i], TEXT_MIN))
@@ -194,7 +209,11 @@ class Grid:
         return sum(self._minimum[i] for i in shown) + GAP * (len(shown) - 1) <= width
 
     def layout(self, width: int) -> tuple[list[int], list[int]] | None:
-        """The columns shown and their widths, or None when the table must become blocks."""
+        """The columns shown and their widths, or None when the table must become blocks.
+
+        Columns of priority 2 and more are left out while the others do not fit; those of 3
+        and more also while a needed text column (priority 0 or 1) would be squeezed below
+        its typical width (or COMFORT columns)."""
         shown = list(range(len(self.specs)))
         droppable = sorted(
             (i for i in shown if self.specs[i].priority >= 2),
@@ -204,25 +223,42 @@ class Grid:
             if not droppable:
                 return None
             shown.remove(droppable.pop())
+        widths = self._widths(shown, width)
+        while droppable and self.specs[droppable[-1]].priority >= 3 and self._squeezed(widths):
+            shown.remove(droppable.pop())
+            widths = self._widths(shown, width)
+        return shown, [widths[i] for i in shown]
+
+    def _squeezed(self, widths: dict[int, int]) -> bool:
+        return any(
+            self.specs[i].kind not in UNBREAKABLE
+            and self.specs[i].priority <= 1
+            and w < min(self._typical[i], COMFORT)
+            for i, w in widths.items()
+        )
+
+    def _widths(self, shown: list[int], width: int) -> dict[int, int]:
         room = width - GAP * (len(shown) - 1)
         widths = {i: self._natural[i] for i in shown}
-        if sum(widths.values()) > room:
-            widths = {i: self._minimum[i] for i in shown}
-            extra = room - sum(widths.values())
-            growable = [i for i in shown if widths[i] < self._natural[i]]
-            while extra > 0 and growable:
-                # columns grow to their typical width first, then to their widest cell; the
-                # column furthest from that (as a share of it) grows first
-                def need(j: int) -> tuple[bool, float]:
-                    goal = self._typical[j] if widths[j] < self._typical[j] else self._natural[j]
-                    return widths[j] < self._typical[j], (goal - widths[j]) / goal
+        if sum(widths.values()) <= room:
+            return widths
+        widths = {i: self._minimum[i] for i in shown}
+        extra = room - sum(widths.values())
+        growable = [i for i in shown if widths[i] < self._natural[i]]
 
-                i = max(growable, key=need)
-                widths[i] += 1
-                extra -= 1
-                if widths[i] >= self._natural[i]:
-                    growable.remove(i)
-        return shown, [widths[i] for i in shown]
+        def need(j: int) -> tuple[bool, float]:
+            # columns grow to their typical width first, then to their widest cell; the
+            # column furthest from that (as a share of it) grows first
+            goal = self._typical[j] if widths[j] < self._typical[j] else self._natural[j]
+            return widths[j] < self._typical[j], (goal - widths[j]) / goal
+
+        while extra > 0 and growable:
+            i = max(growable, key=need)
+            widths[i] += 1
+            extra -= 1
+            if widths[i] >= self._natural[i]:
+                growable.remove(i)
+        return widths
 
     def measure(self) -> tuple[int, int]:
         n = len(self.specs)
@@ -311,6 +347,8 @@ class Grid:
             line.no_wrap = True
             line.overflow = "crop"
             yield line
+        if self.title:  # a titled table is a section of its screen: a blank line closes it
+            yield Text("")
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         minimum, maximum = self.measure()
