@@ -72,7 +72,7 @@ def attend(
     if training.status != OPEN:
         raise Refused(
             _("Session {session} is {status}: its attendance can no longer change.").format(
-                session=training.code, status=training.status
+                session=training.code, status=_(training.status)
             )
         )
     people = list({p.id: p for p in people}.values())
@@ -153,7 +153,7 @@ def close(
     if training.status != OPEN:
         raise Refused(
             _("Session {session} is {status}; only an open session can be closed.").format(
-                status=training.status, **values
+                status=_(training.status), **values
             )
         )
     if training.end > today:

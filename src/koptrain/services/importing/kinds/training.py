@@ -338,7 +338,7 @@ class AttendanceHandler(RefsHandler):
             raise Problem(
                 "session",
                 _("Session {session} is {status}: its attendance can no longer change.").format(
-                    session=training.code, status=training.status
+                    session=training.code, status=_(training.status)
                 ),
             )
         if record is None:
