@@ -69,3 +69,32 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark `message` for extraction without translating it yet."""
     return message
+
+
+# What the operating system says about a file, in the interface language (its own words are
+# English whatever the locale: strerror comes from the C library).
+_OS_REASONS = {
+    "ENOENT": N_("No such file or directory"),
+    "EACCES": N_("Permission denied"),
+    "EPERM": N_("Operation not permitted"),
+    "EISDIR": N_("Is a directory"),
+    "ENOTDIR": N_("Not a directory"),
+    "EEXIST": N_("File exists"),
+    "ENOSPC": N_("No space left on device"),
+    "EROFS": N_("Read-only file system"),
+    "ENAMETOOLONG": N_("File name too long"),
+    "EBUSY": N_("Device or resource busy"),
+    "ELOOP": N_("Too many levels of symbolic links"),
+    "EINVAL": N_("Invalid argument"),
+    "EIO": N_("Input/output error"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file could not be used (`No such file or directory`), in the interface language."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    if name in _OS_REASONS:
+        return _(_OS_REASONS[name])
+    return error.strerror or str(error)

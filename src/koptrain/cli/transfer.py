@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from koptrain.cli import common
-from koptrain.i18n import _
+from koptrain.i18n import _, os_reason
 
 IMPORT_HELP = _(
     "Import a CSV or XLSX file (`-` = CSV on stdin) of one KIND: programs, coops, health, rat, "
@@ -108,7 +108,7 @@ class _RejectSink:
             self.file = path.open("w", encoding="utf-8", newline="")
         except OSError as exc:
             raise InvalidInput(
-                _("Cannot write {file}: {reason}.").format(file=path, reason=exc.strerror)
+                _("Cannot write {file}: {reason}.").format(file=path, reason=os_reason(exc))
             ) from None
         self.writer = csv.writer(self.file, lineterminator="\n")
         self.writer.writerow(header)
@@ -261,5 +261,5 @@ def _text_output(output: Path | None):
         return output.open("w", encoding="utf-8", newline="")
     except OSError as exc:
         raise InvalidInput(
-            _("Cannot write {file}: {reason}.").format(file=output, reason=exc.strerror)
+            _("Cannot write {file}: {reason}.").format(file=output, reason=os_reason(exc))
         ) from None

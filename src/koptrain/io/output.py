@@ -198,7 +198,15 @@ def destination(output: Path | None) -> Iterator[TextIO]:
         return
     buffer = io.StringIO()
     yield buffer
-    output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    try:
+        output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    except OSError as error:
+        from koptrain.errors import InvalidInput
+        from koptrain.i18n import os_reason
+
+        raise InvalidInput(
+            _("Cannot write {file}: {reason}.").format(file=output, reason=os_reason(error))
+        ) from None
 
 
 def write_json(obj: Any, out: TextIO) -> None:
