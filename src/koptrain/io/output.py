@@ -173,12 +173,10 @@ def console(file: TextIO | None = None, *, stderr: bool = False):
     """A Rich console that never reads markup in what it prints (user text shows as typed):
     colour only on a terminal without NO_COLOR; when redirected, $COLUMNS or 160 columns,
     and tables no wider than their content (koptrain.io.tables)."""
-    from rich.console import Console
-
     target = file or (sys.stderr if stderr else sys.stdout)
     is_tty = hasattr(target, "isatty") and target.isatty()
     width = None if is_tty else int(os.environ.get("COLUMNS", "0") or 0) or 160
-    return Console(
+    return _console_class()(
         file=target,
         width=width,
         no_color=not is_tty or bool(os.environ.get("NO_COLOR")),
@@ -188,6 +186,27 @@ def console(file: TextIO | None = None, *, stderr: bool = False):
         soft_wrap=False,
         color_system="auto" if is_tty else None,
     )
+
+
+_TRAILING = None
+
+
+def _console_class():
+    """Rich's Console, with no line ending in spaces: Rich pads what it wraps and aligns
+    to the width; a pipe or a copied screen should not carry that padding."""
+    global _TRAILING
+    import re
+
+    from rich.console import Console
+
+    if _TRAILING is None:
+        _TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$", re.M)
+
+    class PlainEndsConsole(Console):
+        def _render_buffer(self, buffer) -> str:
+            return _TRAILING.sub(r"\1", super()._render_buffer(buffer))
+
+    return PlainEndsConsole
 
 
 @contextlib.contextmanager

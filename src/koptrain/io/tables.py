@@ -11,6 +11,7 @@ escaped, and no line ends in spaces, so piped output is plain.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ KIND_BY_KEY = {
     "rating": "status",
     "entity": "status",
     "at": "datetime",
+    "key": "ref",
     "change": "change",
 }
 
@@ -154,6 +156,16 @@ class Spec:
         return (self.justify or ("right" if self.kind in RIGHT else "left")) == "right"
 
 
+def _pieces(text: str) -> list[str]:
+    """A composite reference (`BLT20-01/3572**********01/2020-06-16`) in the pieces it may
+    break after: each whole, the `/` kept at the end of the one before."""
+    return re.findall(r"[^/]*/|[^/]+", text)
+
+
+def _longest_piece(text: str) -> int:
+    return max((cell_len(p) for p in _pieces(text)), default=0)
+
+
 def _longest_word(text: str) -> int:
     return max((cell_len(w) for w in text.split()), default=0)
 
@@ -196,6 +208,8 @@ class Grid:
         header = _longest_word(spec.label) if self.show_header else 0
         if spec.kind in UNBREAKABLE:
             return self._natural[i]
+        if spec.kind == "ref":
+            return max(header, max((_longest_piece(c) for c in self._cells(i)), default=0))
         if spec.kind == "status":  # a short value kept on one line, a long one wraps
             if self._natural[i] <= STATUS_WIDTH:
                 return self._natural[i]
@@ -309,6 +323,13 @@ class Grid:
             return [""]
         if self.specs[i].kind in UNBREAKABLE:
             return [shorten(line, width) for line in value.split("\n")]
+        if self.specs[i].kind == "ref":
+            lines = [""]
+            for piece in _pieces(value):
+                if lines[-1] and cell_len(lines[-1] + piece) > width:
+                    lines.append("")
+                lines[-1] += piece
+            return [shorten(line, width) for line in lines]
         return wrap(value, width, max_lines)
 
     def _line(self, cells: list[str], shown: list[int], widths: list[int], style: str = "") -> Text:
