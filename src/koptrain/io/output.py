@@ -126,7 +126,9 @@ def change_text(value: Any) -> str:
     def one(v: Any) -> str:
         if isinstance(v, list) and len(v) == 2:
             return f"{one(v[0])} → {one(v[1])}"
-        return "–" if v is None or v == "" else str(v)
+        if v is None or v == "":
+            return "–"
+        return status_label(v) if isinstance(v, str) and v in STATUS_LABELS else str(v)
 
     return ", ".join(f"{k}: {one(v)}" for k, v in change.items())
 

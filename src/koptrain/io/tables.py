@@ -392,7 +392,7 @@ class SideBySide:
     """Small grids next to each other as far as the width allows, then below each other."""
 
     grids: Sequence[Grid]
-    gap: int = 4
+    gap: int = 3
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
