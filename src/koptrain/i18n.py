@@ -44,7 +44,35 @@ def setup(lang: str | None = None) -> str:
     gettext.bindtextdomain(DOMAIN, LOCALE_DIR)
     gettext.textdomain(DOMAIN)
     os.environ["LANGUAGE"] = _language
+    _retranslate_typer_texts()
     return _language
+
+
+# Typer's help and error panels take these texts through gettext once, when typer.rich_utils
+# is first imported; a language chosen after that (a second --lang in one process) renews them.
+_TYPER_TEXTS = {
+    "DEPRECATED_STRING": "(deprecated) ",
+    "DEFAULT_STRING": "[default: {}]",
+    "ENVVAR_STRING": "[env var: {}]",
+    "REQUIRED_LONG_STRING": "[required]",
+    "ARGUMENTS_PANEL_TITLE": "Arguments",
+    "OPTIONS_PANEL_TITLE": "Options",
+    "COMMANDS_PANEL_TITLE": "Commands",
+    "ERRORS_PANEL_TITLE": "Error",
+    "ABORTED_TEXT": "Aborted.",
+    "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help.",
+}
+
+
+def _retranslate_typer_texts() -> None:
+    import sys
+
+    module = sys.modules.get("typer.rich_utils")
+    if module is None or _translation is None:
+        return
+    for name, message in _TYPER_TEXTS.items():
+        if hasattr(module, name):
+            setattr(module, name, _translation.gettext(message))
 
 
 def current_language() -> str:
