@@ -36,8 +36,8 @@ BLOCK_LINES = 6  # the same in one block per row
 # Keys whose values are identifiers wherever they appear, when a column does not say.
 KIND_BY_KEY = {
     "nik": "nik",
-    "coop_nik": "nik",
-    "legal_number": "code",
+    "coop_nik": "ref",  # a NIK Koperasi, or the legal number of a coop without one
+    "legal_number": "ref",
     "code": "code",
     "session": "code",
     "program": "code",
@@ -67,11 +67,12 @@ PRIORITY_BY_KEY = {
     "kelurahan": 4,
     "fiscal_year_end": 4,
     "level": 3,
-    "type": 2,
+    "type": 3,
     "birth_date": 3,
     "has_business": 3,
     "phone": 4,
     "coop_nik": 3,
+    "role": 2,
     "position": 2,
     "days_total": 2,
     "override_reason": 4,
@@ -206,8 +207,9 @@ class Grid:
     def _min_width(self, i: int) -> int:
         spec = self.specs[i]
         header = _longest_word(spec.label) if self.show_header else 0
-        if spec.kind in UNBREAKABLE:
-            return self._natural[i]
+        if spec.kind in UNBREAKABLE:  # the values whole; the header may wrap between words
+            cells = (max(map(cell_len, c.split("\n"))) for c in self._cells(i) if c)
+            return max(header, max(cells, default=0))
         if spec.kind == "ref":
             return max(header, max((_longest_piece(c) for c in self._cells(i)), default=0))
         if spec.kind == "status":  # a short value kept on one line, a long one wraps
