@@ -6,20 +6,20 @@ shortened with `…` past a few lines; headers wrap between words only. When eve
 shortest layout is wider than the terminal, the least needed columns are left out, and
 when the needed ones still do not fit, every row becomes a block of `label  value` lines.
 Cells are plain text (never Rich markup), terminal control characters in them are shown
-escaped, and no line ends in spaces, so piped output is plain.
+escaped (koptrain.io.cells), and no line ends in spaces, so piped output is plain.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
+
+from koptrain.io.cells import longest_piece, longest_word, pieces, safe, shorten, wrap
 
 # Kinds whose values are one unbreakable piece; numbers are right-aligned.
 UNBREAKABLE = frozenset(
@@ -89,57 +89,6 @@ PRIORITY_BY_KEY = {
 }
 
 
-def safe(value: str) -> str:
-    """User text shown harmlessly: control and format characters (an escape sequence, a
-    right-to-left override) become visible `\\x1b`-style escapes; tabs become spaces."""
-    if value.isprintable() or all(c == "\n" or c.isprintable() for c in value):
-        return value
-    out = []
-    for c in value:
-        if c == "\n" or c.isprintable():
-            out.append(c)
-        elif c == "\t":
-            out.append(" ")
-        elif unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp"):
-            out.append(f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-        else:
-            out.append(c)
-    return "".join(out)
-
-
-def shorten(line: str, width: int) -> str:
-    """`line` cut to `width` cells, ending in `…` when it was longer."""
-    if cell_len(line) <= width:
-        return line
-    return set_cell_size(line, max(width - 1, 0)).rstrip() + "…"
-
-
-def wrap(text: str, width: int, max_lines: int | None = None) -> list[str]:
-    """`text` in lines of at most `width` cells, broken between words only (a word longer
-    than a line is shortened with `…`), at most `max_lines` lines (the last one ends in `…`
-    when some were left out)."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            if cell_len(candidate) <= width:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            line = shorten(word, width)
-        lines.append(line)
-    if max_lines is not None and len(lines) > max_lines:
-        last = lines[max_lines - 1]
-        words = last.split()
-        while words and cell_len(" ".join(words) + " …") > width:
-            words.pop()
-        end = " ".join(words) + " …" if words else shorten(last + " …", width)
-        lines = [*lines[: max_lines - 1], end]
-    return lines
-
-
 @dataclass
 class Spec:
     """How one column is laid out: its header, kind, drop priority and alignment.
@@ -155,20 +104,6 @@ class Spec:
     @property
     def right(self) -> bool:
         return (self.justify or ("right" if self.kind in RIGHT else "left")) == "right"
-
-
-def _pieces(text: str) -> list[str]:
-    """A composite reference (`BLT20-01/3572**********01/2020-06-16`) in the pieces it may
-    break after: each whole, the `/` kept at the end of the one before."""
-    return re.findall(r"[^/]*/|[^/]+", text)
-
-
-def _longest_piece(text: str) -> int:
-    return max((cell_len(p) for p in _pieces(text)), default=0)
-
-
-def _longest_word(text: str) -> int:
-    return max((cell_len(w) for w in text.split()), default=0)
 
 
 @dataclass
@@ -206,16 +141,16 @@ class Grid:
 
     def _min_width(self, i: int) -> int:
         spec = self.specs[i]
-        header = _longest_word(spec.label) if self.show_header else 0
+        header = longest_word(spec.label) if self.show_header else 0
         if spec.kind in UNBREAKABLE:  # the values whole; the header may wrap between words
             cells = (max(map(cell_len, c.split("\n"))) for c in self._cells(i) if c)
             return max(header, max(cells, default=0))
         if spec.kind == "ref":
-            return max(header, max((_longest_piece(c) for c in self._cells(i)), default=0))
+            return max(header, max((longest_piece(c) for c in self._cells(i)), default=0))
         if spec.kind == "status":  # a short value kept on one line, a long one wraps
             if self._natural[i] <= STATUS_WIDTH:
                 return self._natural[i]
-            words = max((_longest_word(c) for c in self._cells(i)), default=0)
+            words = max((longest_word(c) for c in self._cells(i)), default=0)
             return max(header, words)
         return max(header, min(self._natural[i], TEXT_MIN))
 
@@ -327,7 +262,7 @@ class Grid:
             return [shorten(line, width) for line in value.split("\n")]
         if self.specs[i].kind == "ref":
             lines = [""]
-            for piece in _pieces(value):
+            for piece in pieces(value):
                 if lines[-1] and cell_len(lines[-1] + piece) > width:
                     lines.append("")
                 lines[-1] += piece
