@@ -99,6 +99,13 @@ METAVARS = {
     "file": N_("FILE"),
 }
 
+# Options that take a date (SPEC §3 lists each with DATE), when they do not name their metavar.
+DATE_OPTIONS = frozenset(
+    {"--date", "--day", "--on", "--start", "--end", "--held", "--reported", "--birth-date",
+     "--assessed-on", "--next", "--eligible-on", "--as-of"}
+)  # fmt: skip
+DATE_METAVAR = N_("DATE")
+
 _SUGGESTION = re.compile(r"^(?P<message>.*?)\.? Did you mean (?P<suggestions>.+)\?$", re.S)
 
 _installed = False
@@ -222,6 +229,8 @@ def _option_metavar(self, ctx) -> str | None:
         return None
     if self.metavar is not None:
         return self.metavar
+    if DATE_OPTIONS.intersection(self.opts):
+        return _(DATE_METAVAR)
     descriptor = self.type_descriptor
     annotation = descriptor.annotation
     if descriptor.is_list:
