@@ -8,6 +8,7 @@ import json
 import pytest
 from sqlmodel import func, select
 
+from koptrain.io.output import screen_dates
 from koptrain.models import Audit, Coop, HealthRating, Membership, Person, Rat
 
 import factories
@@ -108,8 +109,8 @@ def check_verdicts(koptrain) -> None:
         # The table: exit 0 either way, a headline, then each reason marked.
         lines = koptrain("coop", "eligibility", nik, "--on", "2020-06-16").stdout.splitlines()
         state = "ELIGIBLE" if eligible else "NOT ELIGIBLE"
-        assert lines[0] == f"{name} is {state} on 2020-06-16."
-        assert [line[4:] for line in lines[1:]] == reasons
+        assert lines[0] == f"{name} is {state} on 16 June 2020."  # dates as the tables write them
+        assert [line[4:] for line in lines[1:]] == [screen_dates(r) for r in reasons]
         marks = {line[:4] for line in lines[1:]}
         assert marks == ({"  ✓ "} if eligible else {"  ✓ ", "  ✗ "})
 
@@ -223,7 +224,7 @@ def test_health_correction_and_policy_change(koptrain, six, store):
 def test_rat_correction_and_extension(koptrain, six):
     result = koptrain("rat", "record", "KSP April", "--year", "2019", "--held", "2020-04-14")
     # a correction changes only the fields given (SPEC §7): the report date stays
-    assert result.stdout.strip() == "RAT 2019 of KSP April unchanged (held 2020-04-14)."
+    assert result.stdout.strip() == "RAT 2019 of KSP April unchanged (held 14 April 2020)."
     koptrain("policy", "set", "rat.extension.2019", "30 Juni 2020")
     koptrain(
         "rat",
@@ -390,7 +391,7 @@ BAD = {
     "RAT held before the fiscal year ends": (
         ["rat", "record", "1", "--year", "2020", "--held", "2020-11-30"],
         2,
-        "that fiscal year ends on 2020-12-31",
+        "that fiscal year ends on 31 December 2020",
     ),
     "RAT reported before held": (
         ["rat", "record", "1", "--year", "2020", "--held", "2021-03-10", "--reported", "1/3/2021"],

@@ -138,7 +138,7 @@ def test_session_create_list_and_errors(koptrain, store):
         code=2,
     )
     assert backwards.stderr.strip() == (
-        "koptrain: The session cannot start (2020-07-02) after it ends (2020-07-01)."
+        "koptrain: The session cannot start (2 July 2020) after it ends (1 July 2020)."
     )
     koptrain(
         "session",
@@ -282,7 +282,8 @@ def test_attend_and_close(koptrain, store, niks):
     koptrain("attend", "BLT20-01", "--day", "2020-06-18", niks["Budi"], "--absent")
     outside = koptrain("attend", "BLT20-01", "--day", "2020-06-19", niks["Sri"], code=2)
     assert (
-        "2020-06-19 is not a day of session BLT20-01 (2020-06-16 to 2020-06-18)" in outside.stderr
+        "19 June 2020 is not a day of session BLT20-01 (16 June 2020 to 18 June 2020)"
+        in outside.stderr
     )
     seatless = koptrain(
         "attend", "BLT20-01", "--day", "2020-06-16", niks["Sri"], niks["Siti"], code=1

@@ -160,8 +160,8 @@ def test_a_refused_enrollment_exits_1_in_both_languages_with_the_reason_translat
 ):
     ref = small_programme["late_member"]
     english, indonesian = _both(koptrain, "enroll", "BLT20-01", ref, code=1)
-    assert "is not eligible on 2020-06-16" in english.stderr
-    assert "tidak memenuhi syarat pada 2020-06-16" in indonesian.stderr
+    assert "is not eligible on 16 June 2020" in english.stderr
+    assert "tidak memenuhi syarat pada 16 Juni 2020" in indonesian.stderr
     assert "eligible" not in indonesian.stderr
 
 

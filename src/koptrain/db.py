@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from koptrain.errors import DatabaseError, InvalidInput
-from koptrain.i18n import _
+from koptrain.i18n import _, os_reason
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -73,7 +73,7 @@ def _create_private_file(path: Path, *, write: bool) -> bool:
     except OSError as exc:
         raise DatabaseError(
             _("Cannot create the database file {path}: {reason}.").format(
-                path=path, reason=exc.strerror
+                path=path, reason=os_reason(exc)
             )
         ) from None
 

@@ -44,7 +44,35 @@ def setup(lang: str | None = None) -> str:
     gettext.bindtextdomain(DOMAIN, LOCALE_DIR)
     gettext.textdomain(DOMAIN)
     os.environ["LANGUAGE"] = _language
+    _retranslate_typer_texts()
     return _language
+
+
+# Typer's help and error panels take these texts through gettext once, when typer.rich_utils
+# is first imported; a language chosen after that (a second --lang in one process) renews them.
+_TYPER_TEXTS = {
+    "DEPRECATED_STRING": "(deprecated) ",
+    "DEFAULT_STRING": "[default: {}]",
+    "ENVVAR_STRING": "[env var: {}]",
+    "REQUIRED_LONG_STRING": "[required]",
+    "ARGUMENTS_PANEL_TITLE": "Arguments",
+    "OPTIONS_PANEL_TITLE": "Options",
+    "COMMANDS_PANEL_TITLE": "Commands",
+    "ERRORS_PANEL_TITLE": "Error",
+    "ABORTED_TEXT": "Aborted.",
+    "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help.",
+}
+
+
+def _retranslate_typer_texts() -> None:
+    import sys
+
+    module = sys.modules.get("typer.rich_utils")
+    if module is None or _translation is None:
+        return
+    for name, message in _TYPER_TEXTS.items():
+        if hasattr(module, name):
+            setattr(module, name, _translation.gettext(message))
 
 
 def current_language() -> str:
@@ -69,3 +97,32 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark `message` for extraction without translating it yet."""
     return message
+
+
+# What the operating system says about a file, in the interface language (its own words are
+# English whatever the locale: strerror comes from the C library).
+_OS_REASONS = {
+    "ENOENT": N_("No such file or directory"),
+    "EACCES": N_("Permission denied"),
+    "EPERM": N_("Operation not permitted"),
+    "EISDIR": N_("Is a directory"),
+    "ENOTDIR": N_("Not a directory"),
+    "EEXIST": N_("File exists"),
+    "ENOSPC": N_("No space left on device"),
+    "EROFS": N_("Read-only file system"),
+    "ENAMETOOLONG": N_("File name too long"),
+    "EBUSY": N_("Device or resource busy"),
+    "ELOOP": N_("Too many levels of symbolic links"),
+    "EINVAL": N_("Invalid argument"),
+    "EIO": N_("Input/output error"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file could not be used (`No such file or directory`), in the interface language."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    if name in _OS_REASONS:
+        return _(_OS_REASONS[name])
+    return error.strerror or str(error)

@@ -7,7 +7,7 @@ import re
 from functools import cache
 
 from koptrain.errors import InvalidInput
-from koptrain.i18n import N_, _
+from koptrain.i18n import N_, _, current_language
 from koptrain.words import (
     ABSENT_MARKS,
     ALIASES,
@@ -147,9 +147,21 @@ def parse_choice(text: str | None, choices: tuple[str, ...], *, what: str) -> st
         return alias
     raise InvalidInput(
         _("{what} '{value}' is not one of: {choices}.").format(
-            what=_(what), value=shown((text or "").strip()), choices=", ".join(choices)
+            what=_(what),
+            value=shown((text or "").strip()),
+            choices=", ".join(choice_word(c, what) for c in choices),
         )
     )
+
+
+def choice_word(choice: str, what: str) -> str:
+    """An enumerated value as a user types it in the interface language: the Indonesian
+    word the parser accepts for it when there is one (`sebagian` for partly)."""
+    if current_language() == "id" and _(choice) != choice:
+        for word, value in ALIASES.get(what, {}).items():
+            if value == choice:
+                return word.replace("_", " ") if " " in _(choice) else word
+    return choice
 
 
 def parse_role(text: str | None) -> str:

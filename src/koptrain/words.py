@@ -29,6 +29,10 @@ ALIASES = {
         "belum": "not_yet",
         "belum_menerapkan": "not_yet",
         "berhenti": "stopped",
+        # RAT statuses in the words the screens show in Indonesian.
+        "tepat_waktu": "on_time",
+        "terlambat": "late",
+        "tidak_ada": "missing",
     },
 }
 ALIASES["role"].update({"supervisor": "pengawas", "supervisory_board": "pengawas"})

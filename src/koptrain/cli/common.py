@@ -35,7 +35,11 @@ class AppContext:
 
 
 def fail(error: KoptrainError) -> typer.Exit:
-    typer.echo(f"koptrain: {error}", err=True)
+    from koptrain.io.output import screen_dates
+    from koptrain.io.tables import safe
+
+    # what the user typed may come back in the sentence: shown, never sent to the terminal
+    typer.echo(f"koptrain: {safe(screen_dates(str(error)))}", err=True)
     return typer.Exit(error.exit_code)
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from koptrain.cli import common
-from koptrain.i18n import _
+from koptrain.i18n import _, current_language
 
 app = typer.Typer(help=_("Register cooperatives, their health ratings, and judge eligibility."))
 
@@ -107,7 +107,7 @@ def list_(
     output: common.OutputOption = None,
 ) -> None:
     from koptrain.io.output import emit
-    from koptrain.parsing import parse_date
+    from koptrain.parsing import format_date, parse_date
     from koptrain.services import registry
 
     on = parse_date(eligible_on, what="--eligible-on") if eligible_on else None
@@ -116,22 +116,26 @@ def list_(
     if on is None:
         title, empty = _("Cooperatives"), _("No cooperatives registered.")
     else:
-        title = _("Cooperatives eligible on {date}").format(date=on.isoformat())
-        empty = _("No cooperative is eligible on {date}.").format(date=on.isoformat())
+        day = format_date(on, current_language())
+        title = _("Cooperatives eligible on {date}").format(date=day)
+        empty = _("No cooperative is eligible on {date}.").format(date=day)
     emit(rows, _columns(), fmt=fmt, output=output, title=title, empty=empty)
 
 
 def _print_verdict(con, verdict: dict, reasons) -> None:
     """The verdict as a person reads it: a headline, then each reason marked ✓ or ✗."""
-    from rich.markup import escape
+    from koptrain.io.output import display_value, screen_dates
+    from koptrain.io.tables import safe, wrap
 
     if verdict["eligible"]:
         headline = _("{coop} is ELIGIBLE on {date}.")
     else:
         headline = _("{coop} is NOT ELIGIBLE on {date}.")
-    con.print(escape(headline.format(coop=verdict["coop"], date=verdict["on"])))
+    day = display_value(verdict["on"], "date", current_language())
+    con.print(safe(headline.format(coop=verdict["coop"], date=day)))
     for reason in reasons:
-        con.print(("  ✓ " if reason.ok else "  ✗ ") + escape(reason.text()))
+        lines = wrap(safe(screen_dates(reason.text())), con.width - 4)
+        con.print(("  ✓ " if reason.ok else "  ✗ ") + "\n    ".join(lines))
 
 
 @app.command(
@@ -193,17 +197,12 @@ def show(
 
 
 def _render_coop(con, report: dict, reasons) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+    from koptrain.io.output import Column, display_value, rich_table
+    from koptrain.io.tables import pairs
 
-    from koptrain.io.output import Column, rich_table
-
-    details = Table.grid(padding=(0, 2))
-    for column in _columns():
-        value = report[column.key]
-        details.add_row(column.label, escape("" if value is None else str(value)))
-    details.add_row(_("People"), str(report["people"]))
-    con.print(details)
+    lang = current_language()
+    details = [(c.label, c.show(report[c.key], lang)) for c in _columns()]
+    con.print(pairs([*details, (_("People"), display_value(report["people"], "int", lang))]))
     con.print()
     con.print(
         rich_table(

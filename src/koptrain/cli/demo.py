@@ -60,11 +60,14 @@ def demo(
     shown_db = f'"{where}"' if " " in where else where
     typer.echo("")
     typer.echo(_("The sample is in {db}. Try next:").format(db=where))
-    for line in (
-        f"koptrain --db {shown_db} coop list --eligible-on 2020-06-16",
-        f"koptrain --db {shown_db} coop eligibility 3572019149310905 --on 2020-06-16",
-        f"koptrain --db {shown_db} session show BLT20-05",
-        f"koptrain --db {shown_db} report reminders --on 2020-09-01",
-        f"koptrain --db {shown_db} --lang id report summary --program BLITAR-2020",
+    for command in (
+        "coop list --eligible-on 2020-06-16",
+        "coop eligibility 3572019149310905 --on 2020-06-16",
+        "session show BLT20-05",
+        "report reminders --on 2020-09-01",
+        "--lang id report summary --program BLITAR-2020",
     ):
-        typer.echo(f"  {line}")
+        line = f"  koptrain --db {shown_db} {command}"
+        if len(line) > out.width:  # a shell continuation rather than a line the terminal cuts
+            line = f"  koptrain --db {shown_db} \\\n      {command}"
+        typer.echo(line)

@@ -90,11 +90,35 @@ _VALUE_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Input should be less than (?P<n>\S+)$"), N_("must be less than {n}")),
 ]
 
+# Plain metavariables for options that have none of their own (help shows TEXT, not <str>).
+METAVARS = {
+    "str": N_("TEXT"),
+    "int": N_("N"),
+    "float": N_("NUMBER"),
+    "path": N_("FILE"),
+    "file": N_("FILE"),
+}
+
+# Options that take a date (SPEC §3 lists each with DATE), when they do not name their metavar.
+DATE_OPTIONS = frozenset(
+    {"--date", "--day", "--on", "--start", "--end", "--held", "--reported", "--birth-date",
+     "--assessed-on", "--next", "--eligible-on", "--as-of"}
+)  # fmt: skip
+DATE_METAVAR = N_("DATE")
+
+_SUGGESTION = re.compile(r"^(?P<message>.*?)\.? Did you mean (?P<suggestions>.+)\?$", re.S)
+
 _installed = False
 
 
 def translate_usage_error(message: str) -> str:
     """A usage-error message of Click in the interface language (others are returned as is)."""
+    suggested = _SUGGESTION.match(message)
+    if suggested:  # Typer's "Did you mean ...?" after an unknown command
+        return _("{message}. Did you mean {suggestions}?").format(
+            message=translate_usage_error(suggested["message"] + ".").rstrip("."),
+            suggestions=suggested["suggestions"].replace("', '", "' " + _("or") + " '"),
+        )
     for pattern, template in _ERRORS:
         match = pattern.match(message)
         if match:
@@ -156,16 +180,13 @@ def install() -> None:
 
     _click.core.Command.get_help_option = get_help_option
 
-    for cls in (core.TyperOption, core.TyperArgument):
-        original_type = cls.display_type_rich
-
-        def display_type_rich(self, ctx, _original=original_type):
-            shown = _original(self, ctx)
-            if getattr(self, "is_flag", False) and shown == "<bool>":
-                return None  # a flag takes no value: no type to show
-            return _(TYPE_NAMES[shown]) if shown in TYPE_NAMES else shown
-
-        cls.display_type_rich = display_type_rich
+    core.TyperOption.display_type_rich = _option_metavar
+    core.TyperArgument.display_type_rich = lambda self, ctx: None  # its name is its metavar
+    core.TyperArgument.display_name_raw = property(
+        lambda self: self.metavar or (self.name or "").upper()
+    )
+    core.TyperArgument._rich_display_name = _argument_name
+    core.TyperArgument._usage_display_name = _argument_usage
 
     exceptions = _click.exceptions
     for cls in (
@@ -182,3 +203,42 @@ def _translating(format_message: Callable) -> Callable:
         return translate_usage_error(format_message(self))
 
     return translated
+
+
+def _argument_name(self) -> str:
+    """An argument as help names it: its metavar, or its name in capitals; `...` when it
+    takes several values (PERSON...)."""
+    name = self.metavar or (self.name or "").upper()
+    if self.nargs != 1 and not name.endswith("..."):
+        name += "..."
+    return name
+
+
+def _argument_usage(self) -> str:
+    """An argument on the usage line: PERSON..., or [PERSON] when it may be left out."""
+    name = _argument_name(self)
+    if not self.required and not name.startswith("["):
+        name = f"[{name.removesuffix('...')}]" + ("..." if name.endswith("...") else "")
+    return name
+
+
+def _option_metavar(self, ctx) -> str | None:
+    """An option's value in help: its own metavar, else a plain word for its type (TEXT, N,
+    FILE), never a Python type; a flag shows none."""
+    if self.is_flag or self.count:
+        return None
+    if self.metavar is not None:
+        return self.metavar
+    if DATE_OPTIONS.intersection(self.opts):
+        return _(DATE_METAVAR)
+    descriptor = self.type_descriptor
+    annotation = descriptor.annotation
+    if descriptor.is_list:
+        from typing import get_args
+
+        annotation = (get_args(annotation) or (str,))[0]
+    if descriptor.is_choice:
+        return "|".join(str(c) for c in descriptor.choices or ())
+    kind = "path" if descriptor.is_path else getattr(annotation, "__name__", "str")
+    word = _(METAVARS.get(kind, METAVARS["str"]))
+    return word + ("..." if self.nargs != 1 else "")

@@ -79,9 +79,11 @@ def log(
             next_date=next_date,
         )
         count, logged_status = len(logs), logs[0].status
+    from koptrain.io.output import date_text, status_label
+
     typer.echo(
         _("Logged {n} contact(s) on {date}: {status}.").format(
-            n=count, date=day.isoformat(), status=logged_status
+            n=count, date=date_text(day), status=status_label(logged_status)
         )
     )
 

@@ -132,19 +132,13 @@ def show(
 
 
 def _render(con, report: dict) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
     from koptrain.i18n import current_language
-    from koptrain.io.output import Column, display_value, rich_table
+    from koptrain.io.output import Column, rich_table
+    from koptrain.io.tables import pairs
 
     lang = current_language()
-    details = Table.grid(padding=(0, 2))
-    for column in _columns():
-        if column.key in report:
-            value = display_value(report[column.key], column.kind, lang)
-            details.add_row(column.label, escape(value))
-    con.print(details)
+    details = [(c.label, c.show(report[c.key], lang)) for c in _columns() if c.key in report]
+    con.print(pairs(details))
     con.print()
     con.print(
         rich_table(

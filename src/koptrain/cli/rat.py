@@ -39,6 +39,7 @@ def record(
         str | None, typer.Option("--attendees", metavar="N", help=_("How many members attended."))
     ] = None,
 ) -> None:
+    from koptrain.io.output import date_text
     from koptrain.services import refs, registry
 
     with common.open_store(ctx, write=True).session() as db:
@@ -51,7 +52,7 @@ def record(
             reported_on=reported,
             attendees=attendees,
         )
-        values = {"coop": target.name, "fy": row.fiscal_year, "held": row.held_on.isoformat()}
+        values = {"coop": target.name, "fy": row.fiscal_year, "held": date_text(row.held_on)}
     messages = {
         registry.ADDED: _("RAT {fy} of {coop} recorded (held {held})."),
         registry.UPDATED: _("RAT {fy} of {coop} updated (held {held})."),

@@ -82,9 +82,11 @@ def create(
             trainers=trainer or (),
         )
         code, seats = created.code, created.capacity
+    from koptrain.io.output import date_text
+
     typer.echo(
         _("Session {code} created: {start} to {end}, {capacity} seats.").format(
-            code=code, start=first.isoformat(), end=last.isoformat(), capacity=seats
+            code=code, start=date_text(first), end=date_text(last), capacity=seats
         )
     )
 
@@ -171,23 +173,18 @@ def _roster_columns():
 
 
 def _render_show(console, info: dict, roster: list[dict]) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
     from koptrain.i18n import current_language
     from koptrain.io.output import status_label
+    from koptrain.io.tables import Grid, Spec, pairs
     from koptrain.parsing import format_date, format_number
 
     lang = current_language()
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column(overflow="fold")
+    details: list[tuple[str, str]] = []
 
-    class head:  # values are shown as typed, never read as Rich markup
+    class head:  # the session's details, shown as typed (koptrain.io.tables.pairs)
         @staticmethod
         def add_row(label: str, value: str) -> None:
-            grid.add_row(label, Text(value))
+            details.append((label, value))
 
     head.add_row(_("Session"), f"{info['code']} — {info['title']}")
     if info["program"]:
@@ -226,7 +223,7 @@ def _render_show(console, info: dict, roster: list[dict]) -> None:
         ),
     )
     head.add_row(_("Status"), status_label(info["status"]))
-    console.print(grid)
+    console.print(pairs(details))
     console.print()
     if not roster:
         console.print(_("Nobody is enrolled yet."), markup=False)
@@ -244,36 +241,16 @@ def _render_show(console, info: dict, roster: list[dict]) -> None:
             overrides.append(row)
         days = f"{row['days_attended']}/{row['days_total']}" if has_days else ""
         rows.append((str(number), row["nik"], name, row["coop"], row["role"], status, days))
-    # Made for an 80-120 column terminal: NIK, role, status and days never wrap. Name and
-    # cooperative get their own columns when both fit on one line; otherwise the coop goes
-    # under the name (dimmed) so that every row reads the same way.
-    labels = ("#", _("NIK"), _("Name"), _("Cooperative"), _("Role"), _("Status"), _("Days"))
-    widths = [max(len(labels[i]), *(len(r[i]) for r in rows)) for i in range(7)]
-    fixed = sum(widths[i] for i in (0, 1, 4, 5, 6)) + 2 * 7
-    side_by_side = fixed + widths[2] + widths[3] <= console.width
-    table = Table(
-        box=box.SIMPLE_HEAVY,
-        title=_("Roster"),
-        title_justify="left",
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(_("NIK"), no_wrap=True)
-    if side_by_side:
-        table.add_column(_("Name"))
-        table.add_column(_("Cooperative"))
-    else:
-        table.add_column(_("Name / cooperative"), overflow="fold")
-    table.add_column(_("Role"), no_wrap=True)
-    table.add_column(_("Status"), no_wrap=True)
-    table.add_column(_("Days"), justify="right", no_wrap=True)
-    for number, nik, name, coop, role, status, days in rows:
-        if side_by_side:
-            table.add_row(number, nik, Text(name), Text(coop), role, status, days)
-        else:
-            who = Text.assemble(name, "\n", (coop, "dim"))
-            table.add_row(number, nik, who, role, status, days)
+    specs = [
+        Spec("#", "int", 0),
+        Spec(_("NIK"), "nik", 1),
+        Spec(_("Name"), "text", 0),
+        Spec(_("Cooperative"), "text", 2),
+        Spec(_("Role"), "status", 3),
+        Spec(_("Status"), "status", 1),
+        Spec(_("Days"), "int", 1),
+    ]
+    table = Grid(specs, rows, title=_("Roster"))
     console.print(table)
     for row in overrides:
         console.print(

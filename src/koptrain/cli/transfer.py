@@ -183,18 +183,13 @@ def _render(result, fmt: str) -> None:
 
 
 def _counts_table(result, keys, labels):
-    from rich import box
-    from rich.table import Table
-
     from koptrain.i18n import current_language
+    from koptrain.io.tables import Grid, Spec
     from koptrain.parsing import format_number
 
-    table = Table(box=box.SIMPLE_HEAVY, show_header=False)
-    table.add_column(_("Count"))
-    table.add_column(_("Rows"), justify="right")
-    for key in keys:
-        table.add_row(labels[key], format_number(getattr(result, key), current_language()))
-    return table
+    lang = current_language()
+    rows = [[labels[key], format_number(getattr(result, key), lang)] for key in keys]
+    return Grid([Spec(_("Count"), "label", 0), Spec(_("Rows"), "int", 0)], rows, show_header=False)
 
 
 def export(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -56,12 +57,30 @@ def status_label(value: str | None) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a listing: its JSON/CSV key, its translated label, how to show it."""
+    """A column of a listing: its JSON/CSV key, its translated label, how to show it.
+
+    kind: id, nik, code, date, int, float, share (never broken across lines), status, or
+    text (wrapped between words, shortened with `…`); a text column whose key names an
+    identifier everywhere (nik, code, session, ...) is taken as one. priority: 0 and 1 are
+    always shown; 2 and more are left out first when the table does not fit the terminal
+    (koptrain.io.tables)."""
 
     key: str
     label: str
-    kind: str = "text"  # text, date, int, float, share, status
+    kind: str = "text"
     justify: str | None = None
+    priority: int | None = None
+
+    def spec(self):
+        from koptrain.io.tables import KIND_BY_KEY, PRIORITY_BY_KEY, Spec
+
+        kind = KIND_BY_KEY.get(self.key, "text") if self.kind == "text" else self.kind
+        priority = PRIORITY_BY_KEY.get(self.key, 1) if self.priority is None else self.priority
+        return Spec(self.label, kind, priority, self.justify)
+
+    def show(self, value: Any, lang: str) -> str:
+        """The value as the screen shows it, by the kind this column takes it as."""
+        return display_value(value, self.spec().kind, lang)
 
 
 def display_value(value: Any, kind: str, lang: str) -> str:
@@ -79,9 +98,67 @@ def display_value(value: Any, kind: str, lang: str) -> str:
         return format_number(value * 100, lang) + "%"
     if kind == "status":
         return status_label(value)
+    if kind == "datetime":  # "2020-06-16 09:30:00+00:00" -> "16 June 2020 09:30"
+        when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        return f"{format_date(when.date(), lang)} {when:%H:%M}"
+    if kind == "change":
+        return change_text(value)
+    if kind == "monthday" and isinstance(value, str) and len(value) == 5:  # "12-31"
+        from koptrain.parsing import MONTH_NAMES
+
+        month, day = value.split("-")
+        names = MONTH_NAMES.get(lang, MONTH_NAMES["en"])
+        return f"{int(day)} {names[int(month) - 1]}"
     if isinstance(value, bool):
         return "✓" if value else ""
     return str(value)
+
+
+def change_text(value: Any) -> str:
+    """An audit record's change in a line: `status: open → closed, completed: 38`."""
+    try:
+        change = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+    if not isinstance(change, dict):
+        return str(value)
+
+    def one(v: Any) -> str:
+        if isinstance(v, list) and len(v) == 2:
+            return f"{one(v[0])} → {one(v[1])}"
+        if v is None or v == "":
+            return "–"
+        return status_label(v) if isinstance(v, str) and v in STATUS_LABELS else str(v)
+
+    return ", ".join(f"{k}: {one(v)}" for k, v in change.items())
+
+
+def date_text(value: dt.date | str | None) -> str:
+    """A date as the screen shows it in the interface language ('16 Juni 2020'), in
+    messages as in tables."""
+    return display_value(value, "date", current_language())
+
+
+_ISO_DATE = None
+
+
+def screen_dates(message: str) -> str:
+    """A sentence for the screen with its ISO dates (2020-06-16) written as the tables write
+    them ('16 Juni 2020'): services word their reasons and errors with ISO dates, and the
+    screen shows dates one way per language. Text that is not a real date stays as is."""
+    global _ISO_DATE
+    import re
+
+    if _ISO_DATE is None:
+        _ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w:-])")
+
+    def shown(match) -> str:
+        try:
+            return date_text(dt.date(*map(int, match.groups())))
+        except ValueError:
+            return match.group(0)
+
+    return _ISO_DATE.sub(shown, message)
 
 
 def jsonable(value: Any) -> Any:
@@ -95,21 +172,43 @@ def jsonable(value: Any) -> Any:
 
 
 def console(file: TextIO | None = None, *, stderr: bool = False):
-    """A Rich console: colour only on a terminal without NO_COLOR; wide when redirected."""
-    from rich.console import Console
-
+    """A Rich console that never reads markup in what it prints (user text shows as typed):
+    colour only on a terminal without NO_COLOR; when redirected, $COLUMNS or 160 columns,
+    and tables no wider than their content (koptrain.io.tables)."""
     target = file or (sys.stderr if stderr else sys.stdout)
     is_tty = hasattr(target, "isatty") and target.isatty()
     width = None if is_tty else int(os.environ.get("COLUMNS", "0") or 0) or 160
-    return Console(
+    return _console_class()(
         file=target,
         width=width,
         no_color=not is_tty or bool(os.environ.get("NO_COLOR")),
+        markup=False,
         highlight=False,
         emoji=False,
         soft_wrap=False,
         color_system="auto" if is_tty else None,
     )
+
+
+_TRAILING = None
+
+
+def _console_class():
+    """Rich's Console, with no line ending in spaces: Rich pads what it wraps and aligns
+    to the width; a pipe or a copied screen should not carry that padding."""
+    global _TRAILING
+    import re
+
+    from rich.console import Console
+
+    if _TRAILING is None:
+        _TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$", re.M)
+
+    class PlainEndsConsole(Console):
+        def _render_buffer(self, buffer) -> str:
+            return _TRAILING.sub(r"\1", super()._render_buffer(buffer))
+
+    return PlainEndsConsole
 
 
 @contextlib.contextmanager
@@ -120,25 +219,35 @@ def destination(output: Path | None) -> Iterator[TextIO]:
         return
     buffer = io.StringIO()
     yield buffer
-    output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    try:
+        output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    except OSError as error:
+        from koptrain.errors import InvalidInput
+        from koptrain.i18n import os_reason
+
+        raise InvalidInput(
+            _("Cannot write {file}: {reason}.").format(file=output, reason=os_reason(error))
+        ) from None
 
 
-def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None):
-    from rich import box
-    from rich.markup import escape
-    from rich.table import Table
+def rich_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None,
+    show_header: bool = True,
+):
+    """The rows as a table that fits the console's width (koptrain.io.tables.Grid); values
+    are data, never markup: "[...]" in a change record shows as typed."""
+    from koptrain.io.tables import Grid
 
     lang = current_language()
-    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_lines=False)
-    for column in columns:
-        justify = column.justify or (
-            "right" if column.kind in ("int", "float", "share") else "left"
-        )
-        table.add_column(column.label, justify=justify, overflow="fold")
-    for row in rows:
-        # Values are data, not markup: "[...]" in a change record must show as typed.
-        table.add_row(*(escape(display_value(row.get(c.key), c.kind, lang)) for c in columns))
-    return table
+    return Grid(
+        [c.spec() for c in columns],
+        [[c.show(row.get(c.key), lang) for c in columns] for row in rows],
+        title=title,
+        show_header=show_header,
+    )
 
 
 def emit(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from koptrain.errors import InvalidInput
-from koptrain.i18n import _
+from koptrain.i18n import _, os_reason
 from koptrain.io.sheets import (
     SCAN_ROWS,
     SPREADSHEET_SUFFIXES,
@@ -107,7 +107,7 @@ def open_rows(
         binary = file.open("rb")
     except OSError as exc:
         raise InvalidInput(
-            _("Cannot read {file}: {reason}.").format(file=path, reason=exc.strerror or exc)
+            _("Cannot read {file}: {reason}.").format(file=path, reason=os_reason(exc))
         ) from None
     head = binary.read(4)
     binary.seek(0)

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from koptrain.errors import InvalidInput
-from koptrain.i18n import _
+from koptrain.i18n import N_, _
 from koptrain.models import Policy
 from koptrain.parsing import RATINGS, normalise_key, parse_date
 from koptrain.services import audit
@@ -70,7 +70,7 @@ def validate(key: str, value: str) -> tuple[str, str]:
     """The canonical key and value, or InvalidInput with one sentence."""
     key = key.strip().lower()
     if _EXTENSION.match(key):
-        return key, parse_date(value, what="deadline").isoformat()
+        return key, parse_date(value, what=N_("deadline")).isoformat()
     if key not in DEFAULTS:
         known = ", ".join([*DEFAULTS, "rat.extension.<FY>"])
         raise InvalidInput(

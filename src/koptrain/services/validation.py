@@ -194,7 +194,7 @@ def attendance_open(training: Training) -> None:
     if training.status != OPEN:
         raise Refused(
             _("Session {session} is {status}: its attendance can no longer change.").format(
-                session=training.code, status=training.status
+                session=training.code, status=_(training.status)
             ),
             field="session",
         )

@@ -15,7 +15,7 @@ def member_columns():
         Column("nik", _("NIK")),
         Column("gender", _("Gender")),
         Column("last_contact", _("Last contact"), "date"),
-        Column("last_status", _("Status")),
+        Column("last_status", _("Status"), kind="status"),
     ]
 
 

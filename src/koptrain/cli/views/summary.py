@@ -61,7 +61,7 @@ def summary_csv(report: dict, out: TextIO) -> None:
 
 def summary_table(console, report: dict) -> None:
     """The heading, the funnel of seats and people, the sessions, the breakdowns and the
-    mentoring figures."""
+    mentoring figures, laid out for the console's width (80 columns and up)."""
     from koptrain.i18n import current_language
     from koptrain.parsing import format_number
 
@@ -74,16 +74,21 @@ def summary_table(console, report: dict) -> None:
     if not report["sessions"]:
         console.print(_("No sessions in this programme yet."))
         return
-    console.print(_funnel(report["totals"], num))
+    bar_width = 24 if console.width >= 110 else 16
+    console.print(_funnel(report["totals"], num, bar_width))
+    console.print()
     _sessions(console, report, num, lang)
+    console.print()
     _breakdowns(console, report, num)
+    console.print()
     _mentoring(console, report["mentoring"], num)
 
 
 def _heading(console, report: dict, lang: str) -> None:
-    from rich import box
-    from rich.panel import Panel
+    from rich.rule import Rule
+    from rich.text import Text
 
+    from koptrain.io.tables import safe
     from koptrain.parsing import format_date
 
     title = (
@@ -91,113 +96,142 @@ def _heading(console, report: dict, lang: str) -> None:
         if report["program"]
         else _("All programmes")
     )
-    console.print(
-        Panel(
-            _("{title} — as of {date}").format(
-                title=title, date=format_date(report["as_of"], lang)
-            ),
-            box=box.HEAVY,
-            expand=False,
-        )
-    )
+    console.print(Text(safe(title), style="bold"))
+    console.print(Text(_("as of {date}").format(date=format_date(report["as_of"], lang))))
+    console.print(Rule(style="dim", characters="━"))
+    console.print()
 
 
-def _funnel(t: dict, num):
+def _funnel(t: dict, num, width: int):
     """Seats offered -> taken -> attended -> completed, and distinct people."""
-    from rich import box
-    from rich.table import Table
+    from koptrain.io.tables import Grid, Spec
 
-    funnel = Table(box=box.SIMPLE_HEAVY, show_header=False, title=_("Seats and people"))
-    funnel.add_column(_("Figure"))
-    funnel.add_column(_("Number"), justify="right")
-    funnel.add_column(_("Bar"))
-    funnel.add_column(_("Meaning"))
     cap = t["capacity"]
-    funnel.add_row(
-        _("Seats offered"),
-        num(cap),
-        bar(cap, cap),
-        _("{n} sessions, capacity added up").format(n=num(t["sessions"])),
-    )
-    funnel.add_row(
-        _("Seats taken"),
-        num(t["enrollments"]),
-        bar(t["enrollments"], cap),
-        _("enrollments holding a seat; {free} seats left empty").format(
-            free=num(max(cap - t["enrollments"], 0))
+    rows = [
+        (
+            _("Seats offered"),
+            num(cap),
+            bar(cap, cap, width),
+            _("{n} sessions, capacity added up").format(n=num(t["sessions"])),
         ),
-    )
-    funnel.add_row(
-        _("Attended"),
-        num(t["attended"]),
-        bar(t["attended"], cap),
-        _("seats whose holder came at least one day"),
-    )
-    funnel.add_row(
-        _("Completed"),
-        num(t["completed"]),
-        bar(t["completed"], cap),
-        _("seats marked completed when the session was closed"),
-    )
-    funnel.add_row(
-        _("Participants"),
-        num(t["participants"]),
-        bar(t["participants"], cap),
-        _(
-            "distinct people: {extra} seats are taken by people who sit in more than one session"
-        ).format(extra=num(t["enrollments"] - t["participants"])),
-    )
-    funnel.add_row(
-        _("Cooperatives"), num(t["cooperatives"]), "", _("distinct coops the seats were taken for")
-    )
-    funnel.add_row(
-        _("Not seated"),
-        num(t["waitlisted"] + t["withdrawn"]),
-        "",
-        _("{w} on a waitlist, {x} withdrew (not counted above)").format(
-            w=num(t["waitlisted"]), x=num(t["withdrawn"])
+        (
+            _("Seats taken"),
+            num(t["enrollments"]),
+            bar(t["enrollments"], cap, width),
+            _("enrollments holding a seat; {free} seats left empty").format(
+                free=num(max(cap - t["enrollments"], 0))
+            ),
         ),
+        (
+            _("Attended"),
+            num(t["attended"]),
+            bar(t["attended"], cap, width),
+            _("seats whose holder came at least one day"),
+        ),
+        (
+            _("Completed"),
+            num(t["completed"]),
+            bar(t["completed"], cap, width),
+            _("seats marked completed when the session was closed"),
+        ),
+        (
+            _("Participants"),
+            num(t["participants"]),
+            bar(t["participants"], cap, width),
+            _(
+                "distinct people: {extra} seats are taken by people who sit in more than one "
+                "session"
+            ).format(extra=num(t["enrollments"] - t["participants"])),
+        ),
+        (
+            _("Cooperatives"),
+            num(t["cooperatives"]),
+            "",
+            _("distinct coops the seats were taken for"),
+        ),
+        (
+            _("Not seated"),
+            num(t["waitlisted"] + t["withdrawn"]),
+            "",
+            _("{w} on a waitlist, {x} withdrew (not counted above)").format(
+                w=num(t["waitlisted"]), x=num(t["withdrawn"])
+            ),
+        ),
+    ]
+    grid = Grid(
+        [
+            Spec(_("Figure"), "label", 0),
+            Spec(_("Number"), "int", 0),
+            Spec(_("Bar"), "bar", 2),
+            Spec(_("Meaning"), "text", 0),
+        ],
+        rows,
+        title=_("Seats and people"),
+        show_header=False,
+        note_dropped=False,
+        styles={0: "bold", 2: "cyan"},
     )
-    return funnel
+    grid.text_lines = 3
+    return grid
+
+
+def date_range(start, end, lang: str) -> str:
+    """`16–19 June 2020`, `29 June – 1 July 2020`, or one date: the year and month once."""
+    from koptrain.parsing import format_date
+
+    last = format_date(end, lang)
+    if start == end:
+        return last
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{last}"
+    first = format_date(start, lang)
+    if start.year == end.year:
+        first = first.rsplit(" ", 1)[0]
+    return f"{first} – {last}"
 
 
 def _sessions(console, report: dict, num, lang: str) -> None:
-    from rich import box
-    from rich.table import Table
+    from koptrain.io.tables import Grid, Spec
 
-    from koptrain.parsing import format_date
-
-    sessions = Table(box=box.SIMPLE_HEAVY, title=_("Participants per session"))
-    for label, justify in [
-        (_("Session"), "left"),
-        (_("Dates"), "left"),
-        (_("Participants of capacity"), "left"),
-        (_("Seats"), "right"),
-        (_("Waitlist"), "right"),
-        (_("Withdrawn"), "right"),
-        (_("Attended"), "right"),
-        (_("Completed"), "right"),
-    ]:
-        sessions.add_column(label, justify=justify)
     shown, hidden = sessions_shown(report["sessions"])
+    rows = []
     for s in shown:
         if s is None:
-            sessions.add_row(
-                _("… {n} more sessions").format(n=num(hidden)), "", "", "", "", "", "", "",
-                end_section=True,
-            )  # fmt: skip
+            rows.append([_("… {n} more sessions").format(n=num(hidden))] + [""] * 8)
             continue
-        sessions.add_row(
-            f"{s['code']}\n{s['title']}",
-            f"{format_date(s['start'], lang)}\n– {format_date(s['end'], lang)}",
-            f"{bar(s['enrolled'], s['capacity'])} {num(s['enrolled'])}/{num(s['capacity'])}",
-            num(s["enrolled"]),
-            num(s["waitlisted"]),
-            num(s["withdrawn"]),
-            num(s["attended"]),
-            num(s["completed"]),
+        rows.append(
+            [
+                s["code"],
+                s["title"] or "",
+                date_range(s["start"], s["end"], lang),
+                bar(s["enrolled"], s["capacity"], 10),
+                f"{num(s['enrolled'])}/{num(s['capacity'])}",
+                num(s["waitlisted"]),
+                num(s["withdrawn"]),
+                num(s["attended"]),
+                num(s["completed"]),
+            ]
         )
-    console.print(sessions)
+    specs = [
+        Spec(_("Session"), "text" if hidden else "code", 0),
+        Spec(_("Title"), "text", 1),
+        Spec(_("Dates"), "date", 1),
+        Spec(_("Filled"), "bar", 5),
+        Spec(_("Seats"), "int", 1),
+        Spec(_("Waitlist"), "int", 3),
+        Spec(_("Withdrawn"), "int", 4),
+        Spec(_("Attended"), "int", 1),
+        Spec(_("Completed"), "int", 1),
+    ]
+    console.print(
+        Grid(
+            specs,
+            rows,
+            title=_("Participants per session"),
+            styles={3: "cyan"},
+            note_dropped=False,
+        )
+    )
     if hidden:
         console.print(
             _(
@@ -208,26 +242,25 @@ def _sessions(console, report: dict, num, lang: str) -> None:
 
 
 def _breakdown(title: str, counts: dict, num):
-    from rich import box
-    from rich.table import Table
+    from koptrain.io.tables import Grid, Spec
 
-    table = Table(box=box.SIMPLE, title=title)
-    table.add_column("")
-    table.add_column(_("People"), justify="right")
-    table.add_column("")
     total = sum(counts.values())
-    for key, n in counts.items():
-        table.add_row(str(key), num(n), bar(n, total, 12))
-    table.add_row(_("Total"), num(total), "")
-    return table
+    rows = [[str(key), num(n), bar(n, total, 10)] for key, n in counts.items()]
+    rows.append([_("Total"), num(total), ""])
+    return Grid(
+        [Spec("", "label", 0), Spec(_("People"), "int", 0), Spec("", "bar", 0)],
+        rows,
+        title=title,
+        styles={2: "cyan"},
+    )
 
 
 def _breakdowns(console, report: dict, num) -> None:
-    from rich.columns import Columns
+    from koptrain.io.tables import SideBySide
 
     gender_names = {"L": _("Male (L)"), "P": _("Female (P)")}
     console.print(
-        Columns(
+        SideBySide(
             [
                 _breakdown(_("By role"), report["by_role"], num),
                 _breakdown(
@@ -242,20 +275,20 @@ def _breakdowns(console, report: dict, num) -> None:
 
 
 def _mentoring(console, m: dict, num) -> None:
-    from rich.panel import Panel
+    from koptrain.io.tables import pairs
 
     console.print(
-        Panel(
-            _(
-                "Follow-ups due: {due} (overdue: {overdue}) · followed up at least once: "
-                "{followed} · practicing at the latest contact: {practicing}"
-            ).format(
-                due=num(m["due"]),
-                overdue=num(m["overdue"]),
-                followed=num(m["followed_up"]),
-                practicing=num(m["practicing"]),
-            ),
+        pairs(
+            [
+                (
+                    _("Follow-ups due"),
+                    _("{due} (overdue: {overdue})").format(
+                        due=num(m["due"]), overdue=num(m["overdue"])
+                    ),
+                ),
+                (_("Followed up at least once"), num(m["followed_up"])),
+                (_("Practicing at the latest contact"), num(m["practicing"])),
+            ],
             title=_("Mentoring"),
-            expand=False,
         )
     )

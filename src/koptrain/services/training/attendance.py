@@ -129,7 +129,7 @@ def close(
     if training.status != OPEN:
         raise Refused(
             _("Session {session} is {status}; only an open session can be closed.").format(
-                status=training.status, **values
+                status=_(training.status), **values
             )
         )
     if training.end > today:

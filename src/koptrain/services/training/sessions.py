@@ -298,7 +298,7 @@ def cancel(db: Session, training: Training) -> int:
     if training.status != OPEN:
         raise Refused(
             _("Session {session} is already {status}.").format(
-                session=training.code, status=training.status
+                session=training.code, status=_(training.status)
             )
         )
     training.status = CANCELLED

@@ -65,7 +65,7 @@ def withdraw(
     if training.status != OPEN:
         raise Refused(
             _("Session {session} is {status}: nobody can withdraw from it any more.").format(
-                session=training.code, status=training.status
+                session=training.code, status=_(training.status)
             )
         )
     previous = enrollment.status
