@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -138,8 +139,12 @@ def alembic_config(connection=None):
     return config
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Bring the schema to this program's head; returns (before, after)."""
+def upgrade(engine: Engine, progress: Progress | None = None) -> tuple[str | None, str]:
+    """Bring the schema to this program's head; returns (before, after).
+
+    A migration that leaves the derived rows to be worked out again (the first upgrade to
+    0003 of a database with data, a table re-created without its triggers) is followed by
+    a rebuild in short transactions, reported to `progress` (by default on stderr)."""
     before = current_revision(engine)
     if before == SCHEMA_HEAD:
         return before, before
@@ -152,16 +157,54 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         )
     from alembic import command
 
+    from koptrain.storage import derived
+
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
-        from koptrain.storage import derived
-
-        derived.flush(conn)  # what a migration named in derived_dirty (rows already stored)
-        if before is not None:
-            # A migration may add indexes to a database full of data: give the query planner
-            # their statistics now, or it may keep choosing the old plans.
+        if derived.pending(conn) and not derived.rebuild_needed(conn):
+            derived.start_rebuild(conn)  # what a migration named: rows already stored
+        rebuild = derived.rebuild_needed(conn)
+    if rebuild:
+        report = progress or StderrProgress()
+        report(0, 0)
+        derived.rebuild(engine, report)
+    if before is not None:
+        # A migration may add indexes to a database full of data: give the query planner
+        # their statistics now, or it may keep choosing the old plans.
+        with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
     return before, SCHEMA_HEAD
+
+
+Progress = Callable[[int, int], None]
+
+
+class StderrProgress:
+    """Says on stderr that the report tables are being worked out again, and how far."""
+
+    def __init__(self) -> None:
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if total == 0:
+            print(
+                _(
+                    "koptrain: working out the report tables again from every enrollment and "
+                    "contact (after an upgrade or on request); a large database takes minutes."
+                ),
+                file=sys.stderr,
+                flush=True,
+            )
+            return
+        percent = 100 * done // total
+        if percent // 10 == self.shown // 10 and done != total:
+            return
+        self.shown = percent
+        print(
+            _("koptrain: report tables {percent} % done.").format(percent=percent),
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _known_revision(revision: str) -> bool:
@@ -204,19 +247,23 @@ class Store:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error. A write
+        store's sessions refresh the reports' derived rows before they commit (the hook of
+        koptrain.storage.derived); a read store's write nothing."""
+        from sqlalchemy import event
         from sqlmodel import Session
 
-        with translate_db_errors(self.url), Session(self.engine) as session:
-            session.info["command"] = self.command
-            try:
-                yield session
+        with translate_db_errors(self.url), Session(self.engine) as db:
+            db.info["command"] = self.command
+            if self.write:
                 from koptrain.storage import derived
 
-                derived.flush(session)  # the reports' derived rows, in the same transaction
-                session.commit()
+                event.listen(db, "before_commit", derived.before_commit)
+            try:
+                yield db
+                db.commit()
             except BaseException:
-                session.rollback()
+                db.rollback()
                 raise
 
     def close(self) -> None:
