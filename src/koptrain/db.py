@@ -338,6 +338,40 @@ def integrity_problems(engine: Engine) -> list[str]:
     return problems
 
 
+def derived_problems(engine: Engine) -> list[str]:
+    """`db check`: what keeps the reports' derived rows from being exact, each in a few
+    words: a trigger missing, a rebuild left unfinished, a table whose sampled rows differ
+    from a rebuild."""
+    from koptrain.storage import derived, triggers
+
+    with engine.connect() as conn:
+        present = triggers.present(conn)
+        problems = [
+            _("trigger {name} is missing").format(name=name)
+            for name in triggers.names()
+            if name not in present
+        ]
+        if derived.rebuild_needed(conn):
+            problems.append(_("a rebuild of them was not finished"))
+        problems += [
+            _("rows of {table} differ from a rebuild").format(table=table)
+            for table in derived.differences(conn)
+        ]
+    return problems
+
+
+def refresh(engine: Engine, progress: Progress | None = None) -> list[str]:
+    """`db refresh`: put back any missing trigger, then work out every derived row again.
+    Returns the names of the triggers put back."""
+    from koptrain.storage import derived, triggers
+
+    with engine.begin() as conn:
+        restored = triggers.install(conn)
+        derived.start_rebuild(conn)
+    derived.rebuild(engine, progress)
+    return restored
+
+
 def backup(url: str, dest: Path) -> None:
     """A consistent copy while other processes write: SQLite's online backup API."""
     import sqlite3

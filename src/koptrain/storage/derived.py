@@ -233,6 +233,7 @@ def rebuild(engine, progress: Progress | None = None) -> None:
         if progress is not None:
             progress(done, len(ranges))
     with engine.begin() as conn:
+        refresh(conn)  # what changed around koptrain meanwhile
         conn.execute(delete(DD).where(DD.c.kind == REBUILDING))
 
 
