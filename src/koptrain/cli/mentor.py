@@ -111,4 +111,4 @@ def due(
         emit(rows, views.due_columns(), fmt=fmt, output=output)
         return
     with destination(output) as out:
-        views.due_table(console(out), rows, day)
+        views.due_table(console(out, markup=False), rows, day)

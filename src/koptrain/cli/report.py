@@ -49,7 +49,7 @@ def summary(
         report,
         fmt=fmt,
         output=output,
-        table=views.summary_table,
+        render=views.summary_table,
         csv=views.summary_csv,
         json=views.summary_json,
     )
@@ -142,7 +142,7 @@ def mentoring_report(
         report,
         fmt=fmt,
         output=output,
-        table=views.outcomes_table,
+        render=views.outcomes_table,
         csv=views.outcomes_csv,
         json=views.outcomes_json,
     )

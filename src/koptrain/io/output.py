@@ -95,8 +95,9 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def console(file: TextIO | None = None, *, stderr: bool = False):
-    """A Rich console: colour only on a terminal without NO_COLOR; wide when redirected."""
+def console(file: TextIO | None = None, *, stderr: bool = False, markup: bool = True):
+    """A Rich console: colour only on a terminal without NO_COLOR; wide when redirected.
+    With `markup` False nothing printed is read as Rich markup (user text shows as typed)."""
     from rich.console import Console
 
     target = file or (sys.stderr if stderr else sys.stdout)
@@ -108,6 +109,7 @@ def console(file: TextIO | None = None, *, stderr: bool = False):
         no_color=not is_tty or bool(os.environ.get("NO_COLOR")),
         highlight=False,
         emoji=False,
+        markup=markup,
         soft_wrap=False,
         color_system="auto" if is_tty else None,
     )
@@ -203,22 +205,50 @@ def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: TextIO) 
         writer.writerow(["" if row.get(k) is None else jsonable(row.get(k)) for k in keys])
 
 
-def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None):
-    from rich import box
-    from rich.markup import escape
+def table(
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence[str] | None],
+    *,
+    title: str | None = None,
+    box: str = "SIMPLE_HEAVY",
+    show_header: bool = True,
+    title_justify: str = "center",
+):
+    """A Rich table: `columns` as (label, justify), `rows` of strings (None closes a
+    section). Every cell and the title are plain text, never Rich markup: a session titled
+    "Akuntansi [/b] dasar" shows as typed. The one place tables are made."""
+    from rich import box as boxes
     from rich.table import Table
+    from rich.text import Text
 
-    lang = current_language()
-    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_lines=False)
-    for column in columns:
-        justify = column.justify or (
-            "right" if column.kind in ("int", "float", "share") else "left"
-        )
-        table.add_column(column.label, justify=justify, overflow="fold")
+    made = Table(
+        title=None if title is None else Text(title, style="table.title"),
+        box=getattr(boxes, box),
+        show_header=show_header,
+        title_justify=title_justify,
+        show_lines=False,
+    )
+    for label, justify in columns:
+        made.add_column(label, justify=justify, overflow="fold")
     for row in rows:
-        # Values are data, not markup: "[...]" in a change record must show as typed.
-        table.add_row(*(escape(display_value(row.get(c.key), c.kind, lang)) for c in columns))
-    return table
+        if row is None:
+            made.rows[-1].end_section = True
+            continue
+        made.add_row(*(Text(cell) for cell in row))
+    return made
+
+
+def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None):
+    lang = current_language()
+    return table(
+        [
+            (c.label, c.justify or ("right" if c.kind in ("int", "float", "share") else "left"))
+            for c in columns
+        ],
+        ([display_value(row.get(c.key), c.kind, lang) for c in columns] for row in rows),
+        title=title,
+        title_justify="left",
+    )
 
 
 def emit(
@@ -251,16 +281,16 @@ def emit_object(obj: Any, *, fmt: str, output: Path | None, render_table) -> Non
             render_table(console(out), out)
 
 
-def emit_report(obj: Any, *, fmt: str, output: Path | None, table, csv=None, json=None) -> None:
-    """Render a report by the view of its format: `table(console, obj)`, `csv(obj, out)`,
-    `json(obj, out)` (default: write_json)."""
+def emit_report(obj: Any, *, fmt: str, output: Path | None, render, csv=None, json=None) -> None:
+    """Render a report by the view of its format: `render(console, obj)` for a table (on a
+    console that reads no markup), `csv(obj, out)`, `json(obj, out)` (default: write_json)."""
     with destination(output) as out:
         if fmt == "json":
             (json or write_json)(obj, out)
         elif fmt == "csv" and csv is not None:
             csv(obj, out)
         else:
-            table(console(out), obj)
+            render(console(out, markup=False), obj)
 
 
 def say(message: str) -> None:

@@ -131,7 +131,7 @@ def reminders_table(out, report: dict) -> None:
     from koptrain.io.output import Column, console, rich_table
     from koptrain.parsing import format_date
 
-    c = console(out)
+    c = console(out, markup=False)
     c.print(
         _("koptrain reminders for {date}").format(
             date=format_date(report["as_of"], current_language())

@@ -104,71 +104,70 @@ def _heading(console, report: dict, lang: str) -> None:
 
 def _funnel(t: dict, num):
     """Seats offered -> taken -> attended -> completed, and distinct people."""
-    from rich import box
-    from rich.table import Table
+    from koptrain.io.output import table
 
-    funnel = Table(box=box.SIMPLE_HEAVY, show_header=False, title=_("Seats and people"))
-    funnel.add_column(_("Figure"))
-    funnel.add_column(_("Number"), justify="right")
-    funnel.add_column(_("Bar"))
-    funnel.add_column(_("Meaning"))
     cap = t["capacity"]
-    funnel.add_row(
-        _("Seats offered"),
-        num(cap),
-        bar(cap, cap),
-        _("{n} sessions, capacity added up").format(n=num(t["sessions"])),
-    )
-    funnel.add_row(
-        _("Seats taken"),
-        num(t["enrollments"]),
-        bar(t["enrollments"], cap),
-        _("enrollments holding a seat; {free} seats left empty").format(
-            free=num(max(cap - t["enrollments"], 0))
+    rows = [
+        (
+            _("Seats offered"),
+            num(cap),
+            bar(cap, cap),
+            _("{n} sessions, capacity added up").format(n=num(t["sessions"])),
         ),
-    )
-    funnel.add_row(
-        _("Attended"),
-        num(t["attended"]),
-        bar(t["attended"], cap),
-        _("seats whose holder came at least one day"),
-    )
-    funnel.add_row(
-        _("Completed"),
-        num(t["completed"]),
-        bar(t["completed"], cap),
-        _("seats marked completed when the session was closed"),
-    )
-    funnel.add_row(
-        _("Participants"),
-        num(t["participants"]),
-        bar(t["participants"], cap),
-        _(
-            "distinct people: {extra} seats are taken by people who sit in more than one session"
-        ).format(extra=num(t["enrollments"] - t["participants"])),
-    )
-    funnel.add_row(
-        _("Cooperatives"), num(t["cooperatives"]), "", _("distinct coops the seats were taken for")
-    )
-    funnel.add_row(
-        _("Not seated"),
-        num(t["waitlisted"] + t["withdrawn"]),
-        "",
-        _("{w} on a waitlist, {x} withdrew (not counted above)").format(
-            w=num(t["waitlisted"]), x=num(t["withdrawn"])
+        (
+            _("Seats taken"),
+            num(t["enrollments"]),
+            bar(t["enrollments"], cap),
+            _("enrollments holding a seat; {free} seats left empty").format(
+                free=num(max(cap - t["enrollments"], 0))
+            ),
         ),
-    )
-    return funnel
+        (
+            _("Attended"),
+            num(t["attended"]),
+            bar(t["attended"], cap),
+            _("seats whose holder came at least one day"),
+        ),
+        (
+            _("Completed"),
+            num(t["completed"]),
+            bar(t["completed"], cap),
+            _("seats marked completed when the session was closed"),
+        ),
+        (
+            _("Participants"),
+            num(t["participants"]),
+            bar(t["participants"], cap),
+            _(
+                "distinct people: {extra} seats are taken by people who sit in more than one "
+                "session"
+            ).format(extra=num(t["enrollments"] - t["participants"])),
+        ),
+        (
+            _("Cooperatives"),
+            num(t["cooperatives"]),
+            "",
+            _("distinct coops the seats were taken for"),
+        ),
+        (
+            _("Not seated"),
+            num(t["waitlisted"] + t["withdrawn"]),
+            "",
+            _("{w} on a waitlist, {x} withdrew (not counted above)").format(
+                w=num(t["waitlisted"]), x=num(t["withdrawn"])
+            ),
+        ),
+    ]
+    columns = [(_("Figure"), "left"), (_("Number"), "right"), (_("Bar"), "left")]
+    columns.append((_("Meaning"), "left"))
+    return table(columns, rows, title=_("Seats and people"), show_header=False)
 
 
 def _sessions(console, report: dict, num, lang: str) -> None:
-    from rich import box
-    from rich.table import Table
-
+    from koptrain.io.output import table
     from koptrain.parsing import format_date
 
-    sessions = Table(box=box.SIMPLE_HEAVY, title=_("Participants per session"))
-    for label, justify in [
+    columns = [
         (_("Session"), "left"),
         (_("Dates"), "left"),
         (_("Participants of capacity"), "left"),
@@ -177,27 +176,26 @@ def _sessions(console, report: dict, num, lang: str) -> None:
         (_("Withdrawn"), "right"),
         (_("Attended"), "right"),
         (_("Completed"), "right"),
-    ]:
-        sessions.add_column(label, justify=justify)
+    ]
     shown, hidden = sessions_shown(report["sessions"])
+    rows = []
     for s in shown:
         if s is None:
-            sessions.add_row(
-                _("… {n} more sessions").format(n=num(hidden)), "", "", "", "", "", "", "",
-                end_section=True,
-            )  # fmt: skip
+            rows += [[_("… {n} more sessions").format(n=num(hidden))] + [""] * 7, None]
             continue
-        sessions.add_row(
-            f"{s['code']}\n{s['title']}",
-            f"{format_date(s['start'], lang)}\n– {format_date(s['end'], lang)}",
-            f"{bar(s['enrolled'], s['capacity'])} {num(s['enrolled'])}/{num(s['capacity'])}",
-            num(s["enrolled"]),
-            num(s["waitlisted"]),
-            num(s["withdrawn"]),
-            num(s["attended"]),
-            num(s["completed"]),
+        rows.append(
+            [
+                f"{s['code']}\n{s['title']}",
+                f"{format_date(s['start'], lang)}\n– {format_date(s['end'], lang)}",
+                f"{bar(s['enrolled'], s['capacity'])} {num(s['enrolled'])}/{num(s['capacity'])}",
+                num(s["enrolled"]),
+                num(s["waitlisted"]),
+                num(s["withdrawn"]),
+                num(s["attended"]),
+                num(s["completed"]),
+            ]
         )
-    console.print(sessions)
+    console.print(table(columns, rows, title=_("Participants per session")))
     if hidden:
         console.print(
             _(
@@ -208,18 +206,13 @@ def _sessions(console, report: dict, num, lang: str) -> None:
 
 
 def _breakdown(title: str, counts: dict, num):
-    from rich import box
-    from rich.table import Table
+    from koptrain.io.output import table
 
-    table = Table(box=box.SIMPLE, title=title)
-    table.add_column("")
-    table.add_column(_("People"), justify="right")
-    table.add_column("")
     total = sum(counts.values())
-    for key, n in counts.items():
-        table.add_row(str(key), num(n), bar(n, total, 12))
-    table.add_row(_("Total"), num(total), "")
-    return table
+    rows = [(str(key), num(n), bar(n, total, 12)) for key, n in counts.items()]
+    rows.append((_("Total"), num(total), ""))
+    columns = [("", "left"), (_("People"), "right"), ("", "left")]
+    return table(columns, rows, title=title, box="SIMPLE")
 
 
 def _breakdowns(console, report: dict, num) -> None:

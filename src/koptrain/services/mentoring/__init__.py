@@ -12,7 +12,14 @@ from koptrain.services.mentoring.contacts import (
     parse_obstacle,
 )
 from koptrain.services.mentoring.followups import Schedule, due_condition
-from koptrain.services.mentoring.groups import add_members, create_group, group_members, list_groups
+from koptrain.services.mentoring.groups import (
+    add_members,
+    add_to_group,
+    create_group,
+    group_members,
+    list_groups,
+    show_group,
+)
 from koptrain.services.mentoring.outcomes import (
     DueFollowUp,
     due_followups,
@@ -33,6 +40,7 @@ __all__ = [
     "DueFollowUp",
     "Schedule",
     "add_members",
+    "add_to_group",
     "check_contact",
     "contact_count",
     "count_where",
@@ -50,4 +58,5 @@ __all__ = [
     "obstacle_counts",
     "outcomes_by_session",
     "parse_obstacle",
+    "show_group",
 ]
