@@ -8,6 +8,7 @@ from koptrain.services.mentoring.contacts import (
     check_contact,
     contact_count,
     log_contact,
+    log_contact_by_ref,
     obstacle_counts,
     parse_obstacle,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "group_members",
     "list_groups",
     "log_contact",
+    "log_contact_by_ref",
     "obstacle_counts",
     "outcomes_by_session",
     "parse_obstacle",
