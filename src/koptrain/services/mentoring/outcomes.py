@@ -168,6 +168,10 @@ def followup_counts(
             count_where(fu.c.last_status == "practicing"),
         )
     ).one()
+    return _counts(due, overdue, followed, practicing)
+
+
+def _counts(due, overdue, followed, practicing) -> dict[str, int]:
     return {
         "due": int(due),
         "overdue": int(overdue),
@@ -199,12 +203,7 @@ def _followup_counts_derived(db, on, scope, schedule) -> dict[str, int]:
         .select_from(T.join(S, S.c.session_id == T.c.id))
         .where(ended_before)
     ).one()
-    return {
-        "due": int(due),
-        "overdue": int(overdue),
-        "followed_up": int(followed),
-        "practicing": int(practicing),
-    }
+    return _counts(due, overdue, followed, practicing)
 
 
 def outcomes_by_session(
