@@ -1,4 +1,4 @@
-"""`koptrain db upgrade|check|backup`: look after the database itself."""
+"""`koptrain db upgrade|check|refresh|backup`: look after the database itself."""
 
 from pathlib import Path
 from typing import Annotated
@@ -44,12 +44,13 @@ def upgrade(ctx: typer.Context) -> None:
 def check(ctx: typer.Context) -> None:
     from koptrain import db
     from koptrain.errors import DatabaseError
+    from koptrain.storage import upkeep
 
     store = common.open_store(ctx)
     where = db.describe_url(store.url)
     with db.translate_db_errors(store.url):
-        problems = db.integrity_problems(store.engine)
-        derived = db.derived_problems(store.engine)
+        problems = upkeep.integrity_problems(store.engine)
+        derived = upkeep.derived_problems(store.engine)
     if problems:
         for problem in problems[:20]:
             typer.echo(f"koptrain: {problem}", err=True)
@@ -82,12 +83,13 @@ def check(ctx: typer.Context) -> None:
 )
 def refresh(ctx: typer.Context) -> None:
     from koptrain import db
+    from koptrain.storage import upkeep
 
     store = common.open_store(ctx, write=True)
     progress = db.StderrProgress()
     progress(0, 0)
     with db.translate_db_errors(store.url):
-        restored = db.refresh(store.engine, progress)
+        restored = upkeep.refresh(store.engine, progress)
     if restored:
         typer.echo(_("Put back the missing triggers: {names}.").format(names=", ".join(restored)))
     typer.echo(
@@ -102,8 +104,8 @@ def backup(
         Path, typer.Argument(metavar="DEST", help=_("The new file to write the copy to."))
     ],
 ) -> None:
-    from koptrain import db
+    from koptrain.storage import upkeep
 
     store = common.open_store(ctx)
-    db.backup(store.url, dest)
+    upkeep.backup(store.url, dest)
     typer.echo(_("Backed up to {dest}.").format(dest=dest))
