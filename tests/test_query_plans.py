@@ -12,10 +12,10 @@ import re
 
 import pytest
 from sqlalchemy import event
+from test_derived import from_the_source_tables
 from test_reports import contacts, programme  # noqa: F401  (fixtures)
 
 from koptrain.services import refs, reports
-from koptrain.storage import derived
 
 from conftest import BACKEND
 
@@ -94,8 +94,7 @@ def plans_of(store, run, *, exact: bool = False) -> list[tuple[str, list[str]]]:
 
     event.listen(store.engine, "before_cursor_execute", capture)
     try:
-        with store.session() as session:
-            session.info[derived.EXACT] = exact
+        with from_the_source_tables(store) if exact else store.session() as session:
             run(session)
             plans = []
             for statement, parameters in list(statements):

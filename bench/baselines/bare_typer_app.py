@@ -417,7 +417,7 @@ def c37_set(
     pass
 
 
-g_db = typer.Typer(help='Upgrade, check or back up the database.', no_args_is_help=False)
+g_db = typer.Typer(help='Upgrade, check, refresh or back up the database.', no_args_is_help=False)
 app.add_typer(g_db, name='db')
 
 @g_db.command('upgrade', help='Bring the database schema up to this version of koptrain.')
@@ -425,13 +425,18 @@ def c38_upgrade() -> None:
     pass
 
 
-@g_db.command('check', help="Check the database's integrity and foreign keys (exit 3 on damage).")
+@g_db.command('check', help="Check the database's integrity and foreign keys, and that the report tables follow their sources: every trigger present, a sample of rows equal to a rebuild (exit 3 on damage).")
 def c39_check() -> None:
     pass
 
 
+@g_db.command('refresh', help='Work out the report tables again from every enrollment and contact (and put back any missing trigger): after `db check` finds them wrong, or a change made around koptrain.')
+def c40_refresh() -> None:
+    pass
+
+
 @g_db.command('backup', help='Make a consistent copy of the database, even while it is in use.')
-def c40_backup(
+def c41_backup(
     dest: Annotated[Path, typer.Argument(help='The new file to write the copy to.', metavar='DEST')],
 ) -> None:
     pass

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from koptrain.errors import DatabaseError, InvalidInput
+from koptrain.errors import DatabaseError
 from koptrain.i18n import _, os_reason
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path("/" + path) if url.startswith("sqlite:////") else Path(path)
 
 
-def _create_private_file(path: Path, *, write: bool) -> bool:
+def create_private_file(path: Path, *, write: bool = True) -> bool:
     """A new SQLite file is made with mode 0600: it holds people's NIKs; whether it was.
 
     Only a command that writes creates one (a reading command given a mistyped path must
@@ -91,7 +92,7 @@ def create_engine(url: str, *, write: bool = False, create: bool | None = None) 
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         if path is not None:
-            _create_private_file(path, write=write if create is None else create)
+            create_private_file(path, write=write if create is None else create)
         engine = sa_create_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, poolclass=_null_pool()
         )
@@ -151,8 +152,12 @@ def alembic_config(connection=None):
     return config
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Bring the schema to this program's head; returns (before, after)."""
+def upgrade(engine: Engine, progress: Progress | None = None) -> tuple[str | None, str]:
+    """Bring the schema to this program's head; returns (before, after).
+
+    A migration that leaves the derived rows to be worked out again (the first upgrade to
+    0003 of a database with data, a table re-created without its triggers) is followed by
+    a rebuild in short transactions, reported to `progress` (by default on stderr)."""
     before = current_revision(engine)
     if before == SCHEMA_HEAD:
         return before, before
@@ -165,16 +170,54 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         )
     from alembic import command
 
+    from koptrain.storage import derived
+
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
-        from koptrain.storage import derived
-
-        derived.flush(conn)  # what a migration named in derived_dirty (rows already stored)
-        if before is not None:
-            # A migration may add indexes to a database full of data: give the query planner
-            # their statistics now, or it may keep choosing the old plans.
+        if derived.pending(conn) and not derived.rebuild_needed(conn):
+            derived.start_rebuild(conn)  # what a migration named: rows already stored
+        rebuild = derived.rebuild_needed(conn)
+    if rebuild:
+        report = progress or StderrProgress()
+        report(0, 0)
+        derived.rebuild(engine, report)
+    if before is not None:
+        # A migration may add indexes to a database full of data: give the query planner
+        # their statistics now, or it may keep choosing the old plans.
+        with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
     return before, SCHEMA_HEAD
+
+
+Progress = Callable[[int, int], None]
+
+
+class StderrProgress:
+    """Says on stderr that the report tables are being worked out again, and how far."""
+
+    def __init__(self) -> None:
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if total == 0:
+            print(
+                _(
+                    "koptrain: working out the report tables again from every enrollment and "
+                    "contact (after an upgrade or on request); a large database takes minutes."
+                ),
+                file=sys.stderr,
+                flush=True,
+            )
+            return
+        percent = 100 * done // total
+        if percent // 10 == self.shown // 10 and done != total:
+            return
+        self.shown = percent
+        print(
+            _("koptrain: report tables {percent} % done.").format(percent=percent),
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _known_revision(revision: str) -> bool:
@@ -219,19 +262,23 @@ class Store:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error. A write
+        store's sessions refresh the reports' derived rows before they commit (the hook of
+        koptrain.storage.derived); a read store's write nothing."""
+        from sqlalchemy import event
         from sqlmodel import Session
 
-        with translate_db_errors(self.url), Session(self.engine) as session:
-            session.info["command"] = self.command
-            try:
-                yield session
+        with translate_db_errors(self.url), Session(self.engine) as db:
+            db.info["command"] = self.command
+            if self.write:
                 from koptrain.storage import derived
 
-                derived.flush(session)  # the reports' derived rows, in the same transaction
-                session.commit()
+                event.listen(db, "before_commit", derived.before_commit)
+            try:
+                yield db
+                db.commit()
             except BaseException:
-                session.rollback()
+                db.rollback()
                 raise
 
     def close(self) -> None:
@@ -265,102 +312,3 @@ def _database_message(url: str, error: Exception) -> str:
     if "file is not a database" in lowered or "malformed" in lowered:
         return _("The file {db} is not a koptrain database or is damaged.").format(db=where)
     return _("Cannot use the database {db}: {reason}.").format(db=where, reason=reason)
-
-
-def integrity_problems(engine: Engine) -> list[str]:
-    """`db check`: SQLite's integrity and foreign-key checks; on PostgreSQL, orphan rows."""
-    from sqlalchemy import text
-
-    problems: list[str] = []
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            for (row,) in conn.exec_driver_sql("PRAGMA integrity_check"):
-                if row != "ok":
-                    problems.append(str(row))
-            for row in conn.exec_driver_sql("PRAGMA foreign_key_check"):
-                problems.append(
-                    _("row {rowid} of {table} points to a missing {parent}").format(
-                        rowid=row[1], table=row[0], parent=row[2]
-                    )
-                )
-        else:
-            from sqlmodel import SQLModel
-
-            import koptrain.models  # noqa: F401  (registers the tables)
-
-            for table in SQLModel.metadata.sorted_tables:
-                for fk in table.foreign_keys:
-                    col, parent = fk.parent, fk.column
-                    sql = (
-                        f'SELECT count(*) FROM "{table.name}" c WHERE c."{col.name}" IS NOT NULL '
-                        f'AND NOT EXISTS (SELECT 1 FROM "{parent.table.name}" p '
-                        f'WHERE p."{parent.name}" = c."{col.name}")'
-                    )
-                    orphans = conn.execute(text(sql)).scalar()
-                    if orphans:
-                        problems.append(
-                            _("{n} rows of {table} point to a missing {parent}").format(
-                                n=orphans, table=table.name, parent=parent.table.name
-                            )
-                        )
-    return problems
-
-
-def backup(url: str, dest: Path) -> None:
-    """A consistent copy while other processes write: SQLite's online backup API."""
-    import sqlite3
-
-    if dest.exists():
-        raise InvalidInput(_("{dest} already exists; choose a new file.").format(dest=dest))
-    path = sqlite_path(url)
-    if path is None:
-        _pg_dump(url, dest)
-        return
-    try:
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as exc:
-        raise DatabaseError(
-            _("Cannot use the database {db}: {reason}.").format(db=path, reason=exc)
-        ) from None
-    try:
-        _create_private_file(dest, write=True)
-        target = sqlite3.connect(dest)
-        with target:
-            source.backup(target, pages=1024)
-        target.execute("PRAGMA journal_mode = DELETE")
-        target.close()
-    except sqlite3.Error as exc:
-        dest.unlink(missing_ok=True)
-        raise DatabaseError(
-            _("Cannot back up {db}: {reason}.").format(db=path, reason=exc)
-        ) from None
-    finally:
-        source.close()
-
-
-def _pg_dump(url: str, dest: Path) -> None:
-    """PostgreSQL: pg_dump's custom format, restorable with pg_restore."""
-    import shutil
-    import subprocess
-
-    libpq_url = url.replace("postgresql+psycopg://", "postgresql://", 1)
-    pg_dump = shutil.which("pg_dump")
-    if url.split("://", 1)[0] not in ("postgresql", "postgresql+psycopg") or pg_dump is None:
-        raise InvalidInput(
-            _(
-                "db backup needs pg_dump for this database; install the PostgreSQL client "
-                "and run: pg_dump --format=custom --file {dest} {url}"
-            ).format(dest=dest, url=describe_url(libpq_url))
-        )
-    done = subprocess.run(
-        [pg_dump, "--format=custom", "--file", str(dest), libpq_url],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        dest.unlink(missing_ok=True)
-        reason = (done.stderr.strip().splitlines() or ["pg_dump failed"])[-1]
-        raise DatabaseError(
-            _("Cannot back up {db}: {reason}.").format(db=describe_url(url), reason=reason)
-        )
-    os.chmod(dest, 0o600)

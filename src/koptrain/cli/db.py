@@ -1,4 +1,4 @@
-"""`koptrain db upgrade|check|backup`: look after the database itself."""
+"""`koptrain db upgrade|check|refresh|backup`: look after the database itself."""
 
 from pathlib import Path
 from typing import Annotated
@@ -8,7 +8,7 @@ import typer
 from koptrain.cli import common
 from koptrain.i18n import _
 
-app = typer.Typer(help=_("Upgrade, check or back up the database."))
+app = typer.Typer(help=_("Upgrade, check, refresh or back up the database."))
 
 
 @app.command("upgrade", help=_("Bring the database schema up to this version of koptrain."))
@@ -33,25 +33,68 @@ def upgrade(ctx: typer.Context) -> None:
         )
 
 
-@app.command("check", help=_("Check the database's integrity and foreign keys (exit 3 on damage)."))
+@app.command(
+    "check",
+    help=_(
+        "Check the database's integrity and foreign keys, and that the report tables follow "
+        "their sources: every trigger present, a sample of rows equal to a rebuild (exit 3 "
+        "on damage)."
+    ),
+)
 def check(ctx: typer.Context) -> None:
     from koptrain import db
     from koptrain.errors import DatabaseError
+    from koptrain.storage import upkeep
 
     store = common.open_store(ctx)
+    where = db.describe_url(store.url)
     with db.translate_db_errors(store.url):
-        problems = db.integrity_problems(store.engine)
+        problems = upkeep.integrity_problems(store.engine)
+        derived = upkeep.derived_problems(store.engine)
     if problems:
         for problem in problems[:20]:
             typer.echo(f"koptrain: {problem}", err=True)
         raise common.fail(
             DatabaseError(
                 _("The database {db} is damaged: {n} problems found.").format(
-                    db=db.describe_url(store.url), n=len(problems)
+                    db=where, n=len(problems)
                 )
             )
         )
-    typer.echo(_("The database {db} is in good order.").format(db=db.describe_url(store.url)))
+    if derived:
+        raise common.fail(
+            DatabaseError(
+                _(
+                    "The report tables of {db} are not exact ({problems}); run "
+                    "`koptrain db refresh`."
+                ).format(db=where, problems="; ".join(derived))
+            )
+        )
+    typer.echo(_("The database {db} is in good order.").format(db=where))
+
+
+@app.command(
+    "refresh",
+    help=_(
+        "Work out the report tables again from every enrollment and contact (and put back "
+        "any missing trigger): after `db check` finds them wrong, or a change made around "
+        "koptrain."
+    ),
+)
+def refresh(ctx: typer.Context) -> None:
+    from koptrain import db
+    from koptrain.storage import upkeep
+
+    store = common.open_store(ctx, write=True)
+    progress = db.StderrProgress()
+    progress(0, 0)
+    with db.translate_db_errors(store.url):
+        restored = upkeep.refresh(store.engine, progress)
+    if restored:
+        typer.echo(_("Put back the missing triggers: {names}.").format(names=", ".join(restored)))
+    typer.echo(
+        _("The report tables of {db} are worked out again.").format(db=db.describe_url(store.url))
+    )
 
 
 @app.command("backup", help=_("Make a consistent copy of the database, even while it is in use."))
@@ -61,8 +104,8 @@ def backup(
         Path, typer.Argument(metavar="DEST", help=_("The new file to write the copy to."))
     ],
 ) -> None:
-    from koptrain import db
+    from koptrain.storage import upkeep
 
     store = common.open_store(ctx)
-    db.backup(store.url, dest)
+    upkeep.backup(store.url, dest)
     typer.echo(_("Backed up to {dest}.").format(dest=dest))

@@ -39,16 +39,14 @@ def add(
     group_code: Annotated[str, typer.Argument(metavar="GROUP", help=_("The group's code."))],
     people: Annotated[list[str], typer.Argument(metavar="PERSON...", help=_("NIKs or numbers."))],
 ) -> None:
-    from koptrain.services import mentoring, refs
+    from koptrain.services import mentoring
 
     show = common.nik_shower(ctx)
     with common.open_store(ctx, write=True).session() as db:
-        group = refs.group(db, group_code)
-        persons = [refs.person(db, ref) for ref in people]
-        added, already = mentoring.add_members(db, group, persons)
-        added_text = [f"{p.name} ({show(p.nik)})" for p in added]
-        already_text = [f"{p.name} ({show(p.nik)})" for p in already]
-        code = group.code
+        result = mentoring.add_to_group(db, group_code, people)
+    code = result["group"]
+    added_text = [f"{name} ({show(nik)})" for name, nik in result["added"]]
+    already_text = [f"{name} ({show(nik)})" for name, nik in result["already"]]
     if added_text:
         typer.echo(
             _("Added to {group}: {people}.").format(group=code, people=", ".join(added_text))
@@ -88,25 +86,17 @@ def show(
 ) -> None:
     from koptrain.cli.views import groups as views
     from koptrain.io.output import emit_report
-    from koptrain.models import Training
-    from koptrain.services import mentoring, refs
+    from koptrain.services import mentoring
 
     show_nik = common.nik_shower(ctx)
     with common.open_store(ctx).session() as db:
-        group = refs.group(db, group_code)
-        training = db.get(Training, group.session_id) if group.session_id else None
-        members = mentoring.group_members(db, group)
-        obj = {
-            "code": group.code,
-            "mentor": group.mentor,
-            "session": training.code if training else None,
-            "members": [{**m, "nik": show_nik(m["nik"])} for m in members],
-        }
+        obj = mentoring.show_group(db, group_code)
+    obj["members"] = [{**m, "nik": show_nik(m["nik"])} for m in obj["members"]]
     emit_report(
         obj,
         fmt=fmt,
         output=output,
-        table=views.group_table,
+        render=views.group_table,
         csv=views.group_csv,
         json=views.group_json,
     )

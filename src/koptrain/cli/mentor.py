@@ -53,7 +53,7 @@ def log(
 ) -> None:
     from koptrain.errors import InvalidInput
     from koptrain.parsing import parse_date, parse_optional_date
-    from koptrain.services import mentoring, refs
+    from koptrain.services import mentoring
 
     if (person_ref is None) == (group_code is None):
         raise InvalidInput(_("Give either a PERSON or --group GROUP."))
@@ -64,16 +64,14 @@ def log(
     next_date = parse_optional_date(next_visit, what="--next")
     parsed = [mentoring.parse_obstacle(o) for o in obstacles or ()]
     with common.open_store(ctx, write=True).session() as db:
-        person = refs.person(db, person_ref) if person_ref else None
-        group = refs.group(db, group_code) if group_code else None
-        logs = mentoring.log_contact(
+        logs = mentoring.log_contact_by_ref(
             db,
-            person,
+            person_ref,
+            group_code,
             date=day,
             mentor=mentor,
             status=status,
             session_ref=session_code,
-            group=group,
             obstacles=parsed,
             note=note,
             next_date=next_date,
@@ -113,4 +111,4 @@ def due(
         emit(rows, views.due_columns(), fmt=fmt, output=output)
         return
     with destination(output) as out:
-        views.due_table(console(out), rows, day)
+        views.due_table(console(out, markup=False), rows, day)

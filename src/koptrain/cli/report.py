@@ -14,10 +14,17 @@ ProgramOption = Annotated[
 ]
 
 
-def _program(db, code):
+def _programme_report(ctx, code, on, fmt, output, build, views) -> None:
+    """A report of one programme (or all): one service call, then the view of the format
+    (`views`: table, CSV, JSON)."""
+    from koptrain.io.output import emit_report
     from koptrain.services import refs
 
-    return refs.program(db, code) if code else None
+    day = common.parse_on(on)
+    with common.open_store(ctx).session() as db:
+        report = build(db, program=refs.program(db, code) if code else None, on=day)
+    render, csv, json = views
+    emit_report(report, fmt=fmt, output=output, render=render, csv=csv, json=json)
 
 
 @app.command(
@@ -39,20 +46,10 @@ def summary(
     output: common.OutputOption = None,
 ) -> None:
     from koptrain.cli.views import summary as views
-    from koptrain.io.output import emit_report
     from koptrain.services import reports
 
-    day = common.parse_on(on)
-    with common.open_store(ctx).session() as db:
-        report = reports.summary(db, program=_program(db, program), on=day)
-    emit_report(
-        report,
-        fmt=fmt,
-        output=output,
-        table=views.summary_table,
-        csv=views.summary_csv,
-        json=views.summary_json,
-    )
+    _programme_report(ctx, program, on, fmt, output, reports.summary,
+                      (views.summary_table, views.summary_csv, views.summary_json))  # fmt: skip
 
 
 @app.command("roster", help=_("The roster of a session: seat holders, waitlist, withdrawn."))
@@ -132,20 +129,10 @@ def mentoring_report(
     output: common.OutputOption = None,
 ) -> None:
     from koptrain.cli.views import mentoring as views
-    from koptrain.io.output import emit_report
     from koptrain.services import reports
 
-    day = common.parse_on(on)
-    with common.open_store(ctx).session() as db:
-        report = reports.mentoring_outcomes(db, program=_program(db, program), on=day)
-    emit_report(
-        report,
-        fmt=fmt,
-        output=output,
-        table=views.outcomes_table,
-        csv=views.outcomes_csv,
-        json=views.outcomes_json,
-    )
+    _programme_report(ctx, program, on, fmt, output, reports.mentoring_outcomes,
+                      (views.outcomes_table, views.outcomes_csv, views.outcomes_json))  # fmt: skip
 
 
 @app.command(

@@ -8,7 +8,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -171,7 +171,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def console(file: TextIO | None = None, *, stderr: bool = False):
+def console(file: TextIO | None = None, *, stderr: bool = False, markup: bool = False):
     """A Rich console that never reads markup in what it prints (user text shows as typed):
     colour only on a terminal without NO_COLOR; when redirected, $COLUMNS or 160 columns,
     and tables no wider than their content (koptrain.io.tables)."""
@@ -182,7 +182,7 @@ def console(file: TextIO | None = None, *, stderr: bool = False):
         file=target,
         width=width,
         no_color=not is_tty or bool(os.environ.get("NO_COLOR")),
-        markup=False,
+        markup=markup,
         highlight=False,
         emoji=False,
         soft_wrap=False,
@@ -228,6 +228,39 @@ def destination(output: Path | None) -> Iterator[TextIO]:
         raise InvalidInput(
             _("Cannot write {file}: {reason}.").format(file=output, reason=os_reason(error))
         ) from None
+
+
+def table(
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence[str] | None],
+    *,
+    title: str | None = None,
+    box: str = "SIMPLE_HEAVY",
+    show_header: bool = True,
+    title_justify: str = "center",
+):
+    """A Rich table: `columns` as (label, justify), `rows` of strings (None closes a
+    section). Every cell and the title are plain text, never Rich markup: a session titled
+    "Akuntansi [/b] dasar" shows as typed. The one place tables are made."""
+    from rich import box as boxes
+    from rich.table import Table
+    from rich.text import Text
+
+    made = Table(
+        title=None if title is None else Text(title, style="table.title"),
+        box=getattr(boxes, box),
+        show_header=show_header,
+        title_justify=title_justify,
+        show_lines=False,
+    )
+    for label, justify in columns:
+        made.add_column(label, justify=justify, overflow="fold")
+    for row in rows:
+        if row is None:
+            made.rows[-1].end_section = True
+            continue
+        made.add_row(*(Text(cell) for cell in row))
+    return made
 
 
 def rich_table(
@@ -288,9 +321,10 @@ def emit_object(obj: Any, *, fmt: str, output: Path | None, render_table) -> Non
             render_table(console(out), out)
 
 
-def emit_report(obj: Any, *, fmt: str, output: Path | None, table, csv=None, json=None) -> None:
-    """Render a report by the view of its format: `table(console, obj)`, `csv(obj, out)`,
-    `json(obj, out)` (default: write_json); xlsx a sheet per table."""
+def emit_report(obj: Any, *, fmt: str, output: Path | None, render, csv=None, json=None) -> None:
+    """Render a report by the view of its format: `render(console, obj)` for a table (on a
+    console that reads no markup), `csv(obj, out)`, `json(obj, out)` (default: write_json);
+    xlsx a sheet per table."""
     if fmt == "xlsx":
         return _emit_xlsx(obj, output)
     with destination(output) as out:
@@ -299,7 +333,7 @@ def emit_report(obj: Any, *, fmt: str, output: Path | None, table, csv=None, jso
         elif fmt == "csv" and csv is not None:
             csv(obj, out)
         else:
-            table(console(out), obj)
+            render(console(out, markup=False), obj)
 
 
 def _emit_xlsx(obj: Any, output: Path | None) -> None:

@@ -30,6 +30,20 @@ def _run(connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        _keep_triggers(connection)
+
+
+def _keep_triggers(connection) -> None:
+    """A batch migration re-creates a table without its triggers: put back any that are
+    missing, and have the derived rows rebuilt (changes since then went unnoticed)."""
+    from sqlalchemy import inspect
+
+    from koptrain.storage import derived, triggers
+
+    if not inspect(connection).has_table("derived_dirty"):
+        return  # before migration 0003
+    if triggers.install(connection):
+        derived.start_rebuild(connection)
 
 
 if context.is_offline_mode():

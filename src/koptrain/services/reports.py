@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
@@ -18,7 +18,7 @@ from koptrain.parsing import SEAT_STATUSES
 from koptrain.services import eligibility, mentoring
 from koptrain.services import policy as policy_service
 from koptrain.services.policy import Settings
-from koptrain.storage import derived
+from koptrain.storage import derived, queries
 
 E = Enrollment.__table__
 T = Training.__table__
@@ -100,10 +100,7 @@ def _scope_id(program: Program | None) -> int:
 
 
 def _seats_derived(db: Session, program: Program | None, in_scope):
-    counts = [
-        func.coalesce(S.c[name], 0).label(name)
-        for name in ("enrolled", "waitlisted", "withdrawn", "attended", "completed", "cooperatives")
-    ]
+    counts = [func.coalesce(S.c[name], 0).label(name) for name in queries.SEAT_COUNTS]
     query = (
         select(T.c.code, T.c.title, T.c.start, T.c.end, T.c.capacity, *counts)
         .select_from(T.outerjoin(S, S.c.session_id == T.c.id))
@@ -124,27 +121,8 @@ def _seats_derived(db: Session, program: Program | None, in_scope):
 
 
 def _seats(db: Session, in_scope):
-    seat = E.c.status.in_(SEAT_STATUSES)
-    present = (
-        select(A.c.enrollment_id)
-        .where(A.c.enrollment_id == E.c.id, A.c.present.is_(True))
-        .correlate(E)
-        .exists()
-    )  # a probe of ix_attendance_enrollment_present alone
     per_session = (
-        select(
-            T.c.code,
-            T.c.title,
-            T.c.start,
-            T.c.end,
-            T.c.capacity,
-            mentoring.count_where(seat).label("enrolled"),
-            mentoring.count_where(E.c.status == "waitlisted").label("waitlisted"),
-            mentoring.count_where(E.c.status == "withdrawn").label("withdrawn"),
-            mentoring.count_where(and_(seat, present)).label("attended"),
-            mentoring.count_where(E.c.status == "completed").label("completed"),
-            func.count(func.distinct(case((seat, E.c.coop_id)))).label("cooperatives"),
-        )
+        select(T.c.code, T.c.title, T.c.start, T.c.end, T.c.capacity, *queries.seat_counts())
         .select_from(T.outerjoin(E, E.c.session_id == T.c.id))
         .where(in_scope)
         .group_by(T.c.id, T.c.code, T.c.title, T.c.start, T.c.end, T.c.capacity)
@@ -158,29 +136,18 @@ def _seats(db: Session, in_scope):
     participants, cooperatives = db.execute(
         select(func.count(func.distinct(E.c.person_id)), func.count(func.distinct(E.c.coop_id)))
         .select_from(seats)
-        .where(in_scope, seat)
+        .where(in_scope, queries.seat())
     ).one()
     return sessions, participants, cooperatives
 
 
-_COUNTS = {"capacity", "enrolled", "waitlisted", "withdrawn", "attended", "completed"}
-_COUNTS |= {"cooperatives"}
+_COUNTS = {"capacity", *queries.SEAT_COUNTS}
 
 
 def _breakdowns(db: Session, in_scope) -> tuple[dict, dict, dict]:
     """Each participant once, by the role, coop and kecamatan of their latest enrollment in
     scope (by session start, then enrollment): a window function picks that enrollment."""
-    rank = (
-        func.row_number()
-        .over(partition_by=E.c.person_id, order_by=(T.c.start.desc(), E.c.id.desc()))
-        .label("rank")
-    )
-    latest = (
-        select(E.c.person_id, E.c.role, E.c.coop_id, rank)
-        .select_from(E.join(T, T.c.id == E.c.session_id))
-        .where(in_scope, E.c.status.in_(SEAT_STATUSES))
-        .subquery("ranked")
-    )
+    latest = queries.latest_seats(in_scope).subquery("ranked")
     query = (
         select(latest.c.role, P.c.gender, C.c.kecamatan, func.count().label("n"))
         .select_from(

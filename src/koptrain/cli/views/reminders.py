@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from koptrain.cli.views.mentoring import due_columns
 from koptrain.i18n import _, ngettext
 from koptrain.services.reports import anything
 
@@ -131,7 +132,7 @@ def reminders_table(out, report: dict) -> None:
     from koptrain.io.output import Column, console, rich_table
     from koptrain.parsing import format_date
 
-    c = console(out)
+    c = console(out, markup=False)
     c.print(
         _("koptrain reminders for {date}").format(
             date=format_date(report["as_of"], current_language())
@@ -144,15 +145,7 @@ def reminders_table(out, report: dict) -> None:
         c.print(
             rich_table(
                 report["followups"],
-                [
-                    Column("mentor", _("Mentor")),
-                    Column("group", _("Group")),
-                    Column("name", _("Name")),
-                    Column("nik", _("NIK")),
-                    Column("session", _("Session")),
-                    Column("due", _("Due"), "date"),
-                    Column("days_overdue", _("Days overdue"), "int"),
-                ],
+                due_columns(),
                 title=_("Follow-ups due"),
             )
         )

@@ -19,6 +19,8 @@ itself (koptrain.db.upgrade refreshes whatever derived_dirty names).
 import sqlalchemy as sa
 from alembic import op
 
+from koptrain.storage import triggers
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -39,109 +41,6 @@ COUNTS = (
     "stopped",
     "ended",
 )
-
-# table -> (the columns whose change matters on UPDATE, [(kind, expression over a row)])
-# where an expression is a column of the row itself or a SELECT through it.
-MARKS = {
-    "enrollment": (
-        ("person_id", "session_id", "coop_id", "role", "status"),
-        [("p", "{r}.person_id"), ("s", "{r}.session_id"), ("c", "{r}.coop_id")],
-    ),
-    "attendance": (
-        ("enrollment_id", "present"),
-        [
-            ("p", "(SELECT person_id FROM enrollment WHERE id = {r}.enrollment_id)"),
-            ("s", "(SELECT session_id FROM enrollment WHERE id = {r}.enrollment_id)"),
-        ],
-    ),
-    "mentoring_log": (
-        ("person_id", "session_id", "date", "status", "next_date"),
-        [("p", "{r}.person_id")],
-    ),
-    "person": (("gender",), [("p", "{r}.id")]),
-}
-# A session whose status, days or programme change: itself, its people and coops (the
-# first day orders a person's seats, the last day dates their follow-ups).
-TRAINING_COLUMNS = ("status", "start", "end", "program_id")
-
-
-def _q(column: str) -> str:
-    return f'"{column}"'
-
-
-def _marks(table: str, row: str) -> str:
-    """INSERT's SELECT of the (kind, ref) pairs a row of `table` (OLD or NEW) names."""
-    parts = " UNION ALL ".join(
-        f"SELECT '{kind}' AS kind, {expr.format(r=row)} AS ref" for kind, expr in MARKS[table][1]
-    )
-    return f"SELECT kind, ref FROM ({parts}) AS marks WHERE ref IS NOT NULL"
-
-
-def _training_marks(row: str) -> list[str]:
-    return [
-        f"SELECT 's', {row}.id",
-        f"SELECT 'p', person_id FROM enrollment WHERE session_id = {row}.id",
-        f"SELECT 'c', coop_id FROM enrollment WHERE session_id = {row}.id",
-    ]
-
-
-def _changed(columns, differ: str) -> str:
-    return " OR ".join(f"OLD.{_q(c)} {differ} NEW.{_q(c)}" for c in columns)
-
-
-def _events(table: str) -> list[str]:
-    return ["UPDATE"] if table == "person" else ["INSERT", "UPDATE", "DELETE"]
-
-
-def _sqlite_triggers() -> list[str]:
-    statements = []
-    insert = "INSERT OR IGNORE INTO derived_dirty (kind, ref) "
-    for table, (columns, _marked) in MARKS.items():
-        for event in _events(table):
-            rows = {"INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]}[event]
-            when = f" WHEN {_changed(columns, 'IS NOT')}" if event == "UPDATE" else ""
-            body = " ".join(f"{insert}{_marks(table, r)};" for r in rows)
-            statements.append(
-                f"CREATE TRIGGER trg_{table}_{event.lower()} AFTER {event} ON {table}"
-                f"{when} BEGIN {body} END"
-            )
-    body = " ".join(f"{insert}{select};" for select in _training_marks("NEW"))
-    statements.append(
-        "CREATE TRIGGER trg_training_update AFTER UPDATE ON training "
-        f"WHEN {_changed(TRAINING_COLUMNS, 'IS NOT')} BEGIN {body} END"
-    )
-    return statements
-
-
-def _postgresql_triggers() -> list[str]:
-    statements = []
-    conflict = " ON CONFLICT DO NOTHING;"
-    insert = "INSERT INTO derived_dirty (kind, ref) "
-    for table, (columns, _marked) in MARKS.items():
-        statements.append(
-            f"CREATE FUNCTION koptrain_mark_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            "BEGIN "
-            f"IF TG_OP <> 'INSERT' THEN {insert}{_marks(table, 'OLD')}{conflict} END IF; "
-            f"IF TG_OP <> 'DELETE' THEN {insert}{_marks(table, 'NEW')}{conflict} END IF; "
-            "RETURN NULL; END $$"
-        )
-        for event in _events(table):
-            when = f" WHEN ({_changed(columns, 'IS DISTINCT FROM')})" if event == "UPDATE" else ""
-            statements.append(
-                f"CREATE TRIGGER trg_{table}_{event.lower()} AFTER {event} ON {table} "
-                f"FOR EACH ROW{when} EXECUTE FUNCTION koptrain_mark_{table}()"
-            )
-    body = " ".join(f"{insert}{select}{conflict}" for select in _training_marks("NEW"))
-    statements.append(
-        "CREATE FUNCTION koptrain_mark_training() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN {body} RETURN NULL; END $$"
-    )
-    statements.append(
-        "CREATE TRIGGER trg_training_update AFTER UPDATE ON training FOR EACH ROW "
-        f"WHEN ({_changed(TRAINING_COLUMNS, 'IS DISTINCT FROM')}) "
-        "EXECUTE FUNCTION koptrain_mark_training()"
-    )
-    return statements
 
 
 def _counts():
@@ -212,9 +111,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_mentoring_log_date", "mentoring_log", ["date"], unique=False)
     op.create_index("ix_obstacle_category", "obstacle", ["category"], unique=False)
-    dialect = op.get_bind().dialect.name
-    for statement in _postgresql_triggers() if dialect == "postgresql" else _sqlite_triggers():
-        op.execute(statement)
+    triggers.install(op.get_bind())
     # Whatever is already stored: every person with an enrollment, every session, every coop
     # with an enrollment, for koptrain.db.upgrade to refresh in the same transaction.
     op.execute(
@@ -226,7 +123,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
-    for table in (*MARKS, "training"):
+    for table in (*triggers.MARKS, "training"):
         for event in ("insert", "update", "delete"):
             op.execute(
                 f"DROP TRIGGER IF EXISTS trg_{table}_{event}"

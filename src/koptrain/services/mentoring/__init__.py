@@ -8,11 +8,19 @@ from koptrain.services.mentoring.contacts import (
     check_contact,
     contact_count,
     log_contact,
+    log_contact_by_ref,
     obstacle_counts,
     parse_obstacle,
 )
 from koptrain.services.mentoring.followups import Schedule, due_condition
-from koptrain.services.mentoring.groups import add_members, create_group, group_members, list_groups
+from koptrain.services.mentoring.groups import (
+    add_members,
+    add_to_group,
+    create_group,
+    group_members,
+    list_groups,
+    show_group,
+)
 from koptrain.services.mentoring.outcomes import (
     DueFollowUp,
     due_followups,
@@ -33,6 +41,7 @@ __all__ = [
     "DueFollowUp",
     "Schedule",
     "add_members",
+    "add_to_group",
     "check_contact",
     "contact_count",
     "count_where",
@@ -47,7 +56,9 @@ __all__ = [
     "group_members",
     "list_groups",
     "log_contact",
+    "log_contact_by_ref",
     "obstacle_counts",
     "outcomes_by_session",
     "parse_obstacle",
+    "show_group",
 ]

@@ -26,7 +26,7 @@ from koptrain.parsing import (
     mask_nik,
     parse_choice,
 )
-from koptrain.services import audit
+from koptrain.services import audit, refs
 from koptrain.services.mentoring.groups import has_any_seat, mentor_name, seat_in, training_ref
 from koptrain.storage import derived
 from koptrain.storage.queries import counted_contact
@@ -134,6 +134,15 @@ def log_contact(
         logs.append(log)
     db.flush()
     return logs
+
+
+def log_contact_by_ref(
+    db: Session, person_ref: str | None, group_ref: str | None, **contact
+) -> list[MentoringLog]:
+    """`mentor log`: the person or the group by reference, then `log_contact`."""
+    person = refs.person(db, person_ref) if person_ref else None
+    group = refs.group(db, group_ref) if group_ref else None
+    return log_contact(db, person, group=group, **contact)
 
 
 def check_contact(db: Session, person: Person, training: Training | None, date: dt.date) -> None:

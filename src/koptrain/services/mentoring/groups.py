@@ -159,3 +159,27 @@ def group_members(db: Session, group: MentorGroup) -> list[dict]:
         .order_by(P.c.name, P.c.id)
     )
     return [dict(r._mapping) for r in db.execute(query)]
+
+
+def show_group(db: Session, ref: str) -> dict:
+    """A group by its code: its code, mentor, session code and members (`group_members`)."""
+    group = refs.group(db, ref)
+    training = db.get(Training, group.session_id) if group.session_id else None
+    return {
+        "code": group.code,
+        "mentor": group.mentor,
+        "session": training.code if training else None,
+        "members": group_members(db, group),
+    }
+
+
+def add_to_group(db: Session, group_ref: str, people: Iterable[str]) -> dict:
+    """`group add`: the group and people by their references, then `add_members`; returns
+    the group's code and the (name, nik) of those added and of those already members."""
+    group = refs.group(db, group_ref)
+    added, already = add_members(db, group, [refs.person(db, ref) for ref in people])
+    return {
+        "group": group.code,
+        "added": [(p.name, p.nik) for p in added],
+        "already": [(p.name, p.nik) for p in already],
+    }

@@ -17,7 +17,7 @@ from koptrain.services import policy as policy_service
 from koptrain.services.mentoring.followups import Schedule, due_condition
 from koptrain.services.policy import Settings
 from koptrain.storage import derived
-from koptrain.storage.queries import count_where, days, followups
+from koptrain.storage.queries import count_where, days, followup_tallies, followups
 
 T = Training.__table__
 L = MentoringLog.__table__
@@ -168,6 +168,10 @@ def followup_counts(
             count_where(fu.c.last_status == "practicing"),
         )
     ).one()
+    return _counts(due, overdue, followed, practicing)
+
+
+def _counts(due, overdue, followed, practicing) -> dict[str, int]:
     return {
         "due": int(due),
         "overdue": int(overdue),
@@ -199,12 +203,7 @@ def _followup_counts_derived(db, on, scope, schedule) -> dict[str, int]:
         .select_from(T.join(S, S.c.session_id == T.c.id))
         .where(ended_before)
     ).one()
-    return {
-        "due": int(due),
-        "overdue": int(overdue),
-        "followed_up": int(followed),
-        "practicing": int(practicing),
-    }
+    return _counts(due, overdue, followed, practicing)
 
 
 def outcomes_by_session(
@@ -218,29 +217,41 @@ def outcomes_by_session(
     # Fenced: `ended` (a probe) is used three times below but worked out once per row.
     fu = select(followups(on, scope=scope)).offset(0).subquery("fo")
     window_open = fu.c.end >= on - days(schedule.window_days)
-    status_counts = [count_where(fu.c.last_status == s).label(s) for s in PRACTICE_STATUSES]
     query = (
         select(
             fu.c.code,
             func.min(fu.c.end).label("end"),
-            func.count().label("followups"),
+            *followup_tallies(fu),
             count_where(fu.c.end <= on - days(schedule.first_days)).label("first_due"),
-            func.count(fu.c.last_status).label("contacted"),
-            count_where(fu.c.last_status.is_(None)).label("no_contact"),
-            *status_counts,
-            count_where(fu.c.ended == 1).label("ended"),
             count_where(and_(fu.c.ended == 0, not_(window_open))).label("lapsed"),
             count_where(and_(fu.c.ended == 0, window_open)).label("open"),
         )
         .group_by(fu.c.code)
         .order_by(func.min(fu.c.end), fu.c.code)
     )
-    rows = []
-    for r in db.execute(query):
-        row = {k: (int(v) if isinstance(v, int) else v) for k, v in r._mapping.items()}
-        row["coverage"] = (row["contacted"] / row["first_due"]) if row["first_due"] else None
-        rows.append(row)
-    return rows
+    return [
+        _outcome_row(r, first_due=int(r.first_due), lapsed=int(r.lapsed), still_open=int(r.open))
+        for r in db.execute(query)
+    ]
+
+
+def _outcome_row(r, *, first_due: int, lapsed: int, still_open: int) -> dict:
+    """A session's outcomes from its code, end and FOLLOWUP_TALLIES (both ways alike)."""
+    followups_, contacted = int(r.followups), int(r.contacted)
+    row = {
+        "code": r.code,
+        "end": r.end,
+        "followups": followups_,
+        "first_due": first_due,
+        "contacted": contacted,
+        "no_contact": followups_ - contacted,
+        **{status: int(getattr(r, status)) for status in PRACTICE_STATUSES},
+        "ended": int(r.ended),
+        "lapsed": lapsed,
+        "open": still_open,
+    }
+    row["coverage"] = (contacted / first_due) if first_due else None
+    return row
 
 
 def _outcomes_derived(db, on: dt.date, scope, schedule: Schedule) -> list[dict]:
@@ -261,18 +272,12 @@ def _outcomes_derived(db, on: dt.date, scope, schedule: Schedule) -> list[dict]:
         followups_ = int(r.followups)
         still_open = followups_ - int(r.ended)
         window_open = r.end >= window_from
-        row = {
-            "code": r.code,
-            "end": r.end,
-            "followups": followups_,
-            "first_due": followups_ if r.end <= first_due_by else 0,
-            "contacted": int(r.contacted),
-            "no_contact": followups_ - int(r.contacted),
-            **{status: int(getattr(r, status)) for status in PRACTICE_STATUSES},
-            "ended": int(r.ended),
-            "lapsed": 0 if window_open else still_open,
-            "open": still_open if window_open else 0,
-        }
-        row["coverage"] = (row["contacted"] / row["first_due"]) if row["first_due"] else None
-        rows.append(row)
+        rows.append(
+            _outcome_row(
+                r,
+                first_due=followups_ if r.end <= first_due_by else 0,
+                lapsed=0 if window_open else still_open,
+                still_open=still_open if window_open else 0,
+            )
+        )
     return rows
