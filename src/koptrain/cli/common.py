@@ -97,14 +97,16 @@ def app_context(ctx: typer.Context) -> AppContext:
     return root.obj
 
 
-def open_store(ctx: typer.Context, *, write: bool = False):
-    """The database of this command, up to date, with the command line kept for the audit."""
+def open_store(ctx: typer.Context, *, write: bool = False, announce: bool = True):
+    """The database of this command, up to date, with the command line kept for the audit.
+    A database made by a writing command is announced on stderr (`announce=False` for the
+    demo, whose whole point is a new database)."""
     from koptrain.db import Store, resolve_url
 
     app = app_context(ctx)
     reveal = app.reveal_nik and not app.reveal_recorded
     store = Store(resolve_url(app.db), write=write or reveal, create=write)
-    if store.created:
+    if store.created and announce:
         typer.echo(
             "koptrain: "
             + _("created a new database at {path}.").format(

@@ -47,7 +47,7 @@ def demo(
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         target = str(path)
     state.db = target
-    store = common.open_store(ctx, write=True)
+    store = common.open_store(ctx, write=True, announce=False)
     where = store_db.describe_url(store.url)
     with store.session() as session:
         demo_service.ensure_empty(session, where)
