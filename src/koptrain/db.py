@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # The newest Alembic revision this program knows; tests check it equals the script head.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0005_outcomes"
 BUSY_TIMEOUT_MS = 10_000
 PG_LOCK_TIMEOUT = "10s"
 

@@ -5,12 +5,14 @@ from typing import Annotated, Optional
 import typer
 
 from koptrain import __version__
+from koptrain.cli import baseline as baseline_cli
 from koptrain.cli import common
 from koptrain.cli import coop as coop_cli
 from koptrain.cli import db as db_cli
 from koptrain.cli import demo as demo_cli
 from koptrain.cli import enroll as enroll_cli
 from koptrain.cli import group as group_cli
+from koptrain.cli import indicator as indicator_cli
 from koptrain.cli import log as log_cli
 from koptrain.cli import mentor as mentor_cli
 from koptrain.cli import person as person_cli
@@ -18,6 +20,8 @@ from koptrain.cli import policy as policy_cli
 from koptrain.cli import program as program_cli
 from koptrain.cli import rat as rat_cli
 from koptrain.cli import report as report_cli
+from koptrain.cli import report_outcomes as report_outcomes_cli
+from koptrain.cli import score as score_cli
 from koptrain.cli import session as session_cli
 from koptrain.cli import transfer as transfer_cli
 from koptrain.i18n import _
@@ -49,6 +53,10 @@ app.add_typer(db_cli.app, name="db")
 log_cli.register(app)
 transfer_cli.register(app)
 demo_cli.register(app)
+app.add_typer(score_cli.app, name="score")
+app.add_typer(baseline_cli.app, name="baseline")
+app.add_typer(indicator_cli.app, name="indicator")
+report_outcomes_cli.register(report_cli.app)
 
 
 def _arrange_help_panels() -> None:
@@ -57,6 +65,7 @@ def _arrange_help_panels() -> None:
         _("Cooperatives and people"): ("coop", "rat", "person"),
         _("Trainings"): ("program", "session", "enroll", "withdraw", "attend"),
         _("Mentoring"): ("group", "mentor"),
+        _("Outcomes"): ("score", "baseline", "indicator"),
         _("Reports"): ("report",),
         _("Data and administration"): ("import", "export", "demo", "policy", "db", "log"),
     }

@@ -1,0 +1,155 @@
+"""`report outcomes` on screen: for each training a sentence that answers the question, a
+bar chart of practice and the indicators' change among those practising and not."""
+
+from typing import Any, TextIO
+
+from koptrain.cli.report_outcomes import BAR_WIDTH, ITEM_NAMES, STATUS_NAMES
+from koptrain.i18n import _, current_language, ngettext
+from koptrain.parsing import format_number
+
+
+def _n(value: float | None, decimals: int = 1, lang: str = "en") -> str:
+    return "-" if value is None else format_number(value, lang, decimals)
+
+
+def learning_sentence(scores: dict[str, Any], lang: str) -> str:
+    """e.g. "post-test +21.5 points (95% CI 14.8 to 28.2, n = 38)"."""
+    n = scores["n"]
+    if not n:
+        return _("no participant has both a pre- and a post-test score")
+    gain = scores["gain_mean"]
+    signed = ("+" if gain >= 0 else "−") + _n(abs(gain), 1, lang)
+    if scores["gain_ci95"] is None:
+        return _("post-test {gain} points (n = {n})").format(gain=signed, n=n)
+    low, high = scores["gain_ci95"]
+    return _("post-test {gain} points (95% CI {low} to {high}, n = {n})").format(
+        gain=signed, low=_n(low, 1, lang), high=_n(high, 1, lang), n=n
+    )
+
+
+def reaction_sentence(evaluation: dict[str, Any], lang: str) -> str:
+    if not evaluation["n"]:
+        return _("no evaluations")
+    marks = " · ".join(
+        f"{_(ITEM_NAMES[item])} {_n(evaluation[item], 1, lang)}" for item in ITEM_NAMES
+    )
+    return _("{marks} out of 5 (n = {n})").format(marks=marks, n=evaluation["n"])
+
+
+def _value(value: float | None, kind: str, unit: str | None, lang: str, *, signed=False) -> str:
+    if value is None:
+        return "-"
+    if kind == "yes_no":
+        text = format_number(abs(value) * 100 if signed else value * 100, lang) + "%"
+        text = (("+" if value >= 0 else "−") if signed else "") + text
+        return text
+    decimals = 0 if kind in ("money", "count") and abs(value) >= 100 else 1
+    text = format_number(abs(value) if signed else value, lang, decimals)
+    if signed:
+        text = ("+" if value >= 0 else "−") + text
+    if kind == "money" and unit:
+        return f"{unit} {text}"
+    return text
+
+
+def _practice_chart(practice: dict[str, int], lang: str):
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    most = max(practice.values()) or 1
+    for status, count in practice.items():
+        bar = "█" * round(BAR_WIDTH * count / most) if count else ""
+        table.add_row(Text(_(STATUS_NAMES[status])), Text(bar), Text(format_number(count, lang)))
+    return table
+
+
+def _indicator_table(indicators: dict[str, Any], units: dict, lang: str):
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for label, justify in (
+        (_("Indicator"), "left"),
+        ("n", "right"),
+        (_("Before"), "right"),
+        (_("After"), "right"),
+        (_("Change"), "right"),
+        (_("Practising"), "right"),
+        (_("Not practising"), "right"),
+    ):
+        table.add_column(label, justify=justify, no_wrap=justify == "right")
+    for code, f in indicators.items():
+        kind, unit = units.get(code, ("number", None))
+
+        def show(value, signed=False, kind=kind, unit=unit):
+            return _value(value, kind, unit, lang, signed=signed)
+
+        table.add_row(
+            Text(code),
+            format_number(f["n"], lang),
+            show(f["baseline"]),
+            show(f["followup"]),
+            show(f["change"], True),
+            show(f["practising"]["change"], True) + f" ({f['practising']['n']})",
+            show(f["not_practising"]["change"], True) + f" ({f['not_practising']['n']})",
+        )
+    return table
+
+
+def _block(console, item: dict[str, Any], heading: str, units: dict, lang: str) -> None:
+    from rich.text import Text
+
+    console.print(Text(heading, style="bold"))
+    console.print(Text("  " + _("Learning: ") + learning_sentence(item["scores"], lang)))
+    if item["scores"]["normalized_gain"] is not None:
+        console.print(
+            Text(
+                "  "
+                + _("{improved}% improved; normalised gain {g}").format(
+                    improved=_n((item["scores"]["improved"] or 0) * 100, 0, lang),
+                    g=_n(item["scores"]["normalized_gain"], 2, lang),
+                )
+            )
+        )
+    console.print(Text("  " + _("Reaction: ") + reaction_sentence(item["evaluation"], lang)))
+    console.print(Text("  " + _("Practice (latest contact):")))
+    from rich.padding import Padding
+
+    console.print(Padding(_practice_chart(item["practice"], lang), (0, 0, 0, 4)))
+    measured = {code: f for code, f in item["indicators"].items() if f["n"]}
+    if measured:
+        console.print(_indicator_table(measured, units, lang))
+    else:
+        console.print(Text("  " + _("Indicators: no baseline with a follow-up value yet.")))
+    console.print()
+
+
+def render(report: dict[str, Any], units: dict, out: TextIO) -> None:
+    import datetime as dt
+
+    from rich.text import Text
+
+    from koptrain.io.output import console as make_console
+    from koptrain.parsing import format_date
+
+    lang = current_language()
+    console = make_console(out)
+    when = format_date(dt.date.fromisoformat(report["on"]), lang)
+    console.print(Text(_("Outcomes of the trainings as of {date}").format(date=when)))
+    console.print()
+    for item in report["sessions"]:
+        people = ngettext("{n} participant", "{n} participants", item["participants"]).format(
+            n=item["participants"]
+        )
+        _block(console, item, f"{item['code']} — {item['title']} ({people})", units, lang)
+    if len(report["sessions"]) != 1:
+        totals = report["totals"]
+        people = ngettext("{n} participant", "{n} participants", totals["participants"]).format(
+            n=totals["participants"]
+        )
+        _block(console, totals, _("All trainings ({people})").format(people=people), units, lang)

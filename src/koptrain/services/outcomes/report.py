@@ -1,0 +1,313 @@
+"""`report outcomes` (SPEC §12): per session and in total, the four levels of a training.
+
+Every figure is a sum or a count worked out in SQL per session (and per practice status
+for the indicators), so the totals are the sums of the sessions' parts and a province's
+fifty thousand sessions cost a few grouped scans, not a Python loop over every seat.
+Means, shares and the interval are made from those sums at the end. Seats are counted
+once per session: a person in two trainings counts in both (totals.seats), while
+`participants` in the totals counts distinct people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, select
+from sqlmodel import Session
+
+from koptrain import models
+from koptrain.errors import InvalidInput
+from koptrain.i18n import _
+from koptrain.models import Enrollment, Evaluation, Indicator, IndicatorValue, Score, Training
+from koptrain.parsing import PRACTICE_STATUSES, SEAT_STATUSES
+from koptrain.services.outcomes.values import EVALUATION_ITEMS
+
+E, T, SC = Enrollment.__table__, Training.__table__, Score.__table__
+EV, IV, IN = Evaluation.__table__, IndicatorValue.__table__, Indicator.__table__
+STATUSES = (*PRACTICE_STATUSES, "no_contact")
+PRACTISING = ("practicing", "partly")
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _mean(total, n) -> float | None:
+    return _r(total / n) if n else None
+
+
+def _count_where(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+# --------------------------------------------------------------------------- the queries
+
+
+def _seats(session: Session, on: dt.date, in_scope):
+    """Each seat holder of a session in scope with the status of the latest contact counted
+    for that session as of `on` (mentoring's definition of it), 'no_contact' without one."""
+    from koptrain.services import derived, mentoring
+
+    condition = and_(T.c.status != "cancelled", E.c.status.in_(SEAT_STATUSES), in_scope)
+    # The derived follow-up rows hold each seat's latest contact when no contact is
+    # dated after `on`; otherwise the follow-ups are worked out as of `on`.
+    fu = models.followup if derived.covers(session, on) else mentoring.followups(on, scope=in_scope)
+    joined = T.join(E, E.c.session_id == T.c.id).outerjoin(fu, fu.c.enrollment_id == E.c.id)
+    return (
+        select(
+            E.c.session_id,
+            E.c.person_id,
+            T.c.start,
+            T.c.end,
+            func.coalesce(fu.c.last_status, literal("no_contact")).label("status"),
+        )
+        .select_from(joined)
+        .where(condition)
+        .offset(0)  # fenced: worked out once, read by every query below
+        .subquery("seat")
+    )
+
+
+def _scores(session: Session, seat) -> dict[int, dict[str, float]]:
+    gain = SC.c.post - SC.c.pre
+    below = SC.c.pre < 100
+    query = (
+        select(
+            seat.c.session_id,
+            func.count().label("n"),
+            func.sum(SC.c.pre).label("pre"),
+            func.sum(SC.c.post).label("post"),
+            func.sum(gain).label("gain"),
+            func.sum(gain * gain).label("gain2"),
+            func.sum(case((below, gain / (100 - SC.c.pre)), else_=0)).label("norm"),
+            _count_where(below).label("below"),
+            _count_where(SC.c.post > SC.c.pre).label("improved"),
+        )
+        .select_from(
+            seat.join(
+                SC, and_(SC.c.session_id == seat.c.session_id, SC.c.person_id == seat.c.person_id)
+            )
+        )
+        .where(SC.c.pre.is_not(None), SC.c.post.is_not(None))
+        .group_by(seat.c.session_id)
+    )
+    return {r.session_id: dict(r._mapping) for r in session.execute(query)}
+
+
+def _evaluations(session: Session, ids_in_scope) -> dict[int, dict[str, float]]:
+    sums = []
+    for item in EVALUATION_ITEMS:
+        sums += [func.sum(EV.c[item]).label(item), func.count(EV.c[item]).label(f"{item}_n")]
+    query = (
+        select(EV.c.session_id, func.count().label("n"), *sums)
+        .where(EV.c.session_id.in_(ids_in_scope))
+        .group_by(EV.c.session_id)
+    )
+    return {r.session_id: dict(r._mapping) for r in session.execute(query)}
+
+
+def _practice(session: Session, seat) -> dict[int, dict[str, int]]:
+    query = select(seat.c.session_id, seat.c.status, func.count().label("n")).group_by(
+        seat.c.session_id, seat.c.status
+    )
+    out: dict[int, dict[str, int]] = {}
+    for r in session.execute(query):
+        out.setdefault(r.session_id, {})[r.status] = int(r.n)
+    return out
+
+
+def _indicator(session: Session, seat, indicator_id: int, on: dt.date):
+    """Per (session, status): participants with a baseline and a follow-up value, the sums
+    of both and how many went up. One index probe each (ix_indicator_value_probe)."""
+
+    def latest(*conditions):
+        return (
+            select(IV.c.value)
+            .where(
+                IV.c.person_id == seat.c.person_id, IV.c.indicator_id == indicator_id, *conditions
+            )
+            .order_by(IV.c.date.desc())
+            .limit(1)
+            .correlate(seat)
+            .scalar_subquery()
+        )
+
+    pair = (
+        select(
+            seat.c.session_id,
+            seat.c.status,
+            latest(IV.c.date <= seat.c.start).label("base"),
+            latest(IV.c.date > seat.c.end, IV.c.date <= on).label("follow"),
+        )
+        .offset(0)
+        .subquery("pair")
+    )
+    query = (
+        select(
+            pair.c.session_id,
+            pair.c.status,
+            func.count().label("n"),
+            func.sum(pair.c.base).label("base"),
+            func.sum(pair.c.follow).label("follow"),
+            _count_where(pair.c.follow > pair.c.base).label("improved"),
+        )
+        .where(pair.c.base.is_not(None), pair.c.follow.is_not(None))
+        .group_by(pair.c.session_id, pair.c.status)
+    )
+    out: dict[int, dict[str, dict[str, float]]] = {}
+    for r in session.execute(query):
+        out.setdefault(r.session_id, {})[r.status] = dict(r._mapping)
+    return out
+
+
+# --------------------------------------------------------------------------- the figures
+
+
+def _add(into: dict[str, float], part: dict[str, Any] | None) -> None:
+    for key, value in (part or {}).items():
+        if key not in ("session_id", "status") and value is not None:
+            into[key] = into.get(key, 0) + value
+
+
+def _ci95(n: int, gain: float, gain2: float) -> list[float] | None:
+    """The Student's t 95% interval of the mean gain (SciPy), from n, Σgain and Σgain²."""
+    if n < 2:
+        return None
+    from scipy import stats
+
+    mean = gain / n
+    variance = max((gain2 - n * mean * mean) / (n - 1), 0.0)
+    if variance == 0:
+        return [_r(mean), _r(mean)]
+    low, high = stats.t.interval(0.95, n - 1, loc=mean, scale=math.sqrt(variance / n))
+    return [_r(low), _r(high)]
+
+
+def _evaluation_figures(s: dict[str, float]) -> dict[str, Any]:
+    out: dict[str, Any] = {"n": int(s.get("n", 0))}
+    for item in EVALUATION_ITEMS:
+        out[item] = _mean(s.get(item, 0), s.get(f"{item}_n", 0))
+    return out
+
+
+def _score_figures(s: dict[str, float]) -> dict[str, Any]:
+    n = int(s.get("n", 0))
+    return {
+        "n": n,
+        "pre_mean": _mean(s.get("pre"), n),
+        "post_mean": _mean(s.get("post"), n),
+        "gain_mean": _mean(s.get("gain"), n),
+        "gain_ci95": _ci95(n, s.get("gain", 0.0), s.get("gain2", 0.0)),
+        "normalized_gain": _mean(s.get("norm"), int(s.get("below", 0))),
+        "improved": _mean(s.get("improved"), n),
+    }
+
+
+def _indicator_figures(by_status: dict[str, dict[str, float]]) -> dict[str, Any]:
+    total: dict[str, float] = {}
+    for part in by_status.values():
+        _add(total, part)
+    n = int(total.get("n", 0))
+    base, follow = _mean(total.get("base"), n), _mean(total.get("follow"), n)
+    by_practice = {}
+    for status in STATUSES:
+        part = by_status.get(status, {})
+        k = int(part.get("n", 0))
+        change = (part["follow"] - part["base"]) / k if k else None
+        by_practice[status] = {"n": k, "change": _r(change)}
+    return {
+        "n": n,
+        "baseline": base,
+        "followup": follow,
+        "change": _r((total["follow"] - total["base"]) / n) if n else None,
+        "improved": _mean(total.get("improved"), n),
+        "by_practice": by_practice,
+        # what the screen compares: practising (practicing, partly) against the rest
+        "practising": _group_change(by_status, PRACTISING),
+        "not_practising": _group_change(by_status, [s for s in STATUSES if s not in PRACTISING]),
+    }
+
+
+def _group_change(by_status: dict[str, dict[str, float]], statuses) -> dict[str, Any]:
+    part: dict[str, float] = {}
+    for status in statuses:
+        _add(part, by_status.get(status))
+    n = int(part.get("n", 0))
+    return {"n": n, "change": _r((part["follow"] - part["base"]) / n) if n else None}
+
+
+def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> dict[str, Any]:
+    """The §12 report as a dict, sessions in order of their first day."""
+    if program is not None and training is not None:
+        raise InvalidInput(_("Give --program or --session, not both."))
+    in_scope = T.c.status != "cancelled"
+    scope: dict[str, str | None] = {"program": None, "session": None}
+    if program is not None:
+        in_scope = and_(in_scope, T.c.program_id == program.id)
+        scope["program"] = program.code
+    if training is not None:
+        in_scope = and_(in_scope, T.c.id == training.id)
+        scope["session"] = training.code
+    trainings = session.execute(
+        select(T.c.id, T.c.code, T.c.title).where(in_scope).order_by(T.c.start, T.c.code)
+    ).all()
+    seat = _seats(session, on, in_scope)
+    practice = _practice(session, seat)
+    scores = _scores(session, seat)
+    evaluations = _evaluations(session, select(T.c.id).where(in_scope))
+    indicators = session.execute(select(IN.c.id, IN.c.code).order_by(IN.c.id)).all()
+    values = {code: _indicator(session, seat, ind_id, on) for ind_id, code in indicators}
+
+    rows = []
+    for t in trainings:
+        counts = practice.get(t.id, {})
+        rows.append(
+            {
+                "code": t.code,
+                "title": t.title,
+                "participants": sum(counts.values()),
+                "evaluation": _evaluation_figures(evaluations.get(t.id, {})),
+                "scores": _score_figures(scores.get(t.id, {})),
+                "practice": {status: counts.get(status, 0) for status in STATUSES},
+                "indicators": {
+                    code: _indicator_figures(values[code].get(t.id, {})) for _i, code in indicators
+                },
+            }
+        )
+    return {
+        "scope": scope,
+        "on": on.isoformat(),
+        "sessions": rows,
+        "totals": _totals(session, seat, practice, scores, evaluations, values, indicators),
+    }
+
+
+def _totals(session, seat, practice, scores, evaluations, values, indicators) -> dict[str, Any]:
+    score_sum: dict[str, float] = {}
+    for part in scores.values():
+        _add(score_sum, part)
+    evaluation_sum: dict[str, float] = {}
+    for part in evaluations.values():
+        _add(evaluation_sum, part)
+    counts = {status: 0 for status in STATUSES}
+    for per_session in practice.values():
+        for status, n in per_session.items():
+            counts[status] += n
+    indicator_totals = {}
+    for _i, code in indicators:
+        by_status: dict[str, dict[str, float]] = {}
+        for per_session in values[code].values():
+            for status, part in per_session.items():
+                _add(by_status.setdefault(status, {}), part)
+        indicator_totals[code] = _indicator_figures(by_status)
+    people = session.execute(select(func.count(func.distinct(seat.c.person_id)))).scalar()
+    return {
+        "participants": int(people or 0),
+        "seats": sum(counts.values()),
+        "evaluation": _evaluation_figures(evaluation_sum),
+        "scores": _score_figures(score_sum),
+        "practice": counts,
+        "indicators": indicator_totals,
+    }
