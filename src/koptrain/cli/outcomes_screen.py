@@ -18,7 +18,7 @@ def learning_sentence(scores: dict[str, Any], lang: str) -> str:
     if not n:
         return _("no participant has both a pre- and a post-test score")
     gain = scores["gain_mean"]
-    signed = ("+" if gain >= 0 else "−") + _n(abs(gain), 1, lang)
+    signed = ("+" if gain >= 0 else "-") + _n(abs(gain), 1, lang)
     if scores["gain_ci95"] is None:
         return _("post-test {gain} points (n = {n})").format(gain=signed, n=n)
     low, high = scores["gain_ci95"]
@@ -37,19 +37,17 @@ def reaction_sentence(evaluation: dict[str, Any], lang: str) -> str:
 
 
 def _value(value: float | None, kind: str, unit: str | None, lang: str, *, signed=False) -> str:
+    """A mean or a change as a person reads it: yes/no as a share, money with its unit."""
     if value is None:
         return "-"
+    sign = ("+" if value >= 0 else "-") if signed else ""
     if kind == "yes_no":
-        text = format_number(abs(value) * 100 if signed else value * 100, lang) + "%"
-        text = (("+" if value >= 0 else "−") if signed else "") + text
-        return text
+        return sign + format_number(abs(value) * 100, lang) + "%"
     decimals = 0 if kind in ("money", "count") and abs(value) >= 100 else 1
-    text = format_number(abs(value) if signed else value, lang, decimals)
-    if signed:
-        text = ("+" if value >= 0 else "−") + text
+    text = format_number(abs(value), lang, decimals)
     if kind == "money" and unit:
-        return f"{unit} {text}"
-    return text
+        text = f"{unit} {text}"
+    return sign + text
 
 
 def _practice_chart(practice: dict[str, int], lang: str):
@@ -63,7 +61,8 @@ def _practice_chart(practice: dict[str, int], lang: str):
     most = max(practice.values()) or 1
     for status, count in practice.items():
         bar = "█" * round(BAR_WIDTH * count / most) if count else ""
-        table.add_row(Text(_(STATUS_NAMES[status])), Text(bar), Text(format_number(count, lang)))
+        label = Text("    " + _(STATUS_NAMES[status]))
+        table.add_row(label, Text(bar), Text(format_number(count, lang)))
     return table
 
 
@@ -118,9 +117,7 @@ def _block(console, item: dict[str, Any], heading: str, units: dict, lang: str) 
         )
     console.print(Text("  " + _("Reaction: ") + reaction_sentence(item["evaluation"], lang)))
     console.print(Text("  " + _("Practice (latest contact):")))
-    from rich.padding import Padding
-
-    console.print(Padding(_practice_chart(item["practice"], lang), (0, 0, 0, 4)))
+    console.print(_practice_chart(item["practice"], lang))
     measured = {code: f for code, f in item["indicators"].items() if f["n"]}
     if measured:
         console.print(_indicator_table(measured, units, lang))
@@ -139,17 +136,19 @@ def render(report: dict[str, Any], units: dict, out: TextIO) -> None:
 
     lang = current_language()
     console = make_console(out)
-    when = format_date(dt.date.fromisoformat(report["on"]), lang)
-    console.print(Text(_("Outcomes of the trainings as of {date}").format(date=when)))
-    console.print()
-    for item in report["sessions"]:
-        people = ngettext("{n} participant", "{n} participants", item["participants"]).format(
-            n=item["participants"]
-        )
-        _block(console, item, f"{item['code']} — {item['title']} ({people})", units, lang)
-    if len(report["sessions"]) != 1:
-        totals = report["totals"]
-        people = ngettext("{n} participant", "{n} participants", totals["participants"]).format(
-            n=totals["participants"]
-        )
-        _block(console, totals, _("All trainings ({people})").format(people=people), units, lang)
+    with console.capture() as captured:  # written at the end without trailing spaces
+        when = format_date(dt.date.fromisoformat(report["on"]), lang)
+        console.print(Text(_("Outcomes of the trainings as of {date}").format(date=when)))
+        console.print()
+        for item in report["sessions"]:
+            people = ngettext("{n} participant", "{n} participants", item["participants"])
+            heading = f"{item['code']} — {item['title']} ({people.format(n=item['participants'])})"
+            _block(console, item, heading, units, lang)
+        if len(report["sessions"]) != 1:
+            totals = report["totals"]
+            people = ngettext("{n} participant", "{n} participants", totals["participants"])
+            heading = _("All trainings ({people})").format(
+                people=people.format(n=totals["participants"])
+            )
+            _block(console, totals, heading, units, lang)
+    out.write("\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n")

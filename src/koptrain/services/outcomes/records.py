@@ -42,6 +42,10 @@ def check_seat(session: Session, person: Person, training: TrainingRow) -> None:
 # --------------------------------------------------------------------------- scores
 
 
+def no_score_message() -> str:
+    return _("Give a pre-test score, a post-test score or both.")
+
+
 def record_score(
     session: Session,
     training: TrainingRow,
@@ -52,7 +56,7 @@ def record_score(
 ) -> tuple[Score, str]:
     """Set the pre- and/or post-test score of a seat holder (a blank one keeps its value)."""
     if pre is None and post is None:
-        raise InvalidInput(_("Give --pre, --post or both."))
+        raise InvalidInput(no_score_message())
     check_seat(session, person, training)
     score = session.exec(
         select(Score).where(Score.session_id == training.id, Score.person_id == person.id)
