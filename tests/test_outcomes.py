@@ -233,12 +233,12 @@ def test_screen_answers_the_question(koptrain, world, tmp_path):
     assert "post-test +8.8 points (95% CI -17.5 to 35.0, n = 4)" in text
     assert "material 4.0 · trainers 4.5 · facilities 4.0 · usefulness 4.3 out of 5 (n = 3)" in text
     assert "█" in text and "no contact" in text
-    assert "Rp 1,500,000" in text and "+Rp 150,000" in text
+    assert "omzet (Rp mln)" in text and "+0.15" in text  # 1.5 million before, 1.65 after
     indonesian = koptrain(
         "--lang", "id", "report", "outcomes", "--on", ON, "--session", "BLT20-01"
     ).stdout
     assert "post-test +8,8 poin (IK 95% -17,5 s.d. 35,0, n = 4)" in indonesian
-    assert "Rp 1.500.000" in indonesian
+    assert "omzet (Rp jt)" in indonesian and "+0,15" in indonesian
 
 
 def test_csv_and_xlsx(koptrain, world, tmp_path):

@@ -43,11 +43,9 @@ def _value(value: float | None, kind: str, unit: str | None, lang: str, *, signe
     sign = ("+" if value >= 0 else "-") if signed else ""
     if kind == "yes_no":
         return sign + format_number(abs(value) * 100, lang) + "%"
-    decimals = 0 if kind in ("money", "count") and abs(value) >= 100 else 1
-    text = format_number(abs(value), lang, decimals)
-    if kind == "money" and unit:
-        text = f"{unit} {text}"
-    return sign + text
+    if kind == "money":  # in millions (the column says so): the table fits 80 columns
+        return sign + format_number(abs(value) / 1_000_000, lang, 2)
+    return sign + format_number(abs(value), lang, 1)
 
 
 def _practice_chart(practice: dict[str, int], lang: str):
@@ -71,7 +69,12 @@ def _indicator_table(indicators: dict[str, Any], units: dict, lang: str):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        caption=_("Practising: latest contact practicing or partly; not: the others."),
+        caption_justify="left",
+    )
     for label, justify in (
         (_("Indicator"), "left"),
         ("n", "right"),
@@ -81,21 +84,24 @@ def _indicator_table(indicators: dict[str, Any], units: dict, lang: str):
         (_("Practising"), "right"),
         (_("Not practising"), "right"),
     ):
-        table.add_column(label, justify=justify, no_wrap=justify == "right")
+        table.add_column(label, justify=justify, no_wrap=True)
     for code, f in indicators.items():
         kind, unit = units.get(code, ("number", None))
 
         def show(value, signed=False, kind=kind, unit=unit):
             return _value(value, kind, unit, lang, signed=signed)
 
+        label = code
+        if kind == "money":
+            label += " " + _("({unit} mln)").format(unit=unit or "")
         table.add_row(
-            Text(code),
+            Text(label),
             format_number(f["n"], lang),
             show(f["baseline"]),
             show(f["followup"]),
             show(f["change"], True),
-            show(f["practising"]["change"], True) + f" ({f['practising']['n']})",
-            show(f["not_practising"]["change"], True) + f" ({f['not_practising']['n']})",
+            show(f["practising"]["change"], True),
+            show(f["not_practising"]["change"], True),
         )
     return table
 
