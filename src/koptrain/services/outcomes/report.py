@@ -27,6 +27,7 @@ from koptrain.services.outcomes.values import EVALUATION_ITEMS
 E, T, SC = Enrollment.__table__, Training.__table__, Score.__table__
 EV, IV, IN = Evaluation.__table__, IndicatorValue.__table__, Indicator.__table__
 STATUSES = (*PRACTICE_STATUSES, "no_contact")
+SCORE_SUMS = ("n", "pre", "post", "gain", "gain2", "norm", "below", "improved")
 PRACTISING = ("practicing", "partly")
 
 
@@ -70,30 +71,78 @@ def _seats(session: Session, on: dt.date, in_scope):
     )
 
 
-def _scores(session: Session, seat) -> dict[int, dict[str, float]]:
-    gain = SC.c.post - SC.c.pre
-    below = SC.c.pre < 100
-    query = (
-        select(
-            seat.c.session_id,
-            func.count().label("n"),
-            func.sum(SC.c.pre).label("pre"),
-            func.sum(SC.c.post).label("post"),
-            func.sum(gain).label("gain"),
-            func.sum(gain * gain).label("gain2"),
-            func.sum(case((below, gain / (100 - SC.c.pre)), else_=0)).label("norm"),
-            _count_where(below).label("below"),
-            _count_where(SC.c.post > SC.c.pre).label("improved"),
+def _per_status(session: Session, seat, indicators: list[tuple[int, str]], on: dt.date):
+    """One pass over the seats, grouped by (session, practice status): seats, the sums of
+    the scores of those with both, and per indicator those with a baseline and a follow-up
+    value, the sums of both and how many went up. Each value is one probe of
+    ix_indicator_value_probe; indicators nobody has a value of are not probed."""
+
+    def latest(indicator_id: int, *conditions):
+        return (
+            select(IV.c.value)
+            .where(
+                IV.c.person_id == seat.c.person_id, IV.c.indicator_id == indicator_id, *conditions
+            )
+            .order_by(IV.c.date.desc())
+            .limit(1)
+            .correlate(seat)
+            .scalar_subquery()
         )
+
+    probes = []
+    for indicator_id, code in indicators:
+        probes += [
+            latest(indicator_id, IV.c.date <= seat.c.start).label(f"{code}__base"),
+            latest(indicator_id, IV.c.date > seat.c.end, IV.c.date <= on).label(f"{code}__follow"),
+        ]
+    row = (
+        select(seat.c.session_id, seat.c.status, SC.c.pre, SC.c.post, *probes)
         .select_from(
-            seat.join(
+            seat.outerjoin(
                 SC, and_(SC.c.session_id == seat.c.session_id, SC.c.person_id == seat.c.person_id)
             )
         )
-        .where(SC.c.pre.is_not(None), SC.c.post.is_not(None))
-        .group_by(seat.c.session_id)
+        .offset(0)
+        .subquery("row")
     )
-    return {r.session_id: dict(r._mapping) for r in session.execute(query)}
+    both = and_(row.c.pre.is_not(None), row.c.post.is_not(None))
+    gain = row.c.post - row.c.pre
+    below = and_(both, row.c.pre < 100)
+    columns = [
+        func.count().label("seats"),
+        _count_where(both).label("n"),
+        func.sum(case((both, row.c.pre))).label("pre"),
+        func.sum(case((both, row.c.post))).label("post"),
+        func.sum(case((both, gain))).label("gain"),
+        func.sum(case((both, gain * gain))).label("gain2"),
+        func.sum(case((below, gain / (100 - row.c.pre)))).label("norm"),
+        _count_where(below).label("below"),
+        _count_where(and_(both, row.c.post > row.c.pre)).label("improved"),
+    ]
+    for _id, code in indicators:
+        base, follow = row.c[f"{code}__base"], row.c[f"{code}__follow"]
+        has = and_(base.is_not(None), follow.is_not(None))
+        columns += [
+            _count_where(has).label(f"{code}__n"),
+            func.sum(case((has, base))).label(f"{code}__base"),
+            func.sum(case((has, follow))).label(f"{code}__follow"),
+            _count_where(and_(has, follow > base)).label(f"{code}__improved"),
+        ]
+    query = select(row.c.session_id, row.c.status, *columns).group_by(
+        row.c.session_id, row.c.status
+    )
+    practice: dict[int, dict[str, int]] = {}
+    scores: dict[int, dict[str, float]] = {}
+    values: dict[str, dict[int, dict[str, dict[str, float]]]] = {c: {} for _i, c in indicators}
+    for r in session.execute(query):
+        m = r._mapping
+        practice.setdefault(r.session_id, {})[r.status] = int(r.seats)
+        _add(scores.setdefault(r.session_id, {}), {k: m[k] for k in SCORE_SUMS})
+        for _id, code in indicators:
+            part = {k: m[f"{code}__{k}"] for k in ("n", "base", "follow", "improved")}
+            if part["n"]:
+                values[code].setdefault(r.session_id, {})[r.status] = part
+    return practice, scores, values
 
 
 def _evaluations(session: Session, ids_in_scope) -> dict[int, dict[str, float]]:
@@ -108,58 +157,14 @@ def _evaluations(session: Session, ids_in_scope) -> dict[int, dict[str, float]]:
     return {r.session_id: dict(r._mapping) for r in session.execute(query)}
 
 
-def _practice(session: Session, seat) -> dict[int, dict[str, int]]:
-    query = select(seat.c.session_id, seat.c.status, func.count().label("n")).group_by(
-        seat.c.session_id, seat.c.status
-    )
-    out: dict[int, dict[str, int]] = {}
-    for r in session.execute(query):
-        out.setdefault(r.session_id, {})[r.status] = int(r.n)
-    return out
-
-
-def _indicator(session: Session, seat, indicator_id: int, on: dt.date):
-    """Per (session, status): participants with a baseline and a follow-up value, the sums
-    of both and how many went up. One index probe each (ix_indicator_value_probe)."""
-
-    def latest(*conditions):
-        return (
-            select(IV.c.value)
-            .where(
-                IV.c.person_id == seat.c.person_id, IV.c.indicator_id == indicator_id, *conditions
-            )
-            .order_by(IV.c.date.desc())
-            .limit(1)
-            .correlate(seat)
-            .scalar_subquery()
-        )
-
-    pair = (
-        select(
-            seat.c.session_id,
-            seat.c.status,
-            latest(IV.c.date <= seat.c.start).label("base"),
-            latest(IV.c.date > seat.c.end, IV.c.date <= on).label("follow"),
-        )
-        .offset(0)
-        .subquery("pair")
-    )
-    query = (
-        select(
-            pair.c.session_id,
-            pair.c.status,
-            func.count().label("n"),
-            func.sum(pair.c.base).label("base"),
-            func.sum(pair.c.follow).label("follow"),
-            _count_where(pair.c.follow > pair.c.base).label("improved"),
-        )
-        .where(pair.c.base.is_not(None), pair.c.follow.is_not(None))
-        .group_by(pair.c.session_id, pair.c.status)
-    )
-    out: dict[int, dict[str, dict[str, float]]] = {}
-    for r in session.execute(query):
-        out.setdefault(r.session_id, {})[r.status] = dict(r._mapping)
-    return out
+def _measured(session: Session) -> list[tuple[int, str]]:
+    """The indicators with at least one value recorded (one index probe each)."""
+    found = []
+    for indicator_id, code in session.execute(select(IN.c.id, IN.c.code).order_by(IN.c.id)):
+        probe = select(IV.c.id).where(IV.c.indicator_id == indicator_id).limit(1)
+        if session.execute(probe).first() is not None:
+            found.append((indicator_id, code))
+    return found
 
 
 # --------------------------------------------------------------------------- the figures
@@ -171,18 +176,26 @@ def _add(into: dict[str, float], part: dict[str, Any] | None) -> None:
             into[key] = into.get(key, 0) + value
 
 
-def _ci95(n: int, gain: float, gain2: float) -> list[float] | None:
-    """The Student's t 95% interval of the mean gain (SciPy), from n, Σgain and Σgain²."""
+def _t_quantiles(score_sums: dict[int, dict[str, float]]) -> dict[int, float]:
+    """The 97.5% quantile of Student's t for each sample size n >= 2 among `score_sums`,
+    from SciPy (scipy.special.stdtrit is what scipy.stats.t.ppf computes; the special
+    functions alone load in a third of the time of scipy.stats)."""
+    sizes = sorted({int(s.get("n", 0)) for s in score_sums.values()} - {0, 1})
+    if not sizes:
+        return {}
+    from scipy.special import stdtrit
+
+    return {n: float(stdtrit(n - 1, 0.975)) for n in sizes}
+
+
+def _ci95(n: int, gain: float, gain2: float, quantiles: dict[int, float]) -> list[float] | None:
+    """The Student's t 95% interval of the mean gain, from n, Σgain and Σgain²."""
     if n < 2:
         return None
-    from scipy import stats
-
     mean = gain / n
     variance = max((gain2 - n * mean * mean) / (n - 1), 0.0)
-    if variance == 0:
-        return [_r(mean), _r(mean)]
-    low, high = stats.t.interval(0.95, n - 1, loc=mean, scale=math.sqrt(variance / n))
-    return [_r(low), _r(high)]
+    half = quantiles[n] * math.sqrt(variance / n)
+    return [_r(mean - half), _r(mean + half)]
 
 
 def _evaluation_figures(s: dict[str, float]) -> dict[str, Any]:
@@ -192,14 +205,14 @@ def _evaluation_figures(s: dict[str, float]) -> dict[str, Any]:
     return out
 
 
-def _score_figures(s: dict[str, float]) -> dict[str, Any]:
+def _score_figures(s: dict[str, float], quantiles: dict[int, float]) -> dict[str, Any]:
     n = int(s.get("n", 0))
     return {
         "n": n,
         "pre_mean": _mean(s.get("pre"), n),
         "post_mean": _mean(s.get("post"), n),
         "gain_mean": _mean(s.get("gain"), n),
-        "gain_ci95": _ci95(n, s.get("gain", 0.0), s.get("gain2", 0.0)),
+        "gain_ci95": _ci95(n, s.get("gain", 0.0), s.get("gain2", 0.0), quantiles),
         "normalized_gain": _mean(s.get("norm"), int(s.get("below", 0))),
         "improved": _mean(s.get("improved"), n),
     }
@@ -254,11 +267,13 @@ def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> d
         select(T.c.id, T.c.code, T.c.title).where(in_scope).order_by(T.c.start, T.c.code)
     ).all()
     seat = _seats(session, on, in_scope)
-    practice = _practice(session, seat)
-    scores = _scores(session, seat)
+    measured = _measured(session)
+    practice, scores, values = _per_status(session, seat, measured, on)
     evaluations = _evaluations(session, select(T.c.id).where(in_scope))
     indicators = session.execute(select(IN.c.id, IN.c.code).order_by(IN.c.id)).all()
-    values = {code: _indicator(session, seat, ind_id, on) for ind_id, code in indicators}
+    for _i, code in indicators:
+        values.setdefault(code, {})
+    intervals = _t_quantiles(scores)
 
     rows = []
     for t in trainings:
@@ -269,7 +284,7 @@ def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> d
                 "title": t.title,
                 "participants": sum(counts.values()),
                 "evaluation": _evaluation_figures(evaluations.get(t.id, {})),
-                "scores": _score_figures(scores.get(t.id, {})),
+                "scores": _score_figures(scores.get(t.id, {}), intervals),
                 "practice": {status: counts.get(status, 0) for status in STATUSES},
                 "indicators": {
                     code: _indicator_figures(values[code].get(t.id, {})) for _i, code in indicators
@@ -307,7 +322,7 @@ def _totals(session, seat, practice, scores, evaluations, values, indicators) ->
         "participants": int(people or 0),
         "seats": sum(counts.values()),
         "evaluation": _evaluation_figures(evaluation_sum),
-        "scores": _score_figures(score_sum),
+        "scores": _score_figures(score_sum, _t_quantiles({0: score_sum})),
         "practice": counts,
         "indicators": indicator_totals,
     }
