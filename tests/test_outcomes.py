@@ -281,3 +281,19 @@ def test_a_participant_without_anything_recorded_is_null_not_zero(koptrain, stor
     assert s["scores"]["normalized_gain"] is None
     assert s["evaluation"]["materi"] is None
     assert s["practice"]["no_contact"] == 1
+
+
+@pytest.mark.slow
+def test_the_demo_shows_the_outcomes_of_the_sample(koptrain, db_url):
+    result = koptrain("demo", "--db", db_url)
+    assert "Outcomes: post-test +15.6 points (95% CI 14.2 to 17.0, n = 227)" in result.stdout
+    out = json.loads(
+        koptrain(
+            "report", "outcomes", "--program", "BLITAR-2020", "--on", ON, "--format", "json"
+        ).stdout
+    )
+    assert [s["code"] for s in out["sessions"]] == [f"BLT20-0{i}" for i in range(1, 7)]
+    totals = out["totals"]
+    assert (totals["participants"], totals["seats"]) == (230, 240)
+    assert totals["evaluation"]["n"] == 214 and totals["scores"]["n"] == 227
+    assert all(totals["indicators"][code]["n"] > 0 for code in totals["indicators"])

@@ -55,8 +55,12 @@ def demo(
     with store.session() as session:
         program = refs.program(session, demo_service.PROGRAM)
         report = reports.summary(session, program=program, on=parse_date(demo_service.AS_OF))
+        from koptrain.cli.outcomes_screen import demo_line
+
+        outcomes_line = demo_line(session, program, parse_date(demo_service.AS_OF))
     out = console()
     _render_summary(out, report)
+    typer.echo(outcomes_line)
     shown_db = f'"{where}"' if " " in where else where
     typer.echo("")
     typer.echo(_("The sample is in {db}. Try next:").format(db=where))
@@ -66,5 +70,6 @@ def demo(
         f"koptrain --db {shown_db} session show BLT20-05",
         f"koptrain --db {shown_db} report reminders --on 2020-09-01",
         f"koptrain --db {shown_db} --lang id report summary --program BLITAR-2020",
+        f"koptrain --db {shown_db} report outcomes --program BLITAR-2020 --on 2020-12-31",
     ):
         typer.echo(f"  {line}")

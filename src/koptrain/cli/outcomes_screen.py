@@ -36,6 +36,20 @@ def reaction_sentence(evaluation: dict[str, Any], lang: str) -> str:
     return _("{marks} out of 5 (n = {n})").format(marks=marks, n=evaluation["n"])
 
 
+def demo_line(session, program, on) -> str:
+    """The programme's outcomes in one line, under the demo's summary."""
+    from koptrain.services.outcomes.report import outcomes
+
+    totals = outcomes(session, on, program=program)["totals"]
+    practising = totals["practice"]["practicing"] + totals["practice"]["partly"]
+    text = _("Outcomes: {learning}; {n} of {seats} seats practising (fully or partly).")
+    return text.format(
+        learning=learning_sentence(totals["scores"], current_language()),
+        n=practising,
+        seats=totals["seats"],
+    )
+
+
 def _value(value: float | None, kind: str, unit: str | None, lang: str, *, signed=False) -> str:
     """A mean or a change as a person reads it: yes/no as a share, money with its unit."""
     if value is None:
