@@ -86,7 +86,8 @@ def _indicator_table(indicators: dict[str, Any], units: dict, lang: str):
     table = Table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
-        caption=_("Practising: latest contact practicing or partly; not: the others."),
+        collapse_padding=True,
+        caption=_("Practising: latest contact practicing or partly."),
         caption_justify="left",
     )
     for label, justify in (
@@ -96,7 +97,7 @@ def _indicator_table(indicators: dict[str, Any], units: dict, lang: str):
         (_("After"), "right"),
         (_("Change"), "right"),
         (_("Practising"), "right"),
-        (_("Not practising"), "right"),
+        (_("Others"), "right"),
     ):
         table.add_column(label, justify=justify, no_wrap=True)
     for code, f in indicators.items():
