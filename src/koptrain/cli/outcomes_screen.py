@@ -121,29 +121,33 @@ def _indicator_table(indicators: dict[str, Any], units: dict, lang: str):
     return table
 
 
-def _block(console, item: dict[str, Any], heading: str, units: dict, lang: str) -> None:
+def _say(console, text: str, indent: int = 2, style: str | None = None) -> None:
+    """A sentence (user text: never markup) whose wrapped lines keep its indent."""
+    from rich.padding import Padding
     from rich.text import Text
 
-    console.print(Text(heading, style="bold"))
-    console.print(Text("  " + _("Learning: ") + learning_sentence(item["scores"], lang)))
-    if item["scores"]["normalized_gain"] is not None:
-        console.print(
-            Text(
-                "  "
-                + _("{improved}% improved; normalised gain {g}").format(
-                    improved=_n((item["scores"]["improved"] or 0) * 100, 0, lang),
-                    g=_n(item["scores"]["normalized_gain"], 2, lang),
-                )
-            )
+    console.print(Padding(Text(text, style=style or ""), (0, 0, 0, indent)))
+
+
+def _block(console, item: dict[str, Any], heading: str, units: dict, lang: str) -> None:
+    scores = item["scores"]
+    _say(console, heading, 0, "bold")
+    _say(console, _("Learning: ") + learning_sentence(scores, lang))
+    if scores["normalized_gain"] is not None:
+        improved = _n((scores["improved"] or 0) * 100, 0, lang)
+        gain = _n(scores["normalized_gain"], 2, lang)
+        _say(
+            console,
+            _("{improved}% improved; normalised gain {g}").format(improved=improved, g=gain),
         )
-    console.print(Text("  " + _("Reaction: ") + reaction_sentence(item["evaluation"], lang)))
-    console.print(Text("  " + _("Practice (latest contact):")))
+    _say(console, _("Reaction: ") + reaction_sentence(item["evaluation"], lang))
+    _say(console, _("Practice (latest contact):"))
     console.print(_practice_chart(item["practice"], lang))
     measured = {code: f for code, f in item["indicators"].items() if f["n"]}
     if measured:
         console.print(_indicator_table(measured, units, lang))
     else:
-        console.print(Text("  " + _("Indicators: no baseline with a follow-up value yet.")))
+        _say(console, _("Indicators: no baseline with a follow-up value yet."))
     console.print()
 
 
