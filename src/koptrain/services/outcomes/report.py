@@ -22,6 +22,7 @@ from koptrain.errors import InvalidInput
 from koptrain.i18n import _
 from koptrain.models import Enrollment, Evaluation, Indicator, IndicatorValue, Score, Training
 from koptrain.parsing import PRACTICE_STATUSES, SEAT_STATUSES
+from koptrain.services.mentoring import count_where
 from koptrain.services.outcomes.values import EVALUATION_ITEMS
 
 E, T, SC = Enrollment.__table__, Training.__table__, Score.__table__
@@ -37,10 +38,6 @@ def _r(value: float | None) -> float | None:
 
 def _mean(total, n) -> float | None:
     return _r(total / n) if n else None
-
-
-def _count_where(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 # --------------------------------------------------------------------------- the queries
@@ -110,23 +107,23 @@ def _per_status(session: Session, seat, indicators: list[tuple[int, str]], on: d
     below = and_(both, row.c.pre < 100)
     columns = [
         func.count().label("seats"),
-        _count_where(both).label("n"),
+        count_where(both).label("n"),
         func.sum(case((both, row.c.pre))).label("pre"),
         func.sum(case((both, row.c.post))).label("post"),
         func.sum(case((both, gain))).label("gain"),
         func.sum(case((both, gain * gain))).label("gain2"),
         func.sum(case((below, gain / (100 - row.c.pre)))).label("norm"),
-        _count_where(below).label("below"),
-        _count_where(and_(both, row.c.post > row.c.pre)).label("improved"),
+        count_where(below).label("below"),
+        count_where(and_(both, row.c.post > row.c.pre)).label("improved"),
     ]
     for _id, code in indicators:
         base, follow = row.c[f"{code}__base"], row.c[f"{code}__follow"]
         has = and_(base.is_not(None), follow.is_not(None))
         columns += [
-            _count_where(has).label(f"{code}__n"),
+            count_where(has).label(f"{code}__n"),
             func.sum(case((has, base))).label(f"{code}__base"),
             func.sum(case((has, follow))).label(f"{code}__follow"),
-            _count_where(and_(has, follow > base)).label(f"{code}__improved"),
+            count_where(and_(has, follow > base)).label(f"{code}__improved"),
         ]
     query = select(row.c.session_id, row.c.status, *columns).group_by(
         row.c.session_id, row.c.status
