@@ -332,6 +332,7 @@ def c29_log(
     obstacles: Annotated[Optional[list[str]], typer.Option('--obstacle', help='CATEGORY:TEXT, repeatable; categories: modal, pemasaran, bahan_baku, produksi, perizinan, sdm, teknologi, lainnya.')] = None,
     note: Annotated[Optional[str], typer.Option('--note', help='A free note.')] = None,
     next_visit: Annotated[Optional[str], typer.Option('--next', help='The date of the next visit.')] = None,
+    indicators: Annotated[Optional[list[str]], typer.Option('--indicator', help='CODE=VALUE measured at the contact, repeatable.')] = None,
 ) -> None:
     pass
 
@@ -398,11 +399,22 @@ def c35_reminders(
     pass
 
 
+@g_report.command('outcomes', help="Did the training work? Per session and in total: the participants' evaluation (means, 1-5), pre- and post-test scores (gain with its 95% interval, normalised gain), practice by the status of each participant's latest contact, and each indicator's baseline (latest value on or before the first day) and follow-up (latest value after the last day, up to --on), split by practice.")
+def c36_outcomes(
+    program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
+    session_code: Annotated[Optional[str], typer.Option('--session', help='Only this session.')] = None,
+    on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx.')] = 'table',
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
 g_policy = typer.Typer(help='Show or change the policy settings behind the rules.', no_args_is_help=False)
 app.add_typer(g_policy, name='policy')
 
 @g_policy.command('show', help='Show every policy setting with its default.')
-def c36_show(
+def c37_show(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -410,7 +422,7 @@ def c36_show(
 
 
 @g_policy.command('set', help='Change a policy setting, e.g. `policy set rat.extension.2019 2020-06-30`.')
-def c37_set(
+def c38_set(
     key: Annotated[str, typer.Argument(help='The setting, e.g. health.accepted.')],
     value: Annotated[str, typer.Argument(help='Its new value.')],
 ) -> None:
@@ -421,18 +433,65 @@ g_db = typer.Typer(help='Upgrade, check or back up the database.', no_args_is_he
 app.add_typer(g_db, name='db')
 
 @g_db.command('upgrade', help='Bring the database schema up to this version of koptrain.')
-def c38_upgrade() -> None:
+def c39_upgrade() -> None:
     pass
 
 
 @g_db.command('check', help="Check the database's integrity and foreign keys (exit 3 on damage).")
-def c39_check() -> None:
+def c40_check() -> None:
     pass
 
 
 @g_db.command('backup', help='Make a consistent copy of the database, even while it is in use.')
-def c40_backup(
+def c41_backup(
     dest: Annotated[Path, typer.Argument(help='The new file to write the copy to.', metavar='DEST')],
+) -> None:
+    pass
+
+
+g_score = typer.Typer(help='Record the pre- and post-test scores of participants (0-100).', no_args_is_help=False)
+app.add_typer(g_score, name='score')
+
+@g_score.command('record', help="Record a participant's pre-test and/or post-test score, 0 to 100 (`87,5` or `87.5`), e.g. `score record BLT-01 3572015705800001 --pre 60 --post 85`.")
+def c42_record(
+    session_code: Annotated[str, typer.Argument(help='The session code.', metavar='SESSION')],
+    person_ref: Annotated[str, typer.Argument(help='NIK or number of the person.', metavar='PERSON')],
+    pre: Annotated[Optional[str], typer.Option('--pre', help='The pre-test score.')] = None,
+    post: Annotated[Optional[str], typer.Option('--post', help='The post-test score.')] = None,
+) -> None:
+    pass
+
+
+g_baseline = typer.Typer(help='Record indicator values measured before a training (baselines).', no_args_is_help=False)
+app.add_typer(g_baseline, name='baseline')
+
+@g_baseline.command('record', help="Record indicator values of a participant of --session measured on --date, e.g. `baseline record 3572015705800001 --session BLT-01 --date 2020-06-10 --indicator 'omzet=Rp 2.500.000' --indicator pembukuan=tidak`.")
+def c43_record(
+    person_ref: Annotated[str, typer.Argument(help='NIK or number of the person.', metavar='PERSON')],
+    session_code: Annotated[str, typer.Option('--session', help='The session code.')] = '',
+    date: Annotated[str, typer.Option('--date', help='The day the values were measured.')] = '',
+    indicators: Annotated[Optional[list[str]], typer.Option('--indicator', help='CODE=VALUE, repeatable.')] = None,
+) -> None:
+    pass
+
+
+g_indicator = typer.Typer(help='Business indicators measured before and after a training.', no_args_is_help=False)
+app.add_typer(g_indicator, name='indicator')
+
+@g_indicator.command('list', help='List the indicators with their kind and unit.')
+def c44_list(
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_indicator.command('add', help="Add an indicator, e.g. `indicator add pelanggan --name 'Jumlah pelanggan' --kind count --unit orang`.")
+def c45_add(
+    code: Annotated[str, typer.Argument(help="The indicator's code.", metavar='CODE')],
+    name: Annotated[str, typer.Option('--name', help='What it measures.')] = '',
+    kind: Annotated[str, typer.Option('--kind', help='money, count, number or yes_no.')] = '',
+    unit: Annotated[Optional[str], typer.Option('--unit', help='The unit, e.g. Rp.')] = None,
 ) -> None:
     pass
 
