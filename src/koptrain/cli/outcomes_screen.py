@@ -12,6 +12,9 @@ def _n(value: float | None, decimals: int = 1, lang: str = "en") -> str:
     return "-" if value is None else format_number(value, lang, decimals)
 
 
+SCREEN_SESSIONS = 20  # a screen shows the first and last ten; the files have every one
+
+
 def learning_sentence(scores: dict[str, Any], lang: str) -> str:
     """e.g. "post-test +21.5 points (95% CI 14.8 to 28.2, n = 38)"."""
     n = scores["n"]
@@ -165,7 +168,14 @@ def render(report: dict[str, Any], units: dict, out: TextIO) -> None:
         when = format_date(dt.date.fromisoformat(report["on"]), lang)
         console.print(Text(_("Outcomes of the trainings as of {date}").format(date=when)))
         console.print()
-        for item in report["sessions"]:
+        sessions = report["sessions"]
+        hidden = max(len(sessions) - SCREEN_SESSIONS, 0)
+        half = SCREEN_SESSIONS // 2
+        for i, item in enumerate(sessions[:half] + sessions[-half:] if hidden else sessions):
+            if hidden and i == half:
+                more = _("… {n} more sessions").format(n=format_number(hidden, lang))
+                _say(console, more + " (--format json, csv, xlsx)", 0)
+                console.print()
             people = ngettext("{n} participant", "{n} participants", item["participants"])
             heading = f"{item['code']} — {item['title']} ({people.format(n=item['participants'])})"
             _block(console, item, heading, units, lang)
