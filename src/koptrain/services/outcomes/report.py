@@ -273,18 +273,30 @@ def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> d
     intervals = _t_quantiles(scores)
 
     rows = []
+    # A province has 50,000 sessions, most without evaluations or indicator values: their
+    # figures over nobody are one shared object each (read-only), not 50,000 copies.
+    nobody_evaluated = _evaluation_figures({})
+    nobody_scored = _score_figures({}, intervals)
+    nobody_measured = _indicator_figures({})
     for t in trainings:
         counts = practice.get(t.id, {})
+        evaluation = evaluations.get(t.id)
+        score = scores.get(t.id)
         rows.append(
             {
                 "code": t.code,
                 "title": t.title,
                 "participants": sum(counts.values()),
-                "evaluation": _evaluation_figures(evaluations.get(t.id, {})),
-                "scores": _score_figures(scores.get(t.id, {}), intervals),
+                "evaluation": _evaluation_figures(evaluation) if evaluation else nobody_evaluated,
+                "scores": _score_figures(score, intervals) if score else nobody_scored,
                 "practice": {status: counts.get(status, 0) for status in STATUSES},
                 "indicators": {
-                    code: _indicator_figures(values[code].get(t.id, {})) for _i, code in indicators
+                    code: (
+                        _indicator_figures(values[code][t.id])
+                        if t.id in values[code]
+                        else nobody_measured
+                    )
+                    for _i, code in indicators
                 },
             }
         )
