@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The benchmark's fast path: load generated files straight into a koptrain database.
 
-    python bench/bulkload.py DB DATA_DIR KIND...      (KIND: base, people, activity)
+    python bench/bulkload.py DB DATA_DIR KIND...      (KIND: base, people, activity, outcomes)
     python bench/bulkload.py --verify [--pg URL]      (tiny data set: bulk == koptrain?)
 
 DB is a SQLite file or a PostgreSQL URL (postgresql+psycopg://user@host:port/dbname).
@@ -21,7 +21,11 @@ koptrain writes (read from rows koptrain wrote; checked by `run.py --verify`):
 
 Kinds: `base` = programs, coops, rat, health; `people` = people + memberships (only
 used when `koptrain import people` cannot be); `activity` = sessions, enrollments,
-withdrawals, attendance, closures, groups, mentoring logs and obstacles.  Explicit
+withdrawals, attendance, closures, groups, mentoring logs and obstacles; `outcomes` (after
+`activity`, from the rows in the database, no file) = pre- and post-test scores for every
+seat holder, an omzet baseline the day before the first day for every other seat holder
+and an omzet value at every other mentoring contact (even ids), figures made from the ids
+so they are the same on SQLite and PostgreSQL.  Explicit
 indexes of the loaded tables are dropped and re-created from koptrain's own
 `CREATE INDEX` statements (read from sqlite_master), then ANALYZE runs. koptrain's
 triggers see every row loaded; after an `activity` load koptrain's own store refreshes
@@ -308,6 +312,7 @@ class Loader:
                 "mentoring_log",
                 "obstacle",
             ],
+            "outcomes": ["score", "indicator_value"],
         }
         wanted = [t for k in kinds for t in tables[k]]
         restore = self.sink.begin(wanted)
@@ -608,6 +613,37 @@ class Loader:
         self.counts["obstacle"] = n_obst
         self._audit("mentoring", n_logs)
         self.say(f"{n_logs} mentoring logs, {n_obst} obstacles")
+
+    def load_outcomes(self) -> None:
+        """SPEC §12 figures for `report outcomes`, made in the database from its own rows."""
+        c = self.sink
+        seats = "status IN ('enrolled', 'completed', 'not_completed')"
+        pre = "(30 + (id * 37) % 61)"
+        c.conn.execute(
+            "INSERT INTO score (session_id, person_id, pre, post) "
+            f"SELECT session_id, person_id, {pre}, "
+            f"CASE WHEN {pre} + (id * 53) % 41 - 5 > 100 THEN 100 "
+            f"ELSE {pre} + (id * 53) % 41 - 5 END FROM enrollment WHERE {seats}"
+        )
+        omzet = c.scalar("SELECT id FROM indicator WHERE code = 'omzet'")
+        day_before = "t.start - 1" if isinstance(c, PgSink) else "date(t.start, '-1 day')"
+        # ON CONFLICT: a person's baseline for one training may fall on another's contact.
+        c.conn.execute(
+            "INSERT INTO indicator_value (person_id, indicator_id, session_id, date, value) "
+            f"SELECT e.person_id, {omzet}, e.session_id, {day_before}, "
+            "1000000 + (e.id * 7919) % 4000000 FROM enrollment e "
+            f"JOIN training t ON t.id = e.session_id WHERE e.id % 2 = 1 AND e.{seats} "
+            "ON CONFLICT DO NOTHING"
+        )
+        c.conn.execute(
+            "INSERT INTO indicator_value (person_id, indicator_id, session_id, log_id, date, "
+            f"value) SELECT person_id, {omzet}, session_id, id, date, "
+            "1200000 + (id * 7919) % 4000000 FROM mentoring_log WHERE id % 2 = 0 "
+            "ON CONFLICT DO NOTHING"
+        )
+        self.counts["score"] = c.scalar("SELECT count(*) FROM score")
+        self.counts["indicator_value"] = c.scalar("SELECT count(*) FROM indicator_value")
+        self.say(f"{self.counts['score']} scores, {self.counts['indicator_value']} values")
 
 
 # Natural-key views of every table, to compare two databases row for row.

@@ -342,9 +342,14 @@ class Province:
     def ensure_db(self, rebuild: bool, people_db: Path | None) -> str:
         """The full province database; people from `koptrain import people` when possible."""
         if not rebuild and self._cached(self.db):
-            via = json.loads(self.db.with_suffix(".json").read_text())["people_via"]
+            stamp = json.loads(self.db.with_suffix(".json").read_text())
+            via = stamp["people_via"]
             if not via.startswith("bulk") or not has_command("import"):
                 must(koptrain(self.db, "db", "upgrade"), "db upgrade")
+                if not stamp.get("outcomes"):  # built before the outcome tables existed
+                    say("bulk-loading scores and indicator values")
+                    bulk(self.db, self.data, "outcomes")
+                    self._stamp(self.db, **stamp, outcomes=True)
                 return via
             say("koptrain import is available now: rebuilding the province database with it")
         staging = self.root / "staging.sqlite3"
@@ -366,11 +371,12 @@ class Province:
                 via = "bulk load (koptrain import unavailable)"
         say("bulk-loading sessions, enrollments, attendance, groups, mentoring (a few minutes)")
         bulk(staging, self.data, "activity")
+        bulk(staging, self.data, "outcomes")
         must(koptrain(staging, "db", "upgrade"), "db upgrade")
         for suffix in ("-wal", "-shm"):
             Path(str(self.db) + suffix).unlink(missing_ok=True)
         staging.replace(self.db)
-        self._stamp(self.db, people_via=via)
+        self._stamp(self.db, people_via=via, outcomes=True)
         return via
 
 
@@ -450,6 +456,7 @@ class PgProvince:
         say("COPYing sessions, enrollments, attendance, groups, mentoring into PostgreSQL")
         started = time.perf_counter()
         bulk(staging, self.province.data, "activity")
+        bulk(staging, self.province.data, "outcomes")
         must(koptrain(staging, "db", "upgrade"), "db upgrade (PostgreSQL)")
         pg_admin(
             self.admin,
@@ -595,6 +602,7 @@ PG_PAIRS = (
     ("summary", "delta", "≤ floor + 1 s, ≤ 200 MB"),
     ("reminders", "delta", "≤ floor + 1 s, ≤ 200 MB"),
     ("mentoring", "delta", "≤ floor + 1 s, ≤ 200 MB"),
+    ("outcomes", "delta", "≤ floor + 1 s, ≤ 200 MB"),
     ("summary --program", "ratio", "(info: one programme)"),
     ("mentoring --program", "ratio", "(info: one programme)"),
 )
@@ -858,6 +866,7 @@ def bench_province(
         ("summary", ["report", "summary", "--on", TODAY], True),
         ("reminders", ["report", "reminders", "--on", TODAY], True),
         ("mentoring", ["report", "mentoring"], True),
+        ("outcomes", ["report", "outcomes", "--on", TODAY], True),
         # For information: the same reports scoped to one programme (~110 sessions).
         ("summary --program", ["report", "summary", "--program", PROGRAM, "--on", TODAY], False),
         ("mentoring --program", ["report", "mentoring", "--program", PROGRAM], False),

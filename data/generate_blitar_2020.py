@@ -1154,11 +1154,41 @@ def main() -> int:
         ],
     )
 
+    write_outcomes(enr, noshows, mentoring)
+
     # --- figures ---------------------------------------------------------------
     fig = compute_figures(people, enr, attendance, noshows, mentoring, groups_of)
     write_readme(fig, rats, health, ineligible_verdicts)
     print_figures(fig)
     return 0
+
+
+def write_outcomes(enr, noshows, mentoring) -> None:
+    """scores.csv, evaluations.csv and indicators.csv (SPEC §12), from blitar_outcomes."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import blitar_outcomes as outcomes
+
+    came = [(code, p.nik) for code, p, _k in enr if (code, p.nik) not in noshows]
+    write_csv("scores.csv", ["session", "nik", "pre", "post"], outcomes.scores(came))
+    write_csv(
+        "evaluations.csv",
+        ["session", "nik", "materi", "narasumber", "fasilitas", "manfaat", "saran"],
+        outcomes.evaluations(came),
+    )
+    latest = {}
+    for r in mentoring:  # sorted by date: the last one of a person and session wins
+        if r["nik"]:
+            latest[(r["session"], r["nik"])] = (r["date"], r["status"])
+    business = [
+        (code, p.nik, SESSION_BY_CODE[code].start)
+        for code, p, _k in enr
+        if p.has_business and (code, p.nik) not in noshows
+    ]
+    write_csv(
+        "indicators.csv",
+        ["nik", "session", "tanggal", "indikator", "nilai"],
+        outcomes.indicators(business, latest),
+    )
 
 
 def compute_figures(people, enr, attendance, noshows, mentoring, groups_of):
@@ -1335,13 +1365,25 @@ def write_readme(fig, rats, health, verdicts) -> None:
     a(
         f"| `mentoring.csv` | `mentoring` | {nrows('mentoring.csv')} | plain CSV; person rows (`nik`) and a few whole-group rows (`group`, `nik` empty) |"
     )
+    a(
+        f"| `scores.csv` | `scores` | {nrows('scores.csv')} | plain CSV; pre- and post-test 0-100 as typed in Excel (`62,5`); a few post-tests blank, a few pre-tests at 100 |"
+    )
+    a(
+        f"| `evaluations.csv` | `evaluations` | {nrows('evaluations.csv')} | plain CSV; marks 1-5, a third without `nik` (anonymous), some with a `saran` |"
+    )
+    a(
+        f"| `indicators.csv` | `indicators` | {nrows('indicators.csv')} | Indonesian headers `tanggal,indikator,nilai`; omzet as `Rp 2.500.000`, `ya`/`tidak`; a baseline a week before the training for each business owner, and the values at their latest visit |"
+    )
     a("")
     a("In every file a cooperative is referred to by its NIK Koperasi, or by its legal number")
     a("when it has none (the `coop_nik` / `Koperasi` column).")
     a("")
     a("## Import order")
     a("")
-    a("programs, coops, rat, health, people, sessions, enrollments, attendance, groups, mentoring")
+    a(
+        "programs, coops, rat, health, people, sessions, enrollments, attendance, groups, mentoring,"
+        " scores, evaluations, indicators"
+    )
     a("")
     a("(SPEC §4 has no `import` kind for programs or groups; the demo loader creates them from")
     a(

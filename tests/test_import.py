@@ -59,6 +59,9 @@ def test_the_whole_blitar_sample_imports_in_order_and_again_unchanged(koptrain, 
         "attendance": 760,
         "groups": 237,
         "mentoring": 149,
+        "scores": 237,
+        "evaluations": 214,
+        "indicators": 748,
     }
     assert all(v["rejected"] == 0 and v["errors"] == [] for v in first.values())
     with store.session() as session:

@@ -62,13 +62,16 @@ def c4_log(
     pass
 
 
-@app.command('import', help='Import a CSV or XLSX file (`-` = CSV on stdin) of one KIND: programs, coops, health, rat, people, sessions, enrollments, attendance, groups or mentoring. Every row is checked first; by default one bad row means nothing is written (exit 2).')
+@app.command('import', help='Import a CSV, XLSX, XLS or ODS file (`-` = CSV on stdin) of one KIND: programs, coops, health, rat, people, sessions, enrollments, attendance, groups or mentoring. The header row is found among the first 30 rows (--columns lists what KIND reads). Every row is checked first; by default one bad row means nothing is written (exit 2).')
 def c5_import(
     kind: Annotated[str, typer.Argument(help='What the file holds, e.g. people.')],
-    file: Annotated[str, typer.Argument(help='A .csv or .xlsx file, or - for stdin.')],
+    file: Annotated[Optional[str], typer.Argument(help='A .csv, .xlsx, .xls or .ods file, or - for CSV on stdin.')] = None,
     dry_run: Annotated[bool, typer.Option('--dry-run', help='Check and count only; write nothing.')] = False,
     skip_invalid: Annotated[bool, typer.Option('--skip-invalid', help='Write the valid rows; exit 1 if any row was rejected.')] = False,
-    rejects: Annotated[Optional[Path], typer.Option('--rejects', help='Write the rejected rows here, with an error column, to fix.')] = None,
+    rejects: Annotated[Optional[Path], typer.Option('--rejects', help='Write the rejected rows here (.csv or .xlsx), with an error column, to fix.')] = None,
+    header_row: Annotated[Optional[int], typer.Option('--header-row', help='The row (from 1) that holds the column names.')] = None,
+    sheet: Annotated[Optional[str], typer.Option('--sheet', help='The sheet to read, by name or number (from 1).')] = None,
+    columns: Annotated[bool, typer.Option('--columns', help='List the columns of KIND with their aliases, and stop.')] = False,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
 ) -> None:
     pass
@@ -332,6 +335,7 @@ def c29_log(
     obstacles: Annotated[Optional[list[str]], typer.Option('--obstacle', help='CATEGORY:TEXT, repeatable; categories: modal, pemasaran, bahan_baku, produksi, perizinan, sdm, teknologi, lainnya.')] = None,
     note: Annotated[Optional[str], typer.Option('--note', help='A free note.')] = None,
     next_visit: Annotated[Optional[str], typer.Option('--next', help='The date of the next visit.')] = None,
+    indicators: Annotated[Optional[list[str]], typer.Option('--indicator', help='CODE=VALUE measured at the contact, repeatable.')] = None,
 ) -> None:
     pass
 
@@ -398,11 +402,22 @@ def c35_reminders(
     pass
 
 
+@g_report.command('outcomes', help="Did the training work? Per session and in total: the participants' evaluation (means, 1-5), pre- and post-test scores (gain with its 95% interval, normalised gain), practice by the status of each participant's latest contact, and each indicator's baseline (latest value on or before the first day) and follow-up (latest value after the last day, up to --on), split by practice.")
+def c36_outcomes(
+    program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
+    session_code: Annotated[Optional[str], typer.Option('--session', help='Only this session.')] = None,
+    on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx.')] = 'table',
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
 g_policy = typer.Typer(help='Show or change the policy settings behind the rules.', no_args_is_help=False)
 app.add_typer(g_policy, name='policy')
 
 @g_policy.command('show', help='Show every policy setting with its default.')
-def c36_show(
+def c37_show(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -410,7 +425,7 @@ def c36_show(
 
 
 @g_policy.command('set', help='Change a policy setting, e.g. `policy set rat.extension.2019 2020-06-30`.')
-def c37_set(
+def c38_set(
     key: Annotated[str, typer.Argument(help='The setting, e.g. health.accepted.')],
     value: Annotated[str, typer.Argument(help='Its new value.')],
 ) -> None:
@@ -421,22 +436,22 @@ g_db = typer.Typer(help='Upgrade, check, refresh or back up the database.', no_a
 app.add_typer(g_db, name='db')
 
 @g_db.command('upgrade', help='Bring the database schema up to this version of koptrain.')
-def c38_upgrade() -> None:
+def c39_upgrade() -> None:
     pass
 
 
 @g_db.command('check', help="Check the database's integrity and foreign keys, and that the report tables follow their sources: every trigger present, a sample of rows equal to a rebuild (exit 3 on damage).")
-def c39_check() -> None:
+def c40_check() -> None:
     pass
 
 
 @g_db.command('refresh', help='Work out the report tables again from every enrollment and contact (and put back any missing trigger): after `db check` finds them wrong, or a change made around koptrain.')
-def c40_refresh() -> None:
+def c41_refresh() -> None:
     pass
 
 
 @g_db.command('backup', help='Make a consistent copy of the database, even while it is in use.')
-def c41_backup(
+def c42_backup(
     dest: Annotated[Path, typer.Argument(help='The new file to write the copy to.', metavar='DEST')],
 ) -> None:
     pass
@@ -446,7 +461,7 @@ g_print = typer.Typer(help='Print documents as A4 PDF files: sign-in sheets, cer
 app.add_typer(g_print, name='print')
 
 @g_print.command('sign-in', help='The sign-in sheet (daftar hadir) of a session: a sheet for each day (or for --day), its seat holders in seat order with a signature box each, e.g. `print sign-in PEL-01 --day 2020-06-16`.')
-def c41_sign_in(
+def c43_sign_in(
     session_code: Annotated[str, typer.Argument(help="The session's code.", metavar='SESSION')],
     day: Annotated[Optional[str], typer.Option('--day', help='Only this day of the session.', metavar='DATE')] = None,
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The PDF file to write (default: named after the document, in this folder).', metavar='FILE')] = None,
@@ -456,7 +471,7 @@ def c41_sign_in(
 
 
 @g_print.command('certificates', help="Certificates of a session's seat holders who completed it (or of the PERSONs named), one landscape page each. Numbers and verification codes are given at the first print and stay the same on every reprint.")
-def c42_certificates(
+def c44_certificates(
     session_code: Annotated[str, typer.Argument(help="The session's code.", metavar='SESSION')],
     people: Annotated[Optional[list[str]], typer.Argument(help='Only these people: NIK or number from person list.', metavar='[PERSON]...')] = None,
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The PDF file to write (default: named after the document, in this folder).', metavar='FILE')] = None,
@@ -466,7 +481,7 @@ def c42_certificates(
 
 
 @g_print.command('summary', help="The programme report for the mayor's office: the figures of `report summary`, a chart of each session's seats, attendance and completion, participants by role, gender and kecamatan, and mentoring.")
-def c43_summary(
+def c45_summary(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.", metavar='PROGRAM')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The PDF file to write (default: named after the document, in this folder).', metavar='FILE')] = None,
@@ -479,7 +494,7 @@ g_certificate = typer.Typer(help="Check a certificate's verification code, or li
 app.add_typer(g_certificate, name='certificate')
 
 @g_certificate.command('verify', help='Whose certificate a verification code is, for which training and when; exit 1 for a code this office never issued. E.g. `certificate verify ACEFG-HJKMN`.')
-def c44_verify(
+def c46_verify(
     code: Annotated[str, typer.Argument(help='The code on the certificate.', metavar='CODE')],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -488,10 +503,57 @@ def c44_verify(
 
 
 @g_certificate.command('list', help='The certificates issued, by session and number.')
-def c45_list(
+def c47_list(
     session_code: Annotated[Optional[str], typer.Option('--session', help="Only this session's certificates.", metavar='SESSION')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+g_score = typer.Typer(help='Record the pre- and post-test scores of participants (0-100).', no_args_is_help=False)
+app.add_typer(g_score, name='score')
+
+@g_score.command('record', help="Record a participant's pre-test and/or post-test score, 0 to 100 (`87,5` or `87.5`), e.g. `score record BLT-01 3572015705800001 --pre 60 --post 85`.")
+def c48_record(
+    session_code: Annotated[str, typer.Argument(help='The session code.', metavar='SESSION')],
+    person_ref: Annotated[str, typer.Argument(help='NIK or number of the person.', metavar='PERSON')],
+    pre: Annotated[Optional[str], typer.Option('--pre', help='The pre-test score.')] = None,
+    post: Annotated[Optional[str], typer.Option('--post', help='The post-test score.')] = None,
+) -> None:
+    pass
+
+
+g_baseline = typer.Typer(help='Record indicator values measured before a training (baselines).', no_args_is_help=False)
+app.add_typer(g_baseline, name='baseline')
+
+@g_baseline.command('record', help="Record indicator values of a participant of --session measured on --date, e.g. `baseline record 3572015705800001 --session BLT-01 --date 2020-06-10 --indicator 'omzet=Rp 2.500.000' --indicator pembukuan=tidak`.")
+def c49_record(
+    person_ref: Annotated[str, typer.Argument(help='NIK or number of the person.', metavar='PERSON')],
+    session_code: Annotated[str, typer.Option('--session', help='The session code.')] = '',
+    date: Annotated[str, typer.Option('--date', help='The day the values were measured.')] = '',
+    indicators: Annotated[Optional[list[str]], typer.Option('--indicator', help='CODE=VALUE, repeatable.')] = None,
+) -> None:
+    pass
+
+
+g_indicator = typer.Typer(help='Business indicators measured before and after a training.', no_args_is_help=False)
+app.add_typer(g_indicator, name='indicator')
+
+@g_indicator.command('list', help='List the indicators with their kind and unit.')
+def c50_list(
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_indicator.command('add', help="Add an indicator, e.g. `indicator add pelanggan --name 'Jumlah pelanggan' --kind count --unit orang`.")
+def c51_add(
+    code: Annotated[str, typer.Argument(help="The indicator's code.", metavar='CODE')],
+    name: Annotated[str, typer.Option('--name', help='What it measures.')] = '',
+    kind: Annotated[str, typer.Option('--kind', help='money, count, number or yes_no.')] = '',
+    unit: Annotated[Optional[str], typer.Option('--unit', help='The unit, e.g. Rp.')] = None,
 ) -> None:
     pass
 

@@ -55,8 +55,12 @@ def demo(
     with store.session() as session:
         program = refs.program(session, demo_service.PROGRAM)
         report = reports.summary(session, program=program, on=parse_date(demo_service.AS_OF))
+        from koptrain.cli.outcomes_screen import demo_line
+
+        outcomes_line = demo_line(session, program, parse_date(demo_service.AS_OF))
     out = console()
     summary_table(out, report)
+    typer.echo(outcomes_line)
     shown_db = f'"{where}"' if " " in where else where
     typer.echo("")
     typer.echo(_("The sample is in {db}. Try next:").format(db=where))
@@ -66,6 +70,7 @@ def demo(
         "session show BLT20-05",
         "report reminders --on 2020-09-01",
         "--lang id report summary --program BLITAR-2020",
+        "report outcomes --program BLITAR-2020 --on 2020-12-31",
     ):
         line = f"  koptrain --db {shown_db} {command}"
         if len(line) > out.width:  # a shell continuation rather than a line the terminal cuts

@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from koptrain import __version__
+from koptrain.cli import baseline as baseline_cli
 from koptrain.cli import certificate as certificate_cli
 from koptrain.cli import common
 from koptrain.cli import coop as coop_cli
@@ -12,6 +13,7 @@ from koptrain.cli import db as db_cli
 from koptrain.cli import demo as demo_cli
 from koptrain.cli import enroll as enroll_cli
 from koptrain.cli import group as group_cli
+from koptrain.cli import indicator as indicator_cli
 from koptrain.cli import log as log_cli
 from koptrain.cli import mentor as mentor_cli
 from koptrain.cli import person as person_cli
@@ -20,6 +22,8 @@ from koptrain.cli import printing as printing_cli
 from koptrain.cli import program as program_cli
 from koptrain.cli import rat as rat_cli
 from koptrain.cli import report as report_cli
+from koptrain.cli import report_outcomes as report_outcomes_cli
+from koptrain.cli import score as score_cli
 from koptrain.cli import session as session_cli
 from koptrain.cli import transfer as transfer_cli
 from koptrain.i18n import _
@@ -53,6 +57,10 @@ transfer_cli.register(app)
 demo_cli.register(app)
 app.add_typer(printing_cli.app, name="print")
 app.add_typer(certificate_cli.app, name="certificate")
+app.add_typer(score_cli.app, name="score")
+app.add_typer(baseline_cli.app, name="baseline")
+app.add_typer(indicator_cli.app, name="indicator")
+report_outcomes_cli.register(report_cli.app)
 
 
 def _arrange_help_panels() -> None:
@@ -61,6 +69,7 @@ def _arrange_help_panels() -> None:
         _("Cooperatives and people"): ("coop", "rat", "person"),
         _("Trainings"): ("program", "session", "enroll", "withdraw", "attend"),
         _("Mentoring"): ("group", "mentor"),
+        _("Outcomes"): ("score", "baseline", "indicator"),
         _("Reports"): ("report",),
         _("Documents"): ("print", "certificate"),
         _("Data and administration"): ("import", "export", "demo", "policy", "db", "log"),

@@ -50,6 +50,10 @@ def log(
     next_visit: Annotated[
         str | None, typer.Option("--next", help=_("The date of the next visit."))
     ] = None,
+    indicators: Annotated[
+        list[str] | None,
+        typer.Option("--indicator", help=_("CODE=VALUE measured at the contact, repeatable.")),
+    ] = None,
 ) -> None:
     from koptrain.errors import InvalidInput
     from koptrain.parsing import parse_date, parse_optional_date
@@ -75,6 +79,7 @@ def log(
             obstacles=parsed,
             note=note,
             next_date=next_date,
+            indicators=indicators or (),
         )
         count, logged_status = len(logs), logs[0].status
     from koptrain.io.output import date_text, status_label

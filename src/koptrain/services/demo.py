@@ -24,6 +24,9 @@ SAMPLE_FILES = (
     ("attendance", "attendance.csv"),
     ("groups", "groups.csv"),
     ("mentoring", "mentoring.csv"),
+    ("scores", "scores.csv"),
+    ("evaluations", "evaluations.csv"),
+    ("indicators", "indicators.csv"),
 )
 PROGRAM = "BLITAR-2020"
 # The summary is shown as the Dinas saw it at the end of 2020, after the mentoring rounds.

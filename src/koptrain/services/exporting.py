@@ -27,6 +27,7 @@ from koptrain.models import (
 )
 from koptrain.parsing import normalise_key, shown
 from koptrain.services import audit
+from koptrain.services.outcomes import export as outcome_export
 
 C, P, M = Coop.__table__, Person.__table__, Membership.__table__
 T, E, A = Training.__table__, Enrollment.__table__, Attendance.__table__
@@ -102,6 +103,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         frozenset(),
     ),
 }
+COLUMNS.update(outcome_export.COLUMNS)
 KINDS = tuple(COLUMNS)
 _CHUNK = 2000
 
@@ -125,6 +127,8 @@ def _coop_key():
 
 def _query(kind: str):
     coop = _coop_key().label("coop_nik")
+    if kind in outcome_export.COLUMNS:
+        return outcome_export.query(kind)
     if kind == "programs":
         return select(PR.c.code, PR.c.name, PR.c.year).order_by(PR.c.code)
     if kind == "coops":
@@ -235,6 +239,8 @@ def _query(kind: str):
 
 
 def _fixed(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    if kind in outcome_export.COLUMNS:
+        return outcome_export.fixed(kind, row)
     if kind in ("people", "sessions") or kind == "attendance":
         for key in ("has_business", "requires_business", "present"):
             if key in row and row[key] is not None:

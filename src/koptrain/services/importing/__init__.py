@@ -68,6 +68,7 @@ class ImportResult:
 
 def _handlers() -> dict[str, type[Handler]]:
     from koptrain.services.importing import kinds as k
+    from koptrain.services.importing import outcome_kinds
     from koptrain.services.importing.people import PeopleHandler
 
     return {
@@ -81,6 +82,7 @@ def _handlers() -> dict[str, type[Handler]]:
         "attendance": k.AttendanceHandler,
         "groups": k.GroupsHandler,
         "mentoring": k.MentoringHandler,
+        **outcome_kinds.HANDLERS,
     }
 
 
@@ -95,6 +97,9 @@ KINDS = (
     "attendance",
     "groups",
     "mentoring",
+    "scores",
+    "evaluations",
+    "indicators",
 )
 
 

@@ -65,14 +65,19 @@ def log_contact(
     obstacles: Iterable = (),
     note: str | None = None,
     next_date: dt.date | None = None,
+    indicators: Iterable[str] = (),
 ) -> list[MentoringLog]:
     """Record one follow-up contact with a person, or with every member of `group`.
 
     `obstacles` are `CATEGORY:TEXT` strings or (category, text) pairs. A group log names
     the group's session unless `session_ref` says otherwise. Each person must hold a seat
     in the named session, or (no session named) in a session that ended before the
-    contact, else nothing is written (Refused).
+    contact, else nothing is written (Refused). `indicators` are `CODE=VALUE` values
+    measured at the contact, stored for each person logged.
     """
+    from koptrain.services.outcomes import records as outcome_records
+
+    measured = outcome_records.parse_assignments(db, indicators)
     status = parse_choice(status, PRACTICE_STATUSES, what=N_("status"))
     mentor = mentor_name(mentor)
     parsed = [_obstacle(o) for o in obstacles]
@@ -117,6 +122,7 @@ def log_contact(
         db.flush()
         for category, words in parsed:
             db.add(Obstacle(log_id=log.id, category=category, text=words))
+        outcome_records.record_at_contact(db, log, measured)
         audit.record(
             db,
             entity="mentoring_log",
