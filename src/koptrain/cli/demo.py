@@ -32,6 +32,8 @@ def demo(
         ),
     ] = None,
 ) -> None:
+    from rich.text import Text
+
     from koptrain import db as store_db
     from koptrain.cli.views.summary import summary_table
     from koptrain.io.output import console
@@ -60,7 +62,8 @@ def demo(
         outcomes_line = demo_line(session, program, parse_date(demo_service.AS_OF))
     out = console()
     summary_table(out, report)
-    typer.echo(outcomes_line)
+    out.print()
+    out.print(Text(outcomes_line))  # wrapped between words at the terminal's width
     shown_db = f'"{where}"' if " " in where else where
     typer.echo("")
     typer.echo(_("The sample is in {db}. Try next:").format(db=where))

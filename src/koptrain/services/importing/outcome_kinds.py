@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from koptrain.errors import Refused
 from koptrain.i18n import N_
 from koptrain.services.importing.base import Problem
-from koptrain.services.importing.kinds import _Refs
+from koptrain.services.importing.kinds.common import RefsHandler
 from koptrain.services.outcomes import records
 from koptrain.services.outcomes.values import (
     EVALUATION_ITEMS,
@@ -18,7 +18,7 @@ from koptrain.services.outcomes.values import (
 )
 
 
-class _Outcomes(_Refs):
+class _Outcomes(RefsHandler):
     def refused(self, call, column: str = "nik"):
         try:
             return call()
@@ -43,7 +43,7 @@ class ScoresHandler(_Outcomes):
         if pre is None and post is None:
             raise Problem("pre", records.no_score_message())
         _score, outcome = self.refused(
-            lambda: records.record_score(self.session, training, person, pre=pre, post=post)
+            lambda: records.record_score(self.db, training, person, pre=pre, post=post)
         )
         return outcome
 
@@ -57,8 +57,8 @@ class EvaluationsHandler(_Outcomes):
     }
     required: ClassVar = (("session",), EVALUATION_ITEMS)
 
-    def __init__(self, session, *, labels):
-        super().__init__(session, labels=labels)
+    def __init__(self, db, *, labels):
+        super().__init__(db, labels=labels)
         self._seen: dict[tuple, int] = {}  # anonymous rows of this file, by content
 
     def row(self, rec: dict[str, Any]) -> str:
@@ -74,11 +74,9 @@ class EvaluationsHandler(_Outcomes):
             # such evaluations are stored: a file imported twice adds nothing.
             key = (training.id, *marks.values(), saran)
             self._seen[key] = self._seen.get(key, 0) + 1
-            if records.anonymous_count(self.session, training, marks, saran) >= self._seen[key]:
+            if records.anonymous_count(self.db, training, marks, saran) >= self._seen[key]:
                 return records.UNCHANGED
-        return self.refused(
-            lambda: records.put_evaluation(self.session, training, person, marks, saran)
-        )
+        return self.refused(lambda: records.put_evaluation(self.db, training, person, marks, saran))
 
 
 class IndicatorsHandler(_Outcomes):
@@ -97,12 +95,12 @@ class IndicatorsHandler(_Outcomes):
         person = self.person(rec)
         training = self.training(rec)
         day = self.field(rec, "date", lambda v: parse_date(v, what=N_("date")))
-        found = self.field(rec, "indicator", lambda v: records.indicator(self.session, str(v)))
+        found = self.field(rec, "indicator", lambda v: records.indicator(self.db, str(v)))
         value = self.field(
             rec, "value", lambda v: parse_indicator_value(v, found.kind, code=found.code)
         )
-        self.refused(lambda: records.check_seat(self.session, person, training))
-        return records.put_value(self.session, person, found, value, date=day, training=training)
+        self.refused(lambda: records.check_seat(self.db, person, training))
+        return records.put_value(self.db, person, found, value, date=day, training=training)
 
 
 HANDLERS = {

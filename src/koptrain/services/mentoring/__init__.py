@@ -19,6 +19,7 @@ from koptrain.services.mentoring.groups import (
     create_group,
     group_members,
     list_groups,
+    seat_in,
     show_group,
 )
 from koptrain.services.mentoring.outcomes import (
@@ -34,8 +35,6 @@ from koptrain.storage.queries import (
     followed_up_enrollment,
     followups,
 )
-
-_check_contact = check_contact  # the import handlers' name for it
 
 __all__ = [
     "DueFollowUp",
@@ -60,5 +59,6 @@ __all__ = [
     "obstacle_counts",
     "outcomes_by_session",
     "parse_obstacle",
+    "seat_in",
     "show_group",
 ]

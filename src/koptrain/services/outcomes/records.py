@@ -29,9 +29,9 @@ INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
 
 def check_seat(session: Session, person: Person, training: TrainingRow) -> None:
     """Outcomes are recorded for seat holders only (Refused otherwise)."""
-    from koptrain.services.mentoring import _seat_in
+    from koptrain.services.mentoring import seat_in
 
-    if not _seat_in(session, person.id, training.id):
+    if not seat_in(session, person.id, training.id):
         raise Refused(
             _("{name} ({nik}) holds no seat in {session}.").format(
                 name=person.name, nik=mask_nik(person.nik), session=training.code

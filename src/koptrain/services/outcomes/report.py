@@ -46,7 +46,8 @@ def _mean(total, n) -> float | None:
 def _seats(session: Session, on: dt.date, in_scope):
     """Each seat holder of a session in scope with the status of the latest contact counted
     for that session as of `on` (mentoring's definition of it), 'no_contact' without one."""
-    from koptrain.services import derived, mentoring
+    from koptrain.services import mentoring
+    from koptrain.storage import derived
 
     condition = and_(T.c.status != "cancelled", E.c.status.in_(SEAT_STATUSES), in_scope)
     # The derived follow-up rows hold each seat's latest contact when no contact is

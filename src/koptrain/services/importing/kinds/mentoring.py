@@ -219,7 +219,7 @@ class MentoringHandler(RefsHandler):
             self.db.flush()
             return UPDATED if changed else UNCHANGED
         try:
-            mentoring._check_contact(self.db, person, training, day)
+            mentoring.check_contact(self.db, person, training, day)
         except Refused as error:
             raise Problem("nik", str(error)) from None
         log = upsert(
