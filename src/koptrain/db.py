@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # The newest Alembic revision this program knows; tests check it equals the script head.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0006_journal"
 BUSY_TIMEOUT_MS = 10_000
 PG_LOCK_TIMEOUT = "10s"
 
@@ -209,10 +209,14 @@ class Store:
 
         with translate_db_errors(self.url), Session(self.engine) as session:
             session.info["command"] = self.command
+            from koptrain.services import journal
+
+            journal.track(session)  # what this transaction changes, for `log` and `undo`
             try:
                 yield session
                 from koptrain.storage import derived
 
+                journal.finish(session)
                 derived.flush(session)  # the reports' derived rows, in the same transaction
                 session.commit()
             except BaseException:

@@ -20,6 +20,7 @@ from koptrain.cli import rat as rat_cli
 from koptrain.cli import report as report_cli
 from koptrain.cli import session as session_cli
 from koptrain.cli import transfer as transfer_cli
+from koptrain.cli import undo as undo_cli
 from koptrain.i18n import _
 
 app = typer.Typer(
@@ -49,6 +50,7 @@ app.add_typer(db_cli.app, name="db")
 log_cli.register(app)
 transfer_cli.register(app)
 demo_cli.register(app)
+undo_cli.register(app)
 
 
 def _arrange_help_panels() -> None:
@@ -58,7 +60,7 @@ def _arrange_help_panels() -> None:
         _("Trainings"): ("program", "session", "enroll", "withdraw", "attend"),
         _("Mentoring"): ("group", "mentor"),
         _("Reports"): ("report",),
-        _("Data and administration"): ("import", "export", "demo", "policy", "db", "log"),
+        _("Data and administration"): ("import", "export", "demo", "policy", "db", "log", "undo"),
     }
     panel_of = {name: panel for panel, names in panels.items() for name in names}
     order = [name for names in panels.values() for name in names]

@@ -11,6 +11,10 @@ with ids counted on from the largest; on PostgreSQL (where executemany costs a r
 the protocol per row) the batch is COPYed into a temporary table and new people and their
 memberships inserted by one statement, ids from the sequence for the people inserted only.
 The comparison and upsert of people already stored (`_merge`) is the same on both.
+
+What the import wrote is told to the change journal (services.journal) compactly: the
+runs of ids it inserted (on SQLite one run per table: ids are counted on while the
+import holds the write lock), and the old values of the rows it updated.
 """
 
 from __future__ import annotations
@@ -62,8 +66,9 @@ WITH new AS (
 ), members AS (
     INSERT INTO membership (person_id, coop_id, role)
     SELECT new.id, s.coop_id, s.role FROM new JOIN koptrain_people_batch s ON s.nik = new.nik
+    RETURNING id
 )
-SELECT nik FROM new
+SELECT 'p', id, nik FROM new UNION ALL SELECT 'm', id, NULL FROM members
 """
 
 
@@ -100,6 +105,9 @@ class PeopleHandler(PeopleChecks):
         self.set_birth = self.has("birth_date")
         self.set_phone = self.has("phone")
         self.set_business = self.has("has_business")
+        # for the journal: SQLite, the largest ids before the import; PostgreSQL, the ids
+        self.first_ids: dict[str, int] | None = None
+        self.inserted_people = 0
 
     def _sql(self, sql: str) -> str:
         return sql if self.ph == "?" else sql.replace("?", self.ph)
@@ -121,8 +129,10 @@ class PeopleHandler(PeopleChecks):
         cursor.executemany(self._sql(_INSERT_NEW_PERSON), people)
         if cursor.rowcount == len(people):
             cursor.executemany(self._sql(_INSERT_MEMBERSHIP), members)
+            self.inserted_people += len(people)
             return outcomes
         inserted = self._present({p[0] for p in people})
+        self.inserted_people += len(inserted)
         new = [i for i, person in enumerate(people) if person[0] in inserted]
         cursor.executemany(self._sql(_INSERT_MEMBERSHIP), [members[i] for i in new])
         rest = [i for i, person in enumerate(people) if person[0] not in inserted]
@@ -162,7 +172,10 @@ class PeopleHandler(PeopleChecks):
                     _pid, coop_id, role = members[i]
                     write((i, *person, coop_id, role))
             cursor.execute(_PG_INSERT_NEW)
-            inserted = {row[0] for row in cursor.fetchall()}
+            returned = cursor.fetchall()
+            inserted = {row[2] for row in returned if row[0] == "p"}
+            for kind, tbl in (("p", "person"), ("m", "membership")):
+                self._journal_ids(tbl, [row[1] for row in returned if row[0] == kind])
             if len(inserted) < len(new):  # inserted meanwhile by another import: merged
                 rest = sorted([*rest, *(i for i in new if people[i][1] not in inserted)])
         if rest:
@@ -182,6 +195,11 @@ class PeopleHandler(PeopleChecks):
             if self.next_id is None:
                 self.cursor.execute("SELECT max(id) FROM person")
                 self.next_id = (self.cursor.fetchone()[0] or 0) + 1
+                self.cursor.execute("SELECT max(id) FROM membership")
+                self.first_ids = {
+                    "person": self.next_id,
+                    "membership": (self.cursor.fetchone()[0] or 0) + 1,
+                }
             first = self.next_id
             self.next_id += n
             return range(first, first + n)
@@ -209,12 +227,16 @@ class PeopleHandler(PeopleChecks):
             known[row[1]] = [row[0], row[2], row[3], row[4], row[5], bool(row[6])]
         ids = [p[0] for p in known.values()] or [0]
         memberships: dict[tuple[int, int], str] = {}  # (person id, coop id) -> role
-        for person_id, coop_id, role in conn.exec_driver_sql(
-            "SELECT person_id, coop_id, role FROM membership "
+        membership_ids: dict[tuple[int, int], int] = {}
+        for member_id, person_id, coop_id, role in conn.exec_driver_sql(
+            "SELECT id, person_id, coop_id, role FROM membership "
             f"WHERE person_id IN ({','.join([ph] * len(ids))})",
             tuple(ids),
         ):
             memberships[(person_id, coop_id)] = role
+            membership_ids[(person_id, coop_id)] = member_id
+        journal_people: list[tuple[dict, dict]] = []
+        old_roles: dict[tuple[int, int], str] = {}
 
         changed_people: dict[str, list] = {}
         new_members: dict[tuple[int, int], str] = {}
@@ -234,6 +256,7 @@ class PeopleHandler(PeopleChecks):
             ]
             outcome = UNCHANGED
             if wanted != person:
+                journal_people.append((_person_values(person), _person_values(wanted)))
                 person[1:] = wanted[1:]
                 changed_people[nik] = person
                 outcome = UPDATED
@@ -244,6 +267,8 @@ class PeopleHandler(PeopleChecks):
                 outcome = INSERTED
             elif old_role != role:
                 (new_members if key in new_members else changed_members)[key] = role
+                if key not in new_members:
+                    old_roles.setdefault(key, old_role)
                 outcome = UPDATED
             memberships[key] = role
             outcomes[i] = outcome
@@ -261,3 +286,74 @@ class PeopleHandler(PeopleChecks):
                 self._sql(_UPDATE_MEMBERSHIP),
                 [(role, *key) for key, role in changed_members.items()],
             )
+        self._journal_merge(journal_people, changed_members, old_roles, membership_ids)
+        if new_members and not self.sqlite:
+            self._journal_ids("membership", self._membership_ids(list(new_members)))
+
+    # --- the journal -------------------------------------------------------------------
+
+    def _journal_merge(self, people, changed_members, old_roles, membership_ids) -> None:
+        from koptrain.services import journal
+
+        journal.updated(self.db, "person", people)
+        journal.updated(
+            self.db,
+            "membership",
+            [
+                ({"id": membership_ids[key], "role": old_roles[key]}, {"role": role})
+                for key, role in changed_members.items()
+            ],
+        )
+
+    def _membership_ids(self, keys: list[tuple[int, int]]) -> list[int]:
+        wanted = set(keys)
+        self.cursor.execute(
+            "SELECT id, person_id, coop_id FROM membership WHERE person_id = ANY(%s)",
+            (list({k[0] for k in keys}),),
+        )
+        return [row[0] for row in self.cursor.fetchall() if (row[1], row[2]) in wanted]
+
+    def _journal_ids(self, tbl: str, ids: list[int]) -> None:
+        """PostgreSQL: the ids inserted, as runs of consecutive ids (one run per batch
+        unless another import took ids from the sequence at the same time)."""
+        from koptrain.services import journal
+
+        ids.sort()
+        start = 0
+        for i in range(1, len(ids) + 1):
+            if i == len(ids) or ids[i] != ids[i - 1] + 1:
+                journal.inserted_range(self.db, tbl, ids[start], ids[i - 1], i - start)
+                start = i
+
+    def finish(self) -> None:
+        """SQLite: every id above the largest before the import was inserted by it."""
+        super().finish()
+        if not self.sqlite or self.first_ids is None:
+            return
+        from koptrain.services import journal
+
+        self.cursor.execute("SELECT max(id) FROM membership")
+        last_member = self.cursor.fetchone()[0] or 0
+        first = self.first_ids
+        journal.inserted_range(
+            self.db, "person", first["person"], self.next_id - 1, self.inserted_people
+        )
+        journal.inserted_range(
+            self.db,
+            "membership",
+            first["membership"],
+            last_member,
+            last_member - first["membership"] + 1,
+        )
+
+
+def _person_values(person: list) -> dict[str, Any]:
+    _id, name, gender, birth, phone, business = person
+    return {
+        "id": _id,
+        "name": name,
+        "gender": gender,
+        "birth_date": birth,
+        "phone": phone,
+        "has_business": business,
+    }
