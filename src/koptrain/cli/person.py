@@ -175,3 +175,94 @@ def _render(con, report: dict) -> None:
         )
     else:
         con.print(_("Not enrolled in any training."))
+
+
+PersonArgument = Annotated[
+    str, typer.Argument(metavar="PERSON", help=_("NIK or number from `person list`."))
+]
+CoopOption = Annotated[
+    str,
+    typer.Option("--coop", metavar="COOP", help=_("The cooperative of the membership.")),
+]
+
+
+@app.command("edit", help=_("Correct a person's details: only the options given change."))
+def edit(
+    ctx: typer.Context,
+    person: PersonArgument,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help=_("Name."))] = None,
+    gender: Annotated[
+        str | None, typer.Option("--gender", metavar="L|P", help=_("L or P."))
+    ] = None,
+    birth_date: Annotated[
+        str | None, typer.Option("--birth-date", metavar="DATE", help=_("Date of birth."))
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", metavar="X", help=_("Phone."))] = None,
+    nik: Annotated[
+        str | None, typer.Option("--nik", metavar="N", help=_("The corrected 16-digit NIK."))
+    ] = None,
+) -> None:
+    from koptrain.cli.changes import say_changes
+    from koptrain.parsing import mask_niks_in
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.person(db, person)
+        changed = corrections.edit_person(
+            db, target, name=name, gender=gender, birth_date=birth_date, phone=phone, nik=nik
+        )
+        label = target.name
+    if not common.app_context(ctx).reveal_nik:
+        changed = [
+            type(c)(c.field, mask_niks_in(str(c.old)), mask_niks_in(str(c.new))) for c in changed
+        ]
+    say_changes(label, changed)
+
+
+@app.command(
+    "role", help=_("Change a person's role in a cooperative, or whether they own a business.")
+)
+def role(
+    ctx: typer.Context,
+    person: PersonArgument,
+    coop: CoopOption,
+    role: Annotated[
+        str | None, typer.Option("--role", metavar="R", help=_("The new role."))
+    ] = None,
+    business: Annotated[
+        bool | None,
+        typer.Option("--has-business/--no-business", help=_("Owns a business, or not.")),
+    ] = None,
+) -> None:
+    from koptrain.cli.changes import say_changes
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.person(db, person)
+        changed = corrections.set_membership(
+            db, target, refs.coop(db, coop), role=role, has_business=business
+        )
+        label = target.name
+    say_changes(label, changed)
+
+
+@app.command("leave", help=_("Take a person out of a cooperative (not while enrolled for it)."))
+def leave(ctx: typer.Context, person: PersonArgument, coop: CoopOption) -> None:
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target, where = refs.person(db, person), refs.coop(db, coop)
+        corrections.leave(db, target, where)
+        values = {"name": target.name, "coop": where.name}
+    typer.echo(_("{name} is no longer a member of {coop}.").format(**values))
+
+
+@app.command("delete", help=_("Delete a person who has no enrollments, groups or contacts."))
+def delete(ctx: typer.Context, person: PersonArgument) -> None:
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.person(db, person)
+        name = target.name
+        corrections.delete_person(db, target)
+    typer.echo(_("Deleted {name}.").format(name=name))

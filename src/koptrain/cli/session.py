@@ -328,3 +328,87 @@ def close(
     )
     if result.waitlisted:
         typer.echo(_("{n} people stay on the waitlist without a seat.").format(n=result.waitlisted))
+
+
+def _opt(name: str, metavar: str, text: str):
+    return typer.Option(name, metavar=metavar, help=text)
+
+
+@app.command("edit", help=_("Correct a session: only the options given change."))
+def edit(
+    ctx: typer.Context,
+    code: SessionArg,
+    title: Annotated[Optional[str], _opt("--title", "T", _("Title."))] = None,  # noqa: UP045
+    venue: Annotated[Optional[str], _opt("--venue", "V", _("Venue."))] = None,  # noqa: UP045
+    start: Annotated[Optional[str], _opt("--start", "DATE", _("First day."))] = None,  # noqa: UP045
+    end: Annotated[Optional[str], _opt("--end", "DATE", _("Last day."))] = None,  # noqa: UP045
+    capacity: Annotated[
+        Optional[str],  # noqa: UP045
+        _opt("--capacity", "N", _("Seats; raising it moves people up from the waitlist.")),
+    ] = None,
+    audience: Annotated[
+        Optional[str],  # noqa: UP045
+        _opt("--audience", "ROLES", _("Roles admitted, separated by commas.")),
+    ] = None,
+    requires_business: Annotated[
+        Optional[bool],  # noqa: UP045
+        typer.Option(
+            "--requires-business/--no-requires-business",
+            help=_("Only people who own a business, or everyone."),
+        ),
+    ] = None,
+    min_attendance: Annotated[
+        Optional[str],  # noqa: UP045
+        _opt("--min-attendance", "SHARE", _("Share of the days needed to complete.")),
+    ] = None,
+    program: Annotated[
+        Optional[str],  # noqa: UP045
+        _opt("--program", "P", _('Programme code ("" for none).')),
+    ] = None,
+) -> None:
+    from koptrain.cli.changes import say_changes
+    from koptrain.parsing import parse_date
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        found = refs.training(db, code)
+        changed, moved = corrections.edit_session(
+            db,
+            found,
+            title=title,
+            venue=venue,
+            start=parse_date(start, what="--start") if start else None,
+            end=parse_date(end, what="--end") if end else None,
+            capacity=capacity,
+            audience=audience,
+            requires_business=requires_business,
+            min_attendance=min_attendance,
+            program=program,
+        )
+        label = _("Session {code}").format(code=found.code)
+        names = [m.person.name for m in moved]
+    say_changes(label, changed)
+    for name in names:
+        typer.echo(_("{person} moved up from the waitlist.").format(person=name))
+
+
+@app.command("reopen", help=_("Reopen a closed session: its completed seats become enrolled."))
+def reopen(ctx: typer.Context, code: SessionArg) -> None:
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        found = refs.training(db, code)
+        n = corrections.reopen(db, found)
+        code = found.code
+    typer.echo(_("Session {code} is open again; {n} seats enrolled again.").format(code=code, n=n))
+
+
+@app.command("delete", help=_("Delete a session that has no enrollments, groups or contacts."))
+def delete(ctx: typer.Context, code: SessionArg) -> None:
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        found = refs.training(db, code)
+        code = found.code
+        corrections.delete_session(db, found)
+    typer.echo(_("Deleted session {code}.").format(code=code))

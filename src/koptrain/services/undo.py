@@ -189,7 +189,7 @@ def _promote(db: Session, training_ids: list[int]) -> list[Any]:
     from koptrain.services.training import OPEN
     from koptrain.services.training.withdrawal import promote
 
-    moves = _Moves()
+    moves = Moves()
     for training_id in training_ids:
         training = db.get(Training, training_id)
         if training is not None and training.status == OPEN:
@@ -198,7 +198,7 @@ def _promote(db: Session, training_ids: list[int]) -> list[Any]:
 
 
 @dataclass
-class _Moves:
+class Moves:
     """What `promote` reports into: who moved up and who was passed over."""
 
     promoted: list[Any] = field(default_factory=list)
@@ -308,6 +308,7 @@ def _check_parents(db: Session, number: int, tbl: str, rows: list[dict[str, Any]
                     select(C.c.entry_id, C.c.row_id, C.c.hi)
                     .where(
                         C.c.entry_id > number,
+                        C.c.entry_id != (journal.state(db).entry_id or 0),
                         C.c.tbl == parent,
                         C.c.op.in_(("i", "I")),
                         C.c.row_id <= part[-1],
@@ -340,6 +341,7 @@ def _latest_referrer(db: Session, number: int, tbl: str) -> int | None:
         .execute(
             select(func.max(C.c.entry_id)).where(
                 C.c.entry_id > number,
+                C.c.entry_id != (journal.state(db).entry_id or 0),
                 C.c.tbl.in_(sorted(children)),
                 C.c.op.in_(("i", "I", "u")),
                 C.c.entry_id.not_in(_dead_entries(number)),

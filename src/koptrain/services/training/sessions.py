@@ -58,6 +58,21 @@ def parse_share(text: str | float | None) -> float:
     return value
 
 
+def check_days(start: dt.date, end: dt.date) -> None:
+    """A session's days: it cannot start after it ends (create and edit alike)."""
+    if start > end:
+        raise InvalidInput(
+            _("The session cannot start ({start}) after it ends ({end}).").format(
+                start=start.isoformat(), end=end.isoformat()
+            )
+        )
+
+
+def check_capacity(capacity: int) -> None:
+    if capacity < 1:
+        raise InvalidInput(_("The capacity must be at least 1."))
+
+
 def create_session(
     db: Session,
     code: str,
@@ -78,16 +93,10 @@ def create_session(
     code = check_code(code, N_("session code"))
     if not (title or "").strip():
         raise InvalidInput(_("A session needs a title (--title)."))
-    if start > end:
-        raise InvalidInput(
-            _("The session cannot start ({start}) after it ends ({end}).").format(
-                start=start.isoformat(), end=end.isoformat()
-            )
-        )
+    check_days(start, end)
     if capacity is None:
         capacity = (settings or policy_service.load(db)).int("session.capacity")
-    if capacity < 1:
-        raise InvalidInput(_("The capacity must be at least 1."))
+    check_capacity(capacity)
     roles = parse_roles(audience) if isinstance(audience, str) else parse_roles(",".join(audience))
     known = db.exec(select(Training).where(func.lower(Training.code) == code.lower())).first()
     if known is not None:
