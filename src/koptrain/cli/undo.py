@@ -34,9 +34,5 @@ def undo(
             n=done.undone, command=done.command, rows=done.rows, m=done.entry
         )
     )
-    for moved in done.promoted:
-        say(
-            _("{person} moved up from the waitlist.").format(
-                person=moved.person.name,
-            )
-        )
+    for name in done.promoted:
+        say(_("{person} moved up from the waitlist.").format(person=name))

@@ -43,7 +43,7 @@ class UndoResult:
     command: str
     entry: int = 0  # the undo's own entry
     rows: int = 0
-    promoted: list[Any] = field(default_factory=list)
+    promoted: list[str] = field(default_factory=list)  # names of who moved up
 
 
 def undo(db: Session, number: int | None = None) -> UndoResult:
@@ -60,7 +60,7 @@ def undo(db: Session, number: int | None = None) -> UndoResult:
         last = page[-1].id
     db.expire_all()
     result = UndoResult(undone=target.id, command=target.command, rows=rows)
-    result.promoted = _promote(db, trainings)
+    result.promoted = [moved.person.name for moved in _promote(db, trainings)]
     st = journal.state(db)
     st.undoes = target.id
     journal.note(db, _("undo of entry {n}").format(n=target.id))
@@ -286,11 +286,13 @@ def _remove_run(db: Session, number: int, change) -> int:
 def _guarded(db: Session, number: int, tbl: str, statement) -> None:
     """Run one reversing statement in a savepoint; a row that a later one refers to (or
     that clashes with one stored since) refuses the whole undo, naming the later entry."""
+    savepoint = db.connection().begin_nested()
     try:
-        with db.begin_nested():
-            statement()
+        statement()
     except IntegrityError:
+        savepoint.rollback()
         raise _conflict(db, number, _latest_referrer(db, number, tbl)) from None
+    savepoint.commit()
 
 
 def _check_parents(db: Session, number: int, tbl: str, rows: list[dict[str, Any]]) -> None:
