@@ -1,12 +1,20 @@
-"""Domain errors: each carries the exit status of SPEC §3 and one sentence for the user."""
+"""Domain errors: each carries its exit status (1 refused by a rule, 2 bad usage or input,
+3 the database cannot be used) and one sentence for the user."""
 
 from __future__ import annotations
 
 
 class KoptrainError(Exception):
-    """Base of every error a user may see; `str(error)` is the sentence to print."""
+    """Base of every error a user may see; `str(error)` is the sentence to print.
+
+    `field` names the value at fault (a validator's field), so an import can point at the
+    column that holds it."""
 
     exit_code = 2
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class Refused(KoptrainError):

@@ -203,7 +203,7 @@ def format_number(value: float | int, lang: str = "en", decimals: int = 0) -> st
 
 
 def normalise_key(text: str) -> str:
-    """Case-insensitive, spaces and hyphens equal to '_' (SPEC §3, §4)."""
+    """Case-insensitive, spaces and hyphens equal to '_' (enumerated values, import headers)."""
     return re.sub(r"[\s\-]+", "_", (text or "").strip().lower())
 
 

@@ -1,6 +1,5 @@
 """What every command shares: the options, the opened store, errors turned into exit statuses."""
 
-import gc
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,9 +15,9 @@ from koptrain.i18n import _
 
 framework_i18n.install()  # Typer's own help and usage-error texts in the chosen language
 
-# True while the console script (koptrain.__main__) runs its start-up with the garbage
-# collector off; never set when the app is called in-process (tests).
-gc_held_for_start_up = False
+# Set by the console script (koptrain.__main__) to end its start-up once a command's store
+# is open; never set when the app is called in-process (tests).
+start_up_hook: Callable[[], None] | None = None
 
 _CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
@@ -27,6 +26,7 @@ _CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "
 class AppContext:
     db: str | None = None
     reveal_nik: bool = False
+    reveal_recorded: bool = False
     argv: tuple[str, ...] = ()
 
     @property
@@ -92,22 +92,28 @@ def open_store(ctx: typer.Context, *, write: bool = False):
     from koptrain.db import Store, resolve_url
 
     app = app_context(ctx)
-    store = Store(resolve_url(app.db), write=write)
+    reveal = app.reveal_nik and not app.reveal_recorded
+    store = Store(resolve_url(app.db), write=write or reveal)
     store.command = app.command_line
     ctx.call_on_close(store.close)
     end_start_up()
+    if reveal:
+        # --reveal-nik shows personal data: the audit trail says who asked, in this store.
+        from koptrain.services import audit
+
+        with store.session() as db:
+            audit.record_reveal(db)
+        app.reveal_recorded = True
     return store
 
 
 def end_start_up() -> None:
-    """The command's modules are imported and its store is open: the objects made so far
-    live until exit, so they are frozen out of the collector's walks, and the collector
-    is on again for the command's own work (an import of a million rows)."""
-    global gc_held_for_start_up
-    if gc_held_for_start_up:
-        gc_held_for_start_up = False
-        gc.freeze()
-        gc.enable()
+    """The command's modules are imported and its store is open: the entry point's hook
+    (if any) runs once, now."""
+    global start_up_hook
+    hook, start_up_hook = start_up_hook, None
+    if hook is not None:
+        hook()
 
 
 def nik_shower(ctx: typer.Context) -> Callable[[str | None], str]:

@@ -73,9 +73,8 @@ def enroll(
             override=override.strip() if override else None,
             dry_run=dry_run,
         )
-        refused = [o for o in outcomes if o.refused]
-        written = not (dry_run or refused)
-        lines = [_outcome_line(o, found.code, written) for o in outcomes if not o.refused]
+        refused = outcomes.refused
+        lines = [_outcome_line(o, found.code, outcomes.written) for o in outcomes if not o.refused]
         for o in outcomes:
             lines.extend(_override_lines(o))
         reasons = [r.text() for o in refused for r in o.refusals]

@@ -113,15 +113,3 @@ def root(
     state = common.app_context(ctx)
     state.db = db
     state.reveal_nik = reveal_nik
-    if reveal_nik:
-        ctx.call_on_close(lambda: _record_reveal(ctx))
-
-
-def _record_reveal(ctx: typer.Context) -> None:
-    """--reveal-nik shows personal data: the audit trail says who asked and when."""
-    from koptrain.services import audit
-
-    store = common.open_store(ctx, write=True)
-    with store.session() as db:
-        audit.record(db, entity="nik", key="reveal", change={"reveal_nik": True})
-    store.close()

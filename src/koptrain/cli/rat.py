@@ -78,10 +78,10 @@ def list_(
     output: common.OutputOption = None,
 ) -> None:
     from koptrain.io.output import Column, emit
-    from koptrain.services import registry
+    from koptrain.services import registry, validation
 
     day = common.parse_on(on)
-    fiscal_year = registry.parse_year(year, what="--year") if year else None
+    fiscal_year = validation.year(year, what="--year") if year else None
     registry.parse_status_filter(status)
     with common.open_store(ctx).session() as db:
         rows = registry.rat_rows(db, on=day, year=fiscal_year, status=status)

@@ -47,7 +47,9 @@ def import_(
 ) -> None:
     from koptrain.errors import InvalidInput
     from koptrain.i18n import current_language, setup
+    from koptrain.io.progress import import_progress
     from koptrain.io.readers import open_rows
+    from koptrain.io.writers import RejectSink
     from koptrain.services import importing
 
     if fmt == "json" and current_language() != "en":
@@ -56,14 +58,14 @@ def import_(
     store = common.open_store(ctx, write=True)
     source = open_rows(file)
     ctx.call_on_close(source.close)
-    reject_sink = _RejectSink(rejects, importing.reject_header(source)) if rejects else None
-    if reject_sink:
-        ctx.call_on_close(reject_sink.close)
+    sink = RejectSink(rejects, importing.reject_header(source)) if rejects else None
+    if sink:
+        ctx.call_on_close(sink.close)
 
     def on_error(error) -> None:
         typer.echo(error.located(source.name), err=True)
 
-    with _progress(source) as on_progress, store.session() as db:
+    with import_progress(source) as on_progress, store.session() as db:
         result = importing.run(
             db,
             kind,
@@ -71,11 +73,11 @@ def import_(
             skip_invalid=skip_invalid,
             dry_run=dry_run,
             on_error=on_error,
-            on_reject=reject_sink.write if reject_sink else None,
+            on_reject=sink.write if sink else None,
             on_progress=on_progress,
         )
-    if reject_sink:
-        reject_sink.close()
+    if sink:
+        sink.close()
     _render(result, fmt)
     if result.rejected and not skip_invalid:
         raise InvalidInput(
@@ -92,72 +94,6 @@ def import_(
             err=True,
         )
         raise typer.Exit(1)
-
-
-class _RejectSink:
-    """The rejected rows as the user sent them, plus `error`, ready to fix and import again."""
-
-    def __init__(self, path: Path, header) -> None:
-        import csv
-
-        from koptrain.errors import InvalidInput
-
-        self.path = path
-        self.width = len(header) - 1
-        try:
-            self.file = path.open("w", encoding="utf-8", newline="")
-        except OSError as exc:
-            raise InvalidInput(
-                _("Cannot write {file}: {reason}.").format(file=path, reason=exc.strerror)
-            ) from None
-        self.writer = csv.writer(self.file, lineterminator="\n")
-        self.writer.writerow(header)
-
-    def write(self, values, error) -> None:
-        import datetime as dt
-
-        from koptrain.io.writers import neutralise
-
-        cells = []
-        for value in list(values)[: self.width]:
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            cells.append(neutralise(str(value)) if value not in (None, "") else "")
-        cells += [""] * (self.width - len(cells))
-        column = f"{error.column}: " if error.column else ""
-        self.writer.writerow([*cells, neutralise(column + error.message)])
-
-    def close(self) -> None:
-        if not self.file.closed:
-            self.file.close()
-
-
-def _progress(source):
-    """A Rich progress bar on stderr, only when stderr is a terminal and the size is known."""
-    import contextlib
-    import sys
-
-    if not sys.stderr.isatty() or not source.size:
-        return contextlib.nullcontext(None)
-
-    @contextlib.contextmanager
-    def bar():
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-        from koptrain.io.output import console
-
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[rows]} rows"),
-            TimeRemainingColumn(),
-            console=console(stderr=True),
-            transient=True,
-        ) as progress:
-            task = progress.add_task(source.name, total=source.size, rows=0)
-            yield lambda rows: progress.update(task, completed=source.position, rows=rows)
-
-    return bar()
 
 
 def _render(result, fmt: str) -> None:
@@ -232,34 +168,7 @@ def export(
         raise typer.BadParameter(_("use csv, json or xlsx"), param_hint="--format")
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise InvalidInput(_("An XLSX export needs a file: give -o FILE.xlsx."))
-    columns, numeric = exporting.COLUMNS[kind]
     store = common.open_store(ctx, write=True)
     target = str(output) if output else "-"
-    with store.session() as db:
-        rows = exporting.rows(db, kind)
-        if fmt == "xlsx":
-            sink = output if output else sys.stdout.buffer
-            count = writers.write_xlsx(rows, columns, sink, numeric=numeric, title=kind)
-        else:
-            with _text_output(output) as out:
-                if fmt == "csv":
-                    count = writers.write_csv(rows, columns, out, numeric=numeric)
-                else:
-                    count = writers.write_json(rows, columns, out)
-        exporting.record(db, kind, count, fmt, target)
-
-
-def _text_output(output: Path | None):
-    import contextlib
-    import sys
-
-    from koptrain.errors import InvalidInput
-
-    if output is None or str(output) == "-":
-        return contextlib.nullcontext(sys.stdout)
-    try:
-        return output.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InvalidInput(
-            _("Cannot write {file}: {reason}.").format(file=output, reason=exc.strerror)
-        ) from None
+    with writers.export_writer(fmt, output, title=kind) as write, store.session() as db:
+        exporting.export(db, kind, write, fmt=fmt, target=target)

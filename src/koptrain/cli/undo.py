@@ -23,16 +23,15 @@ def undo(
 ) -> None:
     """Take back the latest change (or entry ENTRY of `log`) in one step; the undo is itself
     an entry of the log, so it can be undone too.  Example: koptrain undo 42"""
-    from koptrain.io.output import say
     from koptrain.services import undo as undo_service
 
     store = common.open_store(ctx, write=True)
     with store.session() as db:
         done = undo_service.undo(db, entry)
-    say(
+    typer.echo(
         _("Undid entry {n} ({command}): {rows} rows put back. This undo is entry {m}.").format(
             n=done.undone, command=done.command, rows=done.rows, m=done.entry
         )
     )
     for name in done.promoted:
-        say(_("{person} moved up from the waitlist.").format(person=name))
+        typer.echo(_("{person} moved up from the waitlist.").format(person=name))

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import io
-import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from koptrain.i18n import N_, _, current_language
+from koptrain.io.writers import write_csv, write_json
 from koptrain.parsing import format_date, format_number
 
 FORMATS = ("table", "csv", "json")
@@ -124,85 +123,6 @@ def destination(output: Path | None) -> Iterator[TextIO]:
     output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
 
 
-def write_json(obj: Any, out: TextIO) -> None:
-    """`json.dump(jsonable(obj), out, ensure_ascii=False, indent=2)` and a newline, written faster.
-
-    A report's JSON holds lists of thousands of flat rows (50,000 sessions for a province):
-    json's indented output is pure Python, about 20 µs a value. Each flat object or list
-    is encoded here by the C encoder in one call, its separators carrying the newline and
-    indentation, so the text is the same character for character.
-    """
-
-    def default(value):
-        if isinstance(value, dt.date | dt.datetime):
-            return value.isoformat()
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-    encoders: dict[int, json.JSONEncoder] = {}
-
-    def flat(value, depth: int) -> str:
-        encoder = encoders.get(depth)
-        if encoder is None:
-            encoder = encoders[depth] = json.JSONEncoder(
-                ensure_ascii=False,
-                separators=(",\n" + "  " * (depth + 1), ": "),
-                default=default,
-            )
-        text = encoder.encode(value)
-        return text[0] + "\n" + "  " * (depth + 1) + text[1:-1] + "\n" + "  " * depth + text[-1]
-
-    rows_encoder = json.JSONEncoder(ensure_ascii=False, separators=("\x00", ": "), default=default)
-
-    def rows(value, depth: int) -> str:
-        # One C call for the whole list. A raw NUL appears in JSON text only as this
-        # separator (inside strings it is escaped), and "}" just before one can only
-        # close a row (a string ends in '"', a number in a digit), so both kinds of
-        # separator are told apart and given their indentation afterwards.
-        row, field = "  " * (depth + 1), "  " * (depth + 2)
-        text = rows_encoder.encode(value)[2:-2]
-        text = text.replace("}\x00{", "\n" + row + "},\n" + row + "{\n" + field)
-        text = text.replace("\x00", ",\n" + field)
-        return "[\n" + row + "{\n" + field + text + "\n" + row + "}\n" + "  " * depth + "]"
-
-    nested = {dict, list, tuple}
-
-    def scalar(value) -> bool:
-        return not isinstance(value, dict | list | tuple)
-
-    def encode(value, depth: int) -> str:
-        if scalar(value):
-            return json.dumps(value, ensure_ascii=False, default=default)
-        if not value:
-            return "{}" if isinstance(value, dict) else "[]"
-        items = value.values() if isinstance(value, dict) else value
-        if all(scalar(v) for v in items):
-            return flat(value, depth)
-        if isinstance(value, list | tuple) and all(
-            type(row) is dict and row and nested.isdisjoint(map(type, row.values()))
-            for row in value
-        ):
-            return rows(value, depth)
-        inner = "  " * (depth + 1)
-        if isinstance(value, dict):
-            parts = [
-                inner + json.dumps(str(k), ensure_ascii=False) + ": " + encode(v, depth + 1)
-                for k, v in value.items()
-            ]
-            return "{\n" + ",\n".join(parts) + "\n" + "  " * depth + "}"
-        parts = [inner + encode(v, depth + 1) for v in value]
-        return "[\n" + ",\n".join(parts) + "\n" + "  " * depth + "]"
-
-    out.write(encode(obj, 0))
-    out.write("\n")
-
-
-def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(keys)
-    for row in rows:
-        writer.writerow(["" if row.get(k) is None else jsonable(row.get(k)) for k in keys])
-
-
 def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None):
     from rich import box
     from rich.markup import escape
@@ -261,10 +181,6 @@ def emit_report(obj: Any, *, fmt: str, output: Path | None, table, csv=None, jso
             csv(obj, out)
         else:
             table(console(out), obj)
-
-
-def say(message: str) -> None:
-    print(message)
 
 
 def warn(message: str) -> None:

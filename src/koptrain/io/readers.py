@@ -19,7 +19,7 @@ _DELIMITERS = (",", ";", "\t")
 
 
 def unmark(value: str) -> str:
-    """Remove the leading `'` that export adds to neutralise a formula (SPEC §4)."""
+    """Remove the leading `'` that export adds to neutralise a formula (io.writers.neutralise)."""
     return value[1:] if value[:1] == "'" else value
 
 

@@ -1,66 +1,140 @@
-"""Export writers: CSV, JSON and XLSX, streaming rows, with formula-like cells neutralised."""
+"""The file writers: CSV, JSON and XLSX (streaming rows, formula-like text neutralised),
+the rejects file of an import, and where an export goes."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
 from typing import Any, TextIO
+
+from koptrain.errors import InvalidInput
+from koptrain.i18n import _
 
 # A spreadsheet runs a cell starting with these as a formula; `'` itself is doubled so that
 # import, which removes one leading `'`, gives back exactly what was exported.
 _FORMULA_START = ("=", "+", "-", "@", "'")
+
+# write(rows, columns, numeric_columns): how an export hands its rows to a file format.
+RowsWriter = Callable[[Iterable[dict[str, Any]], Sequence[str], frozenset[str]], Any]
 
 
 def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _csv_cell(value: Any, numeric: bool) -> Any:
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell: empty for None, 1/0 for booleans, ISO dates, numbers as they are, and
+    text neutralised (so a spreadsheet never runs it as a formula)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
-    if numeric and isinstance(value, int | float):
+    if isinstance(value, int | float):
         return value
     return neutralise(str(value))
 
 
-def write_csv(
-    rows: Iterable[dict[str, Any]],
-    columns: Sequence[str],
-    out: TextIO,
-    *,
-    numeric: frozenset[str] = frozenset(),
-) -> int:
+def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], out: TextIO) -> int:
+    """The columns as the header, then one line per row (streamed); how many rows."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     n = 0
     for row in rows:
-        writer.writerow([_csv_cell(row.get(c), c in numeric) for c in columns])
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
         n += 1
     return n
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+def write_json(obj: Any, out: TextIO) -> None:
+    """`json.dump(jsonable(obj), out, ensure_ascii=False, indent=2)` and a newline, written faster;
+    an iterator (of export rows) is written as a JSON array, streamed.
 
+    A report's JSON holds lists of thousands of flat rows (50,000 sessions for a province):
+    json's indented output is pure Python, about 20 µs a value. Each flat object or list
+    is encoded here by the C encoder in one call, its separators carrying the newline and
+    indentation, so the text is the same character for character.
+    """
 
-def write_json(rows: Iterable[dict[str, Any]], columns: Sequence[str], out: TextIO) -> int:
-    """A JSON array of objects, written one object at a time (memory stays flat)."""
+    def default(value):
+        if isinstance(value, dt.date | dt.datetime):
+            return value.isoformat()
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+    encoders: dict[int, json.JSONEncoder] = {}
+
+    def flat(value, depth: int) -> str:
+        encoder = encoders.get(depth)
+        if encoder is None:
+            encoder = encoders[depth] = json.JSONEncoder(
+                ensure_ascii=False,
+                separators=(",\n" + "  " * (depth + 1), ": "),
+                default=default,
+            )
+        text = encoder.encode(value)
+        return text[0] + "\n" + "  " * (depth + 1) + text[1:-1] + "\n" + "  " * depth + text[-1]
+
+    rows_encoder = json.JSONEncoder(ensure_ascii=False, separators=("\x00", ": "), default=default)
+
+    def rows(value, depth: int) -> str:
+        # One C call for the whole list. A raw NUL appears in JSON text only as this
+        # separator (inside strings it is escaped), and "}" just before one can only
+        # close a row (a string ends in '"', a number in a digit), so both kinds of
+        # separator are told apart and given their indentation afterwards.
+        row, field = "  " * (depth + 1), "  " * (depth + 2)
+        text = rows_encoder.encode(value)[2:-2]
+        text = text.replace("}\x00{", "\n" + row + "},\n" + row + "{\n" + field)
+        text = text.replace("\x00", ",\n" + field)
+        return "[\n" + row + "{\n" + field + text + "\n" + row + "}\n" + "  " * depth + "]"
+
+    nested = {dict, list, tuple}
+
+    def scalar(value) -> bool:
+        return not isinstance(value, dict | list | tuple)
+
+    def encode(value, depth: int) -> str:
+        if scalar(value):
+            return json.dumps(value, ensure_ascii=False, default=default)
+        if not value:
+            return "{}" if isinstance(value, dict) else "[]"
+        items = value.values() if isinstance(value, dict) else value
+        if all(scalar(v) for v in items):
+            return flat(value, depth)
+        if isinstance(value, list | tuple) and all(
+            type(row) is dict and row and nested.isdisjoint(map(type, row.values()))
+            for row in value
+        ):
+            return rows(value, depth)
+        inner = "  " * (depth + 1)
+        if isinstance(value, dict):
+            parts = [
+                inner + json.dumps(str(k), ensure_ascii=False) + ": " + encode(v, depth + 1)
+                for k, v in value.items()
+            ]
+            return "{\n" + ",\n".join(parts) + "\n" + "  " * depth + "}"
+        parts = [inner + encode(v, depth + 1) for v in value]
+        return "[\n" + ",\n".join(parts) + "\n" + "  " * depth + "]"
+
+    if not isinstance(obj, Iterator):
+        out.write(encode(obj, 0))
+        out.write("\n")
+        return
+    # An iterator of rows (an export): written a chunk at a time, so memory stays flat,
+    # in the same layout as a list of those rows.
     out.write("[")
-    n = 0
-    for row in rows:
-        out.write(",\n  " if n else "\n  ")
-        out.write(json.dumps({c: _json_value(row.get(c)) for c in columns}, ensure_ascii=False))
-        n += 1
-    out.write("\n]\n" if n else "]\n")
-    return n
+    written = False
+    while chunk := list(islice(obj, 1000)):
+        text = encode(chunk, 0)
+        out.write((",\n" if written else "\n") + text[2:-2])
+        written = True
+    out.write("\n]\n" if written else "]\n")
 
 
 def write_xlsx(
@@ -101,3 +175,65 @@ def write_xlsx(
         n += 1
     workbook.save(target)
     return n
+
+
+class RejectSink:
+    """An import's rejected rows as the user sent them, plus `error`, ready to fix and import
+    again (`--rejects FILE`). `write` is the importer's `on_reject`."""
+
+    def __init__(self, path: Path, header: Sequence[str]) -> None:
+        self.path = path
+        self.width = len(header) - 1
+        try:
+            self.file = path.open("w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise InvalidInput(
+                _("Cannot write {file}: {reason}.").format(file=path, reason=exc.strerror)
+            ) from None
+        self.writer = csv.writer(self.file, lineterminator="\n")
+        self.writer.writerow(header)
+
+    def write(self, values: Sequence[Any], error: Any) -> None:
+        cells = []
+        for value in list(values)[: self.width]:
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            cells.append(neutralise(str(value)) if value not in (None, "") else "")
+        cells += [""] * (self.width - len(cells))
+        column = f"{error.column}: " if error.column else ""
+        self.writer.writerow([*cells, neutralise(column + error.message)])
+
+    def close(self) -> None:
+        if not self.file.closed:
+            self.file.close()
+
+
+def open_text(output: Path | None) -> contextlib.AbstractContextManager[TextIO]:
+    """stdout (no file, or -), else the file opened for streaming UTF-8 text."""
+    if output is None or str(output) == "-":
+        return contextlib.nullcontext(sys.stdout)
+    try:
+        return output.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InvalidInput(
+            _("Cannot write {file}: {reason}.").format(file=output, reason=exc.strerror)
+        ) from None
+
+
+@contextlib.contextmanager
+def export_writer(fmt: str, output: Path | None, *, title: str) -> Iterator[RowsWriter]:
+    """write(rows, columns, numeric_columns) for an export as csv, json or xlsx to `output`
+    (stdout without one); the services' exporting streams its rows into it."""
+    if fmt == "xlsx":
+        target = output if output else sys.stdout.buffer
+        yield lambda rows, columns, numeric: write_xlsx(
+            rows, columns, target, numeric=numeric, title=title
+        )
+        return
+    with open_text(output) as out:
+        if fmt == "csv":
+            yield lambda rows, columns, _numeric: write_csv(rows, columns, out)
+        else:
+            yield lambda rows, columns, _numeric: write_json(
+                ({c: row.get(c) for c in columns} for row in rows), out
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -46,13 +47,20 @@ def record(db: Session, *, entity: str, key: str, change: dict[str, Any]) -> Non
     )
 
 
-def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """{field: [old, new]} for the fields that differ."""
-    return {
-        key: [_jsonable(old.get(key)), _jsonable(value)]
-        for key, value in new.items()
-        if old.get(key) != value
-    }
+def record_reveal(db: Session) -> None:
+    """--reveal-nik shows full NIKs: recorded with who asked and the command."""
+    record(db, entity="nik", key="reveal", change={"reveal_nik": True})
+
+
+def record_changes(db: Session, *, entity: str, key: str, changes: Iterable[Any]) -> None:
+    """Audit field-level changes (each with .field, .old and .new, see services.upsert),
+    stored as {field: [old, new]}."""
+    record(
+        db,
+        entity=entity,
+        key=key,
+        change={c.field: [_jsonable(c.old), _jsonable(c.new)] for c in changes},
+    )
 
 
 def recent(db: Session, limit: int = 50) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from koptrain.models import Coop, HealthRating, Rat
 from koptrain.services import policy as policy_service
 from koptrain.services.policy import Settings
 
-# RAT statuses (SPEC §3 reminders): the values scripts read.
+# RAT statuses (as `report reminders` lists them): the values scripts read.
 ON_TIME = "on_time"
 REPORT_PENDING = "report_pending"  # held on time, report deadline still ahead: counts as on time
 LATE = "late"
@@ -180,7 +180,8 @@ def latest_fiscal_year_due(coop: Coop, on: dt.date, settings: Settings) -> int:
 
 
 def latest_rat(coop: Coop, rats: dict[int, Rat], on: dt.date, settings: Settings) -> RatJudgement:
-    """SPEC §2: the next fiscal year's RAT if already held by `on`, else the latest one due."""
+    """The RAT eligibility judges: the next fiscal year's RAT if already held by `on`, else
+    the latest one due."""
     due_year = latest_fiscal_year_due(coop, on, settings)
     following = rats.get(due_year + 1)
     if following is not None and following.held_on <= on:
@@ -227,7 +228,7 @@ class Verdict:
         return all(r.ok for r in self.reasons)
 
     def as_json(self) -> dict:
-        """SPEC §3's shape; reasons in English whatever the interface language.
+        """The JSON of `coop eligibility`; reasons in English whatever the interface language.
 
         `coop_nik` is the NIK Koperasi or, for a coop without one, its legal number (as
         in import files), so a script can always pass it back as a COOP reference.

@@ -1,8 +1,8 @@
-"""Export (SPEC §4): every kind as the rows its import reads back, streamed from the database."""
+"""Export: every kind as the rows its import reads back, streamed from the database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -273,11 +273,32 @@ def _joined(log: dict[str, Any]) -> dict[str, Any]:
     return log
 
 
-def record(db: Session, kind: str, count: int, fmt: str, target: str) -> None:
-    """`export` writes full NIKs: the audit trail says who exported what, where."""
+def export(
+    db: Session,
+    kind: str,
+    write: Callable[[Iterator[dict[str, Any]], Sequence[str], frozenset[str]], Any],
+    *,
+    fmt: str,
+    target: str,
+) -> int:
+    """Stream every row of `kind` to `write(rows, columns, numeric_columns)` (an io writer)
+    and record the export in the audit trail, in one transaction: `export` writes full
+    NIKs, so the trail says who exported what, where. Returns how many rows."""
+    kind = check_kind(kind)
+    columns, numeric = COLUMNS[kind]
+    count = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        for row in rows(db, kind):
+            count += 1
+            yield row
+
+    write(counted(), columns, numeric)
     audit.record(
         db,
         entity="export",
         key=kind,
         change={"rows": count, "format": fmt, "output": target},
     )
+    return count

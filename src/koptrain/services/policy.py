@@ -1,4 +1,4 @@
-"""Policy settings: every figure of the rules, with SPEC's defaults, stored per database."""
+"""Policy settings: every figure of the rules, with its default, stored per database."""
 
 from __future__ import annotations
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from koptrain.errors import InvalidInput, NotFound, Refused
+from koptrain.errors import NotFound, Refused
 from koptrain.i18n import N_, _, ngettext
 from koptrain.models import GroupMember, MentorGroup, MentoringLog, Obstacle, Person, Training
 from koptrain.parsing import PRACTICE_STATUSES, mask_nik, parse_choice
-from koptrain.services import audit
+from koptrain.services import audit, validation
 from koptrain.services.corrections.base import (
     Changed,
     apply,
@@ -143,13 +143,7 @@ def edit_contact(
         values["note"] = note.strip() or None
     if next_date is not None:
         values["next_date"] = next_date
-    day, following = values.get("date", log.date), values.get("next_date", log.next_date)
-    if following is not None and following <= day:
-        raise InvalidInput(
-            _("The next visit ({next}) must come after the contact ({date}).").format(
-                next=following.isoformat(), date=day.isoformat()
-            )
-        )
+    validation.next_visit(values.get("date", log.date), values.get("next_date", log.next_date))
     changed = apply(db, log, values, entity="mentoring_log", key=str(log.id))
     if obstacles is not None:
         parsed = [parse_obstacle(o) for o in obstacles]

@@ -32,7 +32,7 @@ from koptrain.parsing import (
     parse_role,
     shown,
 )
-from koptrain.services import audit
+from koptrain.services import audit, validation
 from koptrain.services import policy as policy_service
 from koptrain.services.corrections.base import (
     Changed,
@@ -41,19 +41,21 @@ from koptrain.services.corrections.base import (
     deleted,
     refuse_if_referenced,
 )
-from koptrain.services.registry.base import clean_text_field, coop_key, parse_year
+from koptrain.services.registry.base import coop_key
 
 
 def edit_coop(db: Session, coop: Coop, **given: str | None) -> list[Changed]:
     """The options of `coop add` that were given (None = not given; "" clears a field)."""
     parse = {
         "nik": lambda v: parse_coop_nik(v) if v.strip() else None,
-        "legal_number": lambda v: clean_text_field(v, 120, what=N_("legal number")),
-        "name": lambda v: clean_text_field(v, 200, what=N_("name")),
+        "legal_number": lambda v: validation.text(
+            v, validation.LEGAL_NUMBER_LIMIT, what=N_("legal number")
+        ),
+        "name": lambda v: validation.text(v, validation.NAME_LIMIT, what=N_("name")),
         "type": lambda v: parse_choice(v, COOP_TYPES, what=N_("type")) if v.strip() else None,
         "level": lambda v: parse_choice(v, LEVELS, what=N_("level")),
-        "kecamatan": lambda v: clean_text_field(v, 80, what=N_("kecamatan")),
-        "kelurahan": lambda v: clean_text_field(v, 80, what=N_("kelurahan")),
+        "kecamatan": lambda v: validation.text(v, validation.PLACE_LIMIT, what=N_("kecamatan")),
+        "kelurahan": lambda v: validation.text(v, validation.PLACE_LIMIT, what=N_("kelurahan")),
         "fiscal_year_end": parse_fiscal_year_end,
         "members": lambda v: parse_int(v, what=N_("members")) if v.strip() else None,
     }
@@ -86,10 +88,10 @@ def edit_person(db: Session, person: Person, **given: str | None) -> list[Change
     """--name --gender --birth-date --phone --nik, checked as `person add` checks them."""
     parse = {
         "nik": parse_nik,
-        "name": lambda v: clean_text_field(v, 200, what=N_("name")),
+        "name": lambda v: validation.text(v, validation.NAME_LIMIT, what=N_("name")),
         "gender": parse_gender,
         "birth_date": lambda v: parse_optional_date(v, what=N_("birth date")),
-        "phone": lambda v: clean_text_field(v, 40, what=N_("phone")),
+        "phone": lambda v: validation.text(v, validation.PHONE_LIMIT, what=N_("phone")),
     }
     values = {k: parse[k](v) for k, v in given.items() if v is not None}
     if "name" in values and not values["name"]:
@@ -199,7 +201,7 @@ def delete_person(db: Session, person: Person) -> None:
 
 
 def delete_rat(db: Session, coop: Coop, year: str | int) -> None:
-    fiscal_year = parse_year(year, what=N_("fiscal year"))
+    fiscal_year = validation.year(year, what=N_("fiscal year"))
     rat = db.exec(select(Rat).where(Rat.coop_id == coop.id, Rat.fiscal_year == fiscal_year)).first()
     if rat is None:
         raise NotFound(
@@ -211,7 +213,7 @@ def delete_rat(db: Session, coop: Coop, year: str | int) -> None:
 
 
 def delete_health(db: Session, coop: Coop, year: str | int) -> None:
-    y = parse_year(year, what=N_("year"))
+    y = validation.year(year, what=N_("year"))
     rating = db.exec(
         select(HealthRating).where(HealthRating.coop_id == coop.id, HealthRating.year == y)
     ).first()

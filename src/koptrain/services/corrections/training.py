@@ -9,8 +9,8 @@ from sqlmodel import Session, col, func, select
 from koptrain.errors import InvalidInput, Refused
 from koptrain.i18n import N_, _, ngettext
 from koptrain.models import Attendance, Enrollment, MentorGroup, MentoringLog, Program, Training
-from koptrain.parsing import parse_int, parse_roles
-from koptrain.services import audit, refs
+from koptrain.parsing import parse_roles
+from koptrain.services import audit, refs, validation
 from koptrain.services.corrections.base import (
     Changed,
     apply,
@@ -19,12 +19,7 @@ from koptrain.services.corrections.base import (
     refuse_if_referenced,
 )
 from koptrain.services.training import CLOSED, COMPLETED, ENROLLED, NOT_COMPLETED, lock, utc_now
-from koptrain.services.training.sessions import (
-    check_capacity,
-    check_days,
-    parse_share,
-    seat_holders_count,
-)
+from koptrain.services.training.sessions import parse_share, seat_holders_count
 from koptrain.services.training.withdrawal import promote
 
 
@@ -49,27 +44,24 @@ def edit_session(
     training = lock(db, training)
     values: dict = {}
     if title is not None:
-        if not title.strip():
+        values["title"] = validation.title(title)
+        if not values["title"]:
             raise InvalidInput(_("A session needs a title (--title)."))
-        values["title"] = title.strip()
     if venue is not None:
-        values["venue"] = venue.strip() or None
+        values["venue"] = validation.text(
+            venue, validation.VENUE_LIMIT, what=N_("venue"), field="venue"
+        )
     if start is not None or end is not None:
         new_start, new_end = start or training.start, end or training.end
-        check_days(new_start, new_end)
+        validation.session_dates(new_start, new_end)
         _check_attendance_inside(db, training, new_start, new_end)
         values.update(start=new_start, end=new_end)
     if capacity is not None:
-        seats = parse_int(capacity, what=N_("capacity"))
-        check_capacity(seats)
-        taken = seat_holders_count(db, training)
-        if seats < taken:
-            raise Refused(
-                _(
-                    "Session {session} has {taken} seats taken; the capacity cannot go below "
-                    "that (withdraw someone first)."
-                ).format(session=training.code, taken=taken)
-            )
+        seats = validation.capacity(capacity)
+        try:
+            validation.capacity_holds(training, seats, seat_holders_count(db, training))
+        except InvalidInput as error:  # a rule that refuses (SPEC §8: exit 1)
+            raise Refused(str(error)) from None
         values["capacity"] = seats
     if audience is not None:
         values["audience"] = ",".join(parse_roles(audience))

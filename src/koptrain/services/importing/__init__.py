@@ -1,4 +1,4 @@
-"""Batch import (SPEC §4): every row checked by the rules, then written in one transaction.
+"""Batch import: every row checked by the rules, then written in one transaction.
 
 The runner streams rows from a RowSource in batches, hands each batch to the kind's
 handler (which checks every row and writes the good ones with upserts on natural keys)
@@ -9,9 +9,7 @@ everything: the runner rolls it back on a dry run, or when a row was rejected an
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -151,8 +149,7 @@ def run(
     handler = handler_class(db, labels=labels)
     handler.mapping = mapping
     result = ImportResult(kind=normalise_key(kind), file=source.name, dry_run=dry_run)
-    with _few_collections():
-        _import_batches(handler, source, result, on_error, on_reject, on_progress)
+    _import_batches(handler, source, result, on_error, on_reject, on_progress)
     handler.finish()
 
     if dry_run or (result.rejected and not skip_invalid):
@@ -175,22 +172,6 @@ def run(
     )
     result.written = True
     return result
-
-
-@contextmanager
-def _few_collections() -> Iterator[None]:
-    """A large import allocates millions of short-lived, acyclic objects, and the cyclic
-    garbage collector would scan the program's long-lived heap (SQLAlchemy, the models)
-    again and again: a fifth of the time of a million-row import. So the heap alive now is
-    frozen (never scanned) and young objects are collected less often until the end."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _import_batches(handler, source, result, on_error, on_reject, on_progress) -> None:

@@ -12,8 +12,10 @@ from sqlmodel import Session, col, select
 from koptrain.errors import KoptrainError
 from koptrain.i18n import _
 from koptrain.models import Coop
+from koptrain.services import validation
+from koptrain.services.upsert import INSERTED, UNCHANGED, UPDATED
 
-INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
+__all__ = ["INSERTED", "UNCHANGED", "UPDATED", "Handler", "Problem", "RowError", "clean_text"]
 
 
 @dataclass
@@ -28,7 +30,7 @@ class RowError(Exception):
         return {"line": self.line, "column": self.column, "message": self.message}
 
     def located(self, file: str) -> str:
-        """`FILE:LINE: column: message` (SPEC §4)."""
+        """`FILE:LINE: column: message`, as import reports a rejected row."""
         where = f"{file}:{self.line}: "
         return where + (f"{self.column}: " if self.column else "") + self.message
 
@@ -48,13 +50,11 @@ class Problem(Exception):
 
 
 def clean_text(value: Any, limit: int, *, what: str, column: str) -> str | None:
-    text = " ".join(str(value or "").split())
-    if len(text) > limit:
-        raise Problem(
-            column,
-            _("{what} is longer than {limit} characters.").format(what=_(what), limit=limit),
-        )
-    return text or None
+    """validation.text for a cell: its error becomes the column's Problem."""
+    try:
+        return validation.text(value, limit, what=what)
+    except KoptrainError as error:
+        raise Problem(column, str(error)) from None
 
 
 class Handler:
@@ -112,6 +112,16 @@ class Handler:
             return parse(rec.get(column, ""))
         except KoptrainError as error:
             raise Problem(column, str(error)) from None
+
+    def valid(self, column: str, check: Callable[..., Any], *args: Any, **options: Any) -> Any:
+        """check(*args, **options), a validator of services.validation: its error becomes a
+        Problem in the column its `field` names (when this kind has that column), else in
+        `column`."""
+        try:
+            return check(*args, **options)
+        except KoptrainError as error:
+            at = error.field if error.field in self.columns else column
+            raise Problem(at, str(error)) from None
 
     def need(self, rec: dict[str, Any], column: str) -> Any:
         value = rec.get(column, "")

@@ -22,17 +22,13 @@ from koptrain.parsing import (
     parse_optional_date,
     shown,
 )
-from koptrain.services import audit, eligibility
+from koptrain.services import audit, eligibility, validation
 from koptrain.services import policy as policy_service
 from koptrain.services.registry.base import (
-    ADDED,
-    UNCHANGED,
-    UPDATED,
-    clean_text_field,
     coop_key,
-    parse_score,
-    parse_year,
+    outcome_of,
 )
+from koptrain.services.upsert import field_changes, upsert
 
 
 def add_coop(
@@ -50,12 +46,14 @@ def add_coop(
 ) -> Coop:
     """Register a new coop; one whose NIK Koperasi or legal number is known is refused."""
     nik = parse_coop_nik(nik) if nik and nik.strip() else None
-    legal_number = clean_text_field(legal_number, 120, what=N_("legal number"))
+    legal_number = validation.text(
+        legal_number, validation.LEGAL_NUMBER_LIMIT, what=N_("legal number")
+    )
     if not nik and not legal_number:
         raise InvalidInput(
             _("A cooperative needs a NIK Koperasi (--nik) or a legal number (--legal-number).")
         )
-    name = clean_text_field(name, 200, what=N_("name"))
+    name = validation.text(name, validation.NAME_LIMIT, what=N_("name"))
     if not name:
         raise InvalidInput(_("A cooperative needs a name."))
     coop = Coop(
@@ -64,8 +62,8 @@ def add_coop(
         name=name,
         type=parse_choice(type, COOP_TYPES, what=N_("type")) if type else None,
         level=parse_choice(level, LEVELS, what=N_("level")) if level else "primer",
-        kecamatan=clean_text_field(kecamatan, 80, what=N_("kecamatan")),
-        kelurahan=clean_text_field(kelurahan, 80, what=N_("kelurahan")),
+        kecamatan=validation.text(kecamatan, validation.PLACE_LIMIT, what=N_("kecamatan")),
+        kelurahan=validation.text(kelurahan, validation.PLACE_LIMIT, what=N_("kelurahan")),
         fiscal_year_end=parse_fiscal_year_end(fiscal_year_end),
         members=parse_int(members, what=N_("members")) if members not in (None, "") else None,
     )
@@ -83,11 +81,11 @@ def add_coop(
         )
     db.add(coop)
     db.flush()
-    audit.record(
+    audit.record_changes(
         db,
         entity="coop",
         key=coop_key(coop),
-        change=audit.diff({}, {k: v for k, v in coop_row(coop).items() if k != "id"}),
+        changes=field_changes(None, {k: v for k, v in coop_row(coop).items() if k != "id"}),
     )
     return coop
 
@@ -177,32 +175,21 @@ def record_health(
     assessed_on: dt.date | str | None = None,
 ) -> tuple[HealthRating, str]:
     """Record a year's health rating; a year already rated is corrected (old -> new audited)."""
-    year = parse_year(year, what=N_("year"))
+    year = validation.year(year, what=N_("year"))
     rating = parse_choice(rating, RATINGS, what=N_("rating"))
-    score = parse_score(score)
-    assessed_on = parse_optional_date(assessed_on, what=N_("assessment date"))
-    if assessed_on is not None and assessed_on.year < year:
-        raise InvalidInput(
-            _("The assessment date {date} is before the year {year} it rates.").format(
-                date=assessed_on.isoformat(), year=year
-            )
-        )
+    score = validation.score(score)
+    assessed_on = validation.assessed_on(
+        parse_optional_date(assessed_on, what=N_("assessment date")), year
+    )
     new = {"rating": rating, "score": score, "assessed_on": assessed_on}
     row = db.exec(
         select(HealthRating).where(HealthRating.coop_id == coop.id, HealthRating.year == year)
     ).first()
-    if row is None:
-        row = HealthRating(coop_id=coop.id, year=year, **new)
-        db.add(row)
-        outcome, change = ADDED, audit.diff({}, new)
-    else:
-        old = {k: getattr(row, k) for k in new}
-        change = audit.diff(old, new)
-        if not change:
-            return row, UNCHANGED
-        for key, value in new.items():
-            setattr(row, key, value)
-        outcome = UPDATED
-    db.flush()
-    audit.record(db, entity="health", key=f"{coop_key(coop)}/{year}", change=change)
-    return row, outcome
+    written = upsert(
+        db,
+        row,
+        new,
+        make=lambda: HealthRating(coop_id=coop.id, year=year, **new),
+        audit_as=("health", f"{coop_key(coop)}/{year}"),
+    )
+    return written.row, outcome_of(written)

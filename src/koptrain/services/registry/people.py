@@ -19,8 +19,9 @@ from koptrain.parsing import (
     parse_optional_date,
     parse_role,
 )
-from koptrain.services import audit
-from koptrain.services.registry.base import clean_text_field, coop_key
+from koptrain.services import audit, validation
+from koptrain.services.registry.base import coop_key
+from koptrain.services.upsert import field_changes
 
 
 def add_person(
@@ -41,12 +42,12 @@ def add_person(
     birth date that contradicts the NIK; details that differ from the person on record).
     """
     nik = parse_nik(nik)
-    name = clean_text_field(name, 200, what=N_("name"))
+    name = validation.text(name, validation.NAME_LIMIT, what=N_("name"))
     if not name:
         raise InvalidInput(_("A person needs a name."))
     gender = parse_gender(gender)
     role = parse_role(role)
-    phone = clean_text_field(phone, 40, what=N_("phone"))
+    phone = validation.text(phone, validation.PHONE_LIMIT, what=N_("phone"))
     birth_date = parse_optional_date(birth_date, what=N_("birth date"))
     warnings: list[str] = []
     if gender != nik_gender(nik):
@@ -74,12 +75,12 @@ def add_person(
         )
         db.add(person)
         db.flush()
-        audit.record(
+        audit.record_changes(
             db,
             entity="person",
             key=nik,
-            change=audit.diff(
-                {},
+            changes=field_changes(
+                None,
                 {
                     "name": name,
                     "gender": gender,

@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from koptrain.errors import InvalidInput
-from koptrain.i18n import N_, _
+from koptrain.i18n import N_
 from koptrain.models import Coop, Rat
 from koptrain.parsing import (
     parse_choice,
@@ -16,17 +15,15 @@ from koptrain.parsing import (
     parse_int,
     parse_optional_date,
 )
-from koptrain.services import audit, eligibility
+from koptrain.services import eligibility, validation
 from koptrain.services import policy as policy_service
 from koptrain.services.registry.base import (
-    ADDED,
     STATUS_FILTERS,
-    UNCHANGED,
-    UPDATED,
     coop_key,
-    parse_year,
+    outcome_of,
 )
 from koptrain.services.registry.coops import rat_row
+from koptrain.services.upsert import upsert
 
 
 def record_rat(
@@ -41,45 +38,21 @@ def record_rat(
 ) -> tuple[Rat, str]:
     """Record the RAT of one fiscal year; a year already recorded is corrected."""
     today = today or dt.date.today()
-    fiscal_year = parse_year(fiscal_year, what=N_("fiscal year"))
+    fiscal_year = validation.year(fiscal_year, what=N_("fiscal year"))
     held_on = parse_date(held_on, what=N_("RAT date"))
     reported_on = parse_optional_date(reported_on, what=N_("report date"))
     attendees = parse_int(attendees, what=N_("attendees")) if attendees not in (None, "") else None
-    books_close = eligibility.fiscal_year_end(coop.fiscal_year_end, fiscal_year)
-    if held_on <= books_close:
-        raise InvalidInput(
-            _(
-                "The RAT for fiscal year {fy} cannot be held on {held}: that fiscal year "
-                "ends on {end}."
-            ).format(fy=fiscal_year, held=held_on.isoformat(), end=books_close.isoformat())
-        )
-    if reported_on is not None and reported_on < held_on:
-        raise InvalidInput(
-            _("The report date {reported} is before the RAT was held ({held}).").format(
-                reported=reported_on.isoformat(), held=held_on.isoformat()
-            )
-        )
-    for what, day in ((_("The RAT date"), held_on), (_("The report date"), reported_on)):
-        if day is not None and day > today:
-            raise InvalidInput(
-                _("{what} {date} is in the future.").format(what=what, date=day.isoformat())
-            )
+    validation.rat_dates(coop, fiscal_year, held_on, reported_on, today=today)
     new = {"held_on": held_on, "reported_on": reported_on, "attendees": attendees}
     row = db.exec(select(Rat).where(Rat.coop_id == coop.id, Rat.fiscal_year == fiscal_year)).first()
-    if row is None:
-        row = Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new)
-        db.add(row)
-        outcome, change = ADDED, audit.diff({}, new)
-    else:
-        change = audit.diff({k: getattr(row, k) for k in new}, new)
-        if not change:
-            return row, UNCHANGED
-        for key, value in new.items():
-            setattr(row, key, value)
-        outcome = UPDATED
-    db.flush()
-    audit.record(db, entity="rat", key=f"{coop_key(coop)}/{fiscal_year}", change=change)
-    return row, outcome
+    written = upsert(
+        db,
+        row,
+        new,
+        make=lambda: Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new),
+        audit_as=("rat", f"{coop_key(coop)}/{fiscal_year}"),
+    )
+    return written.row, outcome_of(written)
 
 
 def parse_status_filter(text: str | None) -> str | None:

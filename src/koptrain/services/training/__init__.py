@@ -1,4 +1,4 @@
-"""Trainings: programmes, sessions, who holds a seat (SPEC §2), attendance and completion.
+"""Trainings: programmes, sessions, who holds a seat, attendance and completion.
 
 Every function takes the database session (`db`) explicitly and never prints. Functions that
 change seats lock the training row first (`lock`): on PostgreSQL with SELECT ... FOR
@@ -36,7 +36,6 @@ from koptrain.services.training.base import (
     WITHDRAWN,
     Refusal,
     audience_roles,
-    check_code,
     lock,
     lock_people,
     person_label,
@@ -44,6 +43,7 @@ from koptrain.services.training.base import (
     utc_now,
 )
 from koptrain.services.training.enrollment import (
+    Decision,
     Outcome,
     Request,
     coop_for,
@@ -97,6 +97,7 @@ __all__ = [
     "WITHDRAWN",
     "AttendanceResult",
     "Closing",
+    "Decision",
     "Outcome",
     "Refusal",
     "Request",
@@ -105,7 +106,6 @@ __all__ = [
     "attend",
     "audience_roles",
     "cancel",
-    "check_code",
     "check_enrollment",
     "close",
     "coop_for",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from koptrain.errors import InvalidInput, Refused
+from koptrain.errors import Refused
 from koptrain.i18n import _
 from koptrain.models import (
     Attendance,
@@ -17,7 +17,7 @@ from koptrain.models import (
     Training,
 )
 from koptrain.parsing import SEAT_STATUSES
-from koptrain.services import audit
+from koptrain.services import audit, validation
 from koptrain.services.training.base import (
     CLOSED,
     COMPLETED,
@@ -26,9 +26,10 @@ from koptrain.services.training.base import (
     lock,
     person_label,
     session_days,
-    utc_now,
+    set_status,
 )
 from koptrain.services.training.enrollment import waitlisted_count
+from koptrain.services.upsert import INSERTED, UPDATED, upsert
 
 
 @dataclass
@@ -54,27 +55,8 @@ def attend(
     A day outside the session, or still ahead, is invalid input; anyone without a seat
     refuses the whole command (nothing is recorded)."""
     today = today or dt.date.today()
-    if not training.start <= day <= training.end:
-        raise InvalidInput(
-            _("{day} is not a day of session {session} ({start} to {end}).").format(
-                day=day.isoformat(),
-                session=training.code,
-                start=training.start.isoformat(),
-                end=training.end.isoformat(),
-            )
-        )
-    if day > today:
-        raise InvalidInput(
-            _("{day} is still ahead: attendance is recorded on or after the day.").format(
-                day=day.isoformat()
-            )
-        )
-    if training.status != OPEN:
-        raise Refused(
-            _("Session {session} is {status}: its attendance can no longer change.").format(
-                session=training.code, status=training.status
-            )
-        )
+    validation.attendance_day(training, day, today=today)
+    validation.attendance_open(training)
     people = list({p.id: p for p in people}.values())
     enrollments = {
         e.person_id: e
@@ -105,25 +87,19 @@ def attend(
     result = AttendanceResult(day, present)
     for person in people:
         enrollment = enrollments[person.id]
-        record = records.get(enrollment.id)
-        if record is not None and record.present == present:
-            result.unchanged += 1
-            continue
-        old = None if record is None else record.present
-        if record is None:
-            record = Attendance(enrollment_id=enrollment.id, day=day, present=present)
-            result.added += 1
-        else:
-            record.present = present
-            result.changed += 1
-        db.add(record)
-        audit.record(
+        written = upsert(
             db,
-            entity="attendance",
-            key=f"{training.code}/{person.nik}/{day.isoformat()}",
-            change={"present": [old, present]},
+            records.get(enrollment.id),
+            {"present": present},
+            make=lambda e=enrollment: Attendance(enrollment_id=e.id, day=day, present=present),
+            audit_as=("attendance", f"{training.code}/{person.nik}/{day.isoformat()}"),
         )
-    db.flush()
+        if written.outcome == INSERTED:
+            result.added += 1
+        elif written.outcome == UPDATED:
+            result.changed += 1
+        else:
+            result.unchanged += 1
     return result
 
 
@@ -199,15 +175,7 @@ def close(
             result.completed += 1
         else:
             result.not_completed += 1
-        audit.record(
-            db,
-            entity="enrollment",
-            key=f"{training.code}/{niks[enrollment.id]}",
-            change={"status": [enrollment.status, status], "days_attended": attended},
-        )
-        enrollment.status = status
-        enrollment.updated_at = utc_now()
-        db.add(enrollment)
+        set_status(db, training, enrollment, niks[enrollment.id], status, days_attended=attended)
     training.status = CLOSED
     db.add(training)
     audit.record(

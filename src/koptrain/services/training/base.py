@@ -1,5 +1,5 @@
-"""What every part of training shares: statuses, the rule names, `Refusal`, and the
-row locks that serialise seat decisions."""
+"""What every part of training shares: statuses, the rule names, `Refusal`, the row
+locks that serialise seat decisions, and an enrollment's audited change of status."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from koptrain.errors import InvalidInput
 from koptrain.i18n import _
-from koptrain.models import (
-    Person,
-    Training,
-)
-from koptrain.parsing import mask_nik, shown
+from koptrain.models import Enrollment, Person, Training
+from koptrain.parsing import mask_nik
+from koptrain.services import audit
 from koptrain.services.eligibility import Reason
 
 OPEN, CANCELLED, CLOSED = "open", "cancelled", "closed"
@@ -23,7 +20,7 @@ ENROLLED, WAITLISTED, WITHDRAWN = "enrolled", "waitlisted", "withdrawn"
 COMPLETED, NOT_COMPLETED = "completed", "not_completed"
 REFUSED = "refused"  # an Outcome's status only, never stored
 
-# The rules of SPEC §2, by the name a Refusal carries in `.rule`.
+# The enrollment rules, by the name a Refusal carries in `.rule`.
 RULE_SESSION = "session"  # cancelled or closed
 RULE_MEMBER = "member"  # not a member of the coop
 RULE_AUDIENCE = "audience"  # role not in the session's audience
@@ -78,17 +75,6 @@ def audience_roles(training: Training) -> tuple[str, ...]:
     return tuple(r for r in (training.audience or "").split(",") if r)
 
 
-def check_code(code: str, what: str) -> str:
-    text = (code or "").strip()
-    if not text or len(text) > 40 or any(ch.isspace() for ch in text):
-        raise InvalidInput(
-            _("{what} '{value}' must be 1 to 40 characters without spaces.").format(
-                what=_(what), value=shown(text)
-            )
-        )
-    return text
-
-
 def lock(db: Session, training: Training) -> Training:
     """Lock the training row for this transaction and re-read it.
 
@@ -121,3 +107,18 @@ def utc_now() -> dt.datetime:
     """Now, to the microsecond: the waitlist is ordered by created_at, then id, and a
     re-enrollment (which reuses its old row and id) must queue behind everyone before it."""
     return dt.datetime.now(dt.UTC)
+
+
+def set_status(
+    db: Session, training: Training, enrollment: Enrollment, nik: str, status: str, **details
+) -> None:
+    """Move an enrollment to `status`, audited as [old, new] with `details` beside it."""
+    audit.record(
+        db,
+        entity="enrollment",
+        key=f"{training.code}/{nik}",
+        change={"status": [enrollment.status, status], **details},
+    )
+    enrollment.status = status
+    enrollment.updated_at = utc_now()
+    db.add(enrollment)

@@ -1,4 +1,4 @@
-"""Enrolling people in a session: one decision for a whole request (SPEC §2)."""
+"""Enrolling people in a session: one decision for a whole request."""
 
 from __future__ import annotations
 
@@ -103,6 +103,17 @@ def coop_for(db: Session, person: Person, coop: Coop | None = None) -> Coop | No
     )
 
 
+class Decision(list[Outcome]):
+    """The outcomes of one `enroll` request, in the order given, and whether they were
+    written (nobody refused, not a dry run)."""
+
+    written: bool = False
+
+    @property
+    def refused(self) -> list[Outcome]:
+        return [o for o in self if o.refused]
+
+
 def enroll(
     db: Session,
     training: Training,
@@ -112,8 +123,8 @@ def enroll(
     override: str | None = None,
     dry_run: bool = False,
     settings: Settings | None = None,
-) -> list[Outcome]:
-    """Enroll several people as ONE decision (SPEC §2).
+) -> Decision:
+    """Enroll several people as ONE decision.
 
     Returns every person's outcome in the order given (a person listed twice counts once):
     enrolled with a seat number, waitlisted with a position, or refused with its reasons.
@@ -128,7 +139,7 @@ def enroll(
     held = seat_holders_count(db, training)
     queued = waitlisted_count(db, training)
     verdicts: dict[int, Verdict] = {}
-    outcomes: list[Outcome] = []
+    outcomes = Decision()
     seen: set[int] = set()
     for person, wanted in requests:
         if person.id in seen:
@@ -163,10 +174,11 @@ def enroll(
                 rule=RULE_CAPACITY,
             )
             outcomes.append(Outcome(status=REFUSED, refusals=(full,), **base))
-    if dry_run or any(o.refused for o in outcomes):
+    if dry_run or outcomes.refused:
         return outcomes
     for outcome in outcomes:
         outcome.enrollment = _write_enrollment(db, training, outcome, override)
+    outcomes.written = True
     return outcomes
 
 

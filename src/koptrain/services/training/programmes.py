@@ -10,13 +10,13 @@ from koptrain.models import (
     Program,
     Training,
 )
-from koptrain.services import audit
-from koptrain.services.training.base import check_code
+from koptrain.services import audit, validation
 
 
 def add_program(db: Session, code: str, *, name: str, year: int | None = None) -> Program:
-    code = check_code(code, N_("program code"))
-    if not (name or "").strip():
+    code = validation.code(code, N_("program code"))
+    name = validation.text(name, validation.NAME_LIMIT, what=N_("name"), field="name")
+    if not name:
         raise InvalidInput(_("A program needs a name (--name)."))
     known = db.exec(select(Program).where(func.lower(Program.code) == code.lower())).first()
     if known is not None:
@@ -25,7 +25,7 @@ def add_program(db: Session, code: str, *, name: str, year: int | None = None) -
                 code=known.code, name=known.name
             )
         )
-    program = Program(code=code, name=name.strip(), year=year)
+    program = Program(code=code, name=name, year=year)
     db.add(program)
     db.flush()
     audit.record(

@@ -1,4 +1,7 @@
-"""The enrollment rules of SPEC §2 (all but capacity), as `Refusal`s."""
+"""The enrollment rules but capacity, as `Refusal`s: the session is open, the person is a
+member of the coop, their role is in the audience, they own a business where required, the
+coop is eligible on the first day, they are not enrolled already and hold no seat in a
+session whose days overlap."""
 
 from __future__ import annotations
 
@@ -36,6 +39,10 @@ from koptrain.services.training.base import (
     person_label,
 )
 
+_NOT_OPEN_MESSAGES = {
+    CANCELLED: N_("Session {session} is cancelled: {person} cannot enroll."),
+    CLOSED: N_("Session {session} is closed: {person} cannot enroll."),
+}
 _DUPLICATE_MESSAGES = {
     ENROLLED: N_("{person} is already enrolled in session {session}."),
     WAITLISTED: N_("{person} is already on the waitlist of session {session}."),
@@ -54,7 +61,7 @@ def find_refusals(
     *,
     own: Enrollment | None = None,
 ) -> tuple[list[Refusal], str | None]:
-    """Every rule of SPEC §2 except capacity, and the person's role in the coop.
+    """Every enrollment rule except capacity, and the person's role in the coop.
 
     `own` is the person's waitlisted enrollment when judging a move up from the waitlist:
     it does not count as "already enrolled".
@@ -62,22 +69,8 @@ def find_refusals(
     who = person_label(person)
     values = {"person": who, "session": training.code}
     found: list[Refusal] = []
-    if training.status == CANCELLED:
-        found.append(
-            Refusal(
-                N_("Session {session} is cancelled: {person} cannot enroll."),
-                values,
-                rule=RULE_SESSION,
-            )
-        )
-    elif training.status == CLOSED:
-        found.append(
-            Refusal(
-                N_("Session {session} is closed: {person} cannot enroll."),
-                values,
-                rule=RULE_SESSION,
-            )
-        )
+    if training.status in _NOT_OPEN_MESSAGES:
+        found.append(Refusal(_NOT_OPEN_MESSAGES[training.status], values, rule=RULE_SESSION))
     role = None
     if coop is None:
         found.append(
@@ -183,7 +176,7 @@ def check_enrollment(
     settings: Settings | None = None,
     verdicts: dict[int, Verdict] | None = None,
 ) -> list[Refusal]:
-    """Every rule of SPEC §2 except capacity: the refusals, empty when the person may enroll.
+    """Every enrollment rule except capacity: the refusals, empty when the person may enroll.
 
     With `override` (a reason), eligibility, audience and business refusals are dropped;
     never the session's status, membership, duplicates or overlaps. Pass the same

@@ -19,7 +19,7 @@ from koptrain.models import (
     Training,
 )
 from koptrain.parsing import SEAT_STATUSES, parse_roles, shown
-from koptrain.services import audit
+from koptrain.services import audit, validation
 from koptrain.services import policy as policy_service
 from koptrain.services.policy import Settings
 from koptrain.services.training.base import (
@@ -31,10 +31,9 @@ from koptrain.services.training.base import (
     WAITLISTED,
     WITHDRAWN,
     audience_roles,
-    check_code,
     lock,
     session_days,
-    utc_now,
+    set_status,
 )
 
 
@@ -58,21 +57,6 @@ def parse_share(text: str | float | None) -> float:
     return value
 
 
-def check_days(start: dt.date, end: dt.date) -> None:
-    """A session's days: it cannot start after it ends (create and edit alike)."""
-    if start > end:
-        raise InvalidInput(
-            _("The session cannot start ({start}) after it ends ({end}).").format(
-                start=start.isoformat(), end=end.isoformat()
-            )
-        )
-
-
-def check_capacity(capacity: int) -> None:
-    if capacity < 1:
-        raise InvalidInput(_("The capacity must be at least 1."))
-
-
 def create_session(
     db: Session,
     code: str,
@@ -90,13 +74,21 @@ def create_session(
     settings: Settings | None = None,
 ) -> Training:
     """A new open session; capacity defaults to the policy's session.capacity."""
-    code = check_code(code, N_("session code"))
-    if not (title or "").strip():
+    code = validation.code(code, N_("session code"))
+    title = validation.title(title)
+    if not title:
         raise InvalidInput(_("A session needs a title (--title)."))
-    check_days(start, end)
+    validation.session_dates(start, end)
     if capacity is None:
         capacity = (settings or policy_service.load(db)).int("session.capacity")
-    check_capacity(capacity)
+    capacity = validation.capacity(capacity)
+    venue = validation.text(venue, validation.VENUE_LIMIT, what=N_("venue"), field="venue")
+    trainers_text = validation.text(
+        "; ".join(t.strip() for t in trainers if t.strip()),
+        validation.TRAINERS_LIMIT,
+        what=N_("trainers"),
+        field="trainers",
+    )
     roles = parse_roles(audience) if isinstance(audience, str) else parse_roles(",".join(audience))
     known = db.exec(select(Training).where(func.lower(Training.code) == code.lower())).first()
     if known is not None:
@@ -108,15 +100,15 @@ def create_session(
     training = Training(
         code=code,
         program_id=program.id if program else None,
-        title=title.strip(),
+        title=title,
         start=start,
         end=end,
         capacity=capacity,
-        venue=(venue or "").strip() or None,
+        venue=venue,
         audience=",".join(roles),
         requires_business=requires_business,
         min_attendance=min_attendance,
-        trainers="; ".join(t.strip() for t in trainers if t.strip()) or None,
+        trainers=trainers_text,
         status=OPEN,
     )
     db.add(training)
@@ -317,15 +309,7 @@ def cancel(db: Session, training: Training) -> int:
         .join(Person, col(Person.id) == col(Enrollment.person_id))
         .where(Enrollment.session_id == training.id, Enrollment.status != WITHDRAWN)
     ).all():
-        audit.record(
-            db,
-            entity="enrollment",
-            key=f"{training.code}/{nik}",
-            change={"status": [enrollment.status, WITHDRAWN], "session_cancelled": True},
-        )
-        enrollment.status = WITHDRAWN
-        enrollment.updated_at = utc_now()
-        db.add(enrollment)
+        set_status(db, training, enrollment, nik, WITHDRAWN, session_cancelled=True)
         withdrawn += 1
     audit.record(
         db,

@@ -14,7 +14,6 @@ from koptrain.models import (
     Person,
     Training,
 )
-from koptrain.services import audit
 from koptrain.services import policy as policy_service
 from koptrain.services.eligibility import Verdict
 from koptrain.services.policy import Settings
@@ -26,7 +25,7 @@ from koptrain.services.training.base import (
     lock,
     lock_people,
     person_label,
-    utc_now,
+    set_status,
 )
 from koptrain.services.training.enrollment import Outcome
 from koptrain.services.training.rules import find_refusals
@@ -70,14 +69,10 @@ def withdraw(
             )
         )
     previous = enrollment.status
-    enrollment.status = WITHDRAWN
-    enrollment.updated_at = utc_now()
-    db.add(enrollment)
+    set_status(
+        db, training, enrollment, person.nik, WITHDRAWN, **({"reason": reason} if reason else {})
+    )
     db.flush()
-    change: dict = {"status": [previous, WITHDRAWN]}
-    if reason:
-        change["reason"] = reason
-    audit.record(db, entity="enrollment", key=f"{training.code}/{person.nik}", change=change)
     result = Withdrawal(enrollment, previous)
     if previous == ENROLLED:
         promote(db, training, result, settings=settings)
@@ -112,17 +107,9 @@ def promote(
                     Outcome(status=WAITLISTED, refusals=refusals, enrollment=waiting, **base)
                 )
             continue
-        waiting.status = ENROLLED
         waiting.role = role or waiting.role
-        waiting.updated_at = utc_now()
-        db.add(waiting)
+        set_status(db, training, waiting, person.nik, ENROLLED, moved_up=True)
         db.flush()
-        audit.record(
-            db,
-            entity="enrollment",
-            key=f"{training.code}/{person.nik}",
-            change={"status": [WAITLISTED, ENROLLED], "moved_up": True},
-        )
         free -= 1
         if result is not None:
             result.promoted.append(

@@ -1,6 +1,8 @@
-"""The import kinds other than people, one module per domain: each row is checked by the
-rules of the matching command, then written on its natural key. These files are small (a
-city's coops, sessions, seats), so a row at a time through the ORM is fine."""
+"""The import kinds other than people, one module per domain (registry, training,
+mentoring). A row's fields go through the same validators as the matching command
+(services.validation; enrollments through training.check_enrollment), then the row is
+written on its natural key by services.upsert, one row at a time through the ORM: these
+files are small (a city's coops, sessions, seats)."""
 
 from koptrain.services.importing.kinds.mentoring import GroupsHandler, MentoringHandler
 from koptrain.services.importing.kinds.registry import CoopsHandler, HealthHandler, RatHandler

@@ -1,5 +1,5 @@
-"""What the import kinds share: lookups by reference (cached per import) and the
-insert-or-update of one row on its natural key."""
+"""What the import kinds share: lookups by the references a file carries (cached per
+import) and today's date."""
 
 from __future__ import annotations
 
@@ -21,31 +21,9 @@ from koptrain.parsing import (
 from koptrain.services import policy as policy_service
 from koptrain.services import refs
 from koptrain.services.importing.base import (
-    INSERTED,
-    UNCHANGED,
-    UPDATED,
     Handler,
     Problem,
 )
-
-
-def set_changed(obj: Any, new: dict[str, Any]) -> bool:
-    """Set the fields of `obj` that differ; whether any did."""
-    changed = False
-    for key, value in new.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
-            changed = True
-    return changed
-
-
-def upsert(db, row: Any, new: dict[str, Any], make) -> str:
-    """Insert `make()` when no row is stored, else set the row's fields that differ."""
-    if row is None:
-        db.add(make())
-        db.flush()
-        return INSERTED
-    return UPDATED if set_changed(row, new) else UNCHANGED
 
 
 def today() -> dt.date:
@@ -58,8 +36,8 @@ class RefsHandler(Handler):
     def __init__(self, db, *, labels):
         super().__init__(db, labels=labels)
         self._people: dict[str, Person | None] = {}
-        self._trainings: dict[str, Training | None] = {}
-        self._groups: dict[str, MentorGroup | None] = {}
+        self._trainings: dict[str, Training | Exception] = {}
+        self._groups: dict[str, MentorGroup | Exception] = {}
         self.settings = policy_service.load(db)
 
     def person(self, rec, column="nik") -> Person:
@@ -80,33 +58,21 @@ class RefsHandler(Handler):
         return person
 
     def training(self, rec, column="session") -> Training:
-        code = str(self.need(rec, column))
-        if code not in self._trainings:
-            try:
-                self._trainings[code] = refs.training(self.db, code)
-            except refs.NotFound:
-                self._trainings[code] = None
-        training = self._trainings[code]
-        if training is None:
-            raise Problem(column, _("No session has the code '{ref}'.").format(ref=shown(code)))
-        return training
+        return self._by_code(rec, column, self._trainings, refs.training)
 
     def group(self, rec, column="group") -> MentorGroup:
+        return self._by_code(rec, column, self._groups, refs.group)
+
+    def _by_code(self, rec, column: str, cache: dict, lookup) -> Any:
+        """A session or group by the code in `column`, cached (misses too); refs' sentence
+        when no such code exists."""
         code = str(self.need(rec, column))
-        if code not in self._groups:
+        if code not in cache:
             try:
-                self._groups[code] = refs.group(self.db, code)
-            except refs.NotFound:
-                self._groups[code] = None
-        group = self._groups[code]
-        if group is None:
-            raise Problem(
-                column, _("No mentoring group has the code '{ref}'.").format(ref=shown(code))
-            )
-        return group
-
-
-def year_cell(value: Any, what: str) -> int:
-    from koptrain.services.registry import parse_year
-
-    return parse_year(value, what=what)
+                cache[code] = lookup(self.db, code)
+            except refs.NotFound as error:
+                cache[code] = error
+        found = cache[code]
+        if isinstance(found, refs.NotFound):
+            raise Problem(column, str(found))
+        return found

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -24,7 +25,7 @@ from koptrain.parsing import (
     parse_date,
     parse_optional_date,
 )
-from koptrain.services import refs
+from koptrain.services import refs, validation
 from koptrain.services.importing.base import (
     INSERTED,
     UNCHANGED,
@@ -32,7 +33,8 @@ from koptrain.services.importing.base import (
     Problem,
     clean_text,
 )
-from koptrain.services.importing.kinds.common import RefsHandler, set_changed
+from koptrain.services.importing.kinds.common import RefsHandler
+from koptrain.services.upsert import upsert
 
 # --- mentoring groups and contacts -----------------------------------------------------------
 
@@ -63,11 +65,8 @@ class GroupsHandler(RefsHandler):
         ).first()
         outcome = UNCHANGED
         if group is None:
-            group = MentorGroup(
-                code=code, mentor=mentor, session_id=training.id if training else None
-            )
-            self.db.add(group)
-            self.db.flush()
+            values = {"mentor": mentor, "session_id": training.id if training else None}
+            group = upsert(self.db, None, values, make=lambda: MentorGroup(code=code, **values)).row
             outcome = INSERTED
         else:
             if self.has("session") and (training.id if training else None) != group.session_id:
@@ -75,9 +74,7 @@ class GroupsHandler(RefsHandler):
                     "session",
                     _("Group {group} belongs to another session.").format(group=group.code),
                 )
-            if group.mentor != mentor:
-                group.mentor = mentor
-                outcome = UPDATED
+            outcome = upsert(self.db, group, {"mentor": mentor}, make=MentorGroup).outcome
         member = self.db.get(GroupMember, (group.id, person.id))
         if member is None:
             try:
@@ -93,6 +90,17 @@ class GroupsHandler(RefsHandler):
             outcome = INSERTED
         self.db.flush()
         return outcome
+
+
+class _Contact(NamedTuple):
+    """One row's contact, logged for each person it names."""
+
+    day: dt.date
+    mentor: str
+    status: str
+    obstacles: list[tuple[str, str | None]]
+    note: str | None
+    next_date: dt.date | None
 
 
 class MentoringHandler(RefsHandler):
@@ -123,8 +131,6 @@ class MentoringHandler(RefsHandler):
                 "c",
                 lambda v: parse_choice(v, OBSTACLE_CATEGORIES, what=N_("obstacle category")),
             )
-            if True
-            else None
             for c in categories
         ]
         texts = text.split("\n") if len(parsed) > 1 else [text]
@@ -132,22 +138,13 @@ class MentoringHandler(RefsHandler):
         return [(c, (t.strip() or None)) for c, t in zip(parsed, texts, strict=False)]
 
     def row(self, rec):
-        from koptrain.errors import Refused
-        from koptrain.services import mentoring
-
         day = self.field(rec, "date", lambda v: parse_date(v, what=N_("date")))
         mentor = clean_text(self.need(rec, "mentor"), 200, what=N_("mentor"), column="mentor")
         status = self.field(
             rec, "status", lambda v: parse_choice(v, PRACTICE_STATUSES, what=N_("status"))
         )
         next_date = self.field(rec, "next", lambda v: parse_optional_date(v, what=N_("next visit")))
-        if next_date is not None and next_date <= day:
-            raise Problem(
-                "next",
-                _("The next visit ({next}) must come after the contact ({date}).").format(
-                    next=next_date.isoformat(), date=day.isoformat()
-                ),
-            )
+        self.valid("next", validation.next_visit, day, next_date)
         note = (rec.get("note") or "").strip() or None
         try:
             obstacles = self._obstacles(rec)
@@ -174,41 +171,17 @@ class MentoringHandler(RefsHandler):
                 training = self.db.get(Training, group.session_id)
         else:
             raise Problem("nik", _("Give a NIK or a group."))
-        outcomes = []
-        for person in people:
-            outcomes.append(
-                self._one(
-                    person,
-                    training,
-                    group,
-                    day,
-                    mentor,
-                    status,
-                    obstacles,
-                    note,
-                    next_date,
-                    mentoring,
-                    Refused,
-                )
-            )
+        contact = _Contact(day, mentor, status, obstacles, note, next_date)
+        outcomes = [self._one(person, training, group, contact) for person in people]
         if INSERTED in outcomes:
             return INSERTED
         return UPDATED if UPDATED in outcomes else UNCHANGED
 
-    def _one(
-        self,
-        person,
-        training,
-        group,
-        day,
-        mentor,
-        status,
-        obstacles,
-        note,
-        next_date,
-        mentoring,
-        refused,
-    ):
+    def _one(self, person, training, group, contact: _Contact) -> str:
+        from koptrain.errors import Refused
+        from koptrain.services import mentoring
+
+        day, mentor, status, obstacles, note, next_date = contact
         session_id = training.id if training else None
         query = select(MentoringLog).where(
             MentoringLog.person_id == person.id,
@@ -240,7 +213,7 @@ class MentoringHandler(RefsHandler):
                     select(Obstacle).where(Obstacle.log_id == log.id).order_by(Obstacle.id)
                 ).all()
             ]
-            changed = set_changed(log, new)
+            changed = upsert(self.db, log, new, make=MentoringLog).outcome == UPDATED
             if old_obstacles != obstacles:
                 for o in self.db.exec(select(Obstacle).where(Obstacle.log_id == log.id)):
                     self.db.delete(o)
@@ -251,18 +224,21 @@ class MentoringHandler(RefsHandler):
             return UPDATED if changed else UNCHANGED
         try:
             mentoring._check_contact(self.db, person, training, day)
-        except refused as error:
+        except Refused as error:
             raise Problem("nik", str(error)) from None
-        log = MentoringLog(
-            person_id=person.id,
-            session_id=session_id,
-            group_id=group_id,
-            date=day,
-            mentor=mentor,
-            **new,
-        )
-        self.db.add(log)
-        self.db.flush()
+        log = upsert(
+            self.db,
+            None,
+            new,
+            make=lambda: MentoringLog(
+                person_id=person.id,
+                session_id=session_id,
+                group_id=group_id,
+                date=day,
+                mentor=mentor,
+                **new,
+            ),
+        ).row
         for category, words in obstacles:
             self.db.add(Obstacle(log_id=log.id, category=category, text=words))
         self.db.flush()

@@ -25,21 +25,17 @@ from koptrain.parsing import (
     parse_optional_date,
     shown,
 )
-from koptrain.services import eligibility
+from koptrain.services import validation
 from koptrain.services.importing.base import (
-    INSERTED,
-    UNCHANGED,
     UPDATED,
     Problem,
     clean_text,
 )
 from koptrain.services.importing.kinds.common import (
     RefsHandler,
-    set_changed,
     today,
-    upsert,
-    year_cell,
 )
+from koptrain.services.upsert import upsert
 
 # --- coops -----------------------------------------------------------------------------------
 
@@ -61,14 +57,19 @@ class CoopsHandler(RefsHandler):
     def row(self, rec):
         nik = self.field(rec, "nik", lambda v: parse_coop_nik(v) if v else None)
         legal = clean_text(
-            rec.get("legal_number"), 120, what=N_("legal number"), column="legal_number"
+            rec.get("legal_number"),
+            validation.LEGAL_NUMBER_LIMIT,
+            what=N_("legal number"),
+            column="legal_number",
         )
         if not nik and not legal:
             raise Problem(
                 "nik" if self.has("nik") else "legal_number",
                 _("A cooperative needs a NIK Koperasi or a legal number."),
             )
-        name = clean_text(self.need(rec, "name"), 200, what=N_("name"), column="name")
+        name = clean_text(
+            self.need(rec, "name"), validation.NAME_LIMIT, what=N_("name"), column="name"
+        )
         new: dict[str, Any] = {"name": name}
         if self.has("type"):
             new["type"] = self.field(
@@ -80,7 +81,9 @@ class CoopsHandler(RefsHandler):
             )
         for column in ("kecamatan", "kelurahan"):
             if self.has(column):
-                new[column] = clean_text(rec[column], 80, what=column, column=column)
+                new[column] = clean_text(
+                    rec[column], validation.PLACE_LIMIT, what=column, column=column
+                )
         if self.has("fiscal_year_end"):
             new["fiscal_year_end"] = self.field(rec, "fiscal_year_end", parse_fiscal_year_end)
         if self.has("members"):
@@ -122,16 +125,11 @@ class CoopsHandler(RefsHandler):
             new["nik"] = nik
         if self.has("legal_number") and (legal or coop is None or coop.nik):
             new["legal_number"] = legal
-        if coop is None:
-            self.db.add(Coop(**new))
-            self.db.flush()
-            return INSERTED
-        old_keys = (coop.nik, coop.legal_number)
-        if not set_changed(coop, new):
-            return UNCHANGED
-        self.db.flush()
-        self.forget_coop(*old_keys)
-        return UPDATED
+        old_keys = (coop.nik, coop.legal_number) if coop else ()
+        written = upsert(self.db, coop, new, make=lambda: Coop(**new))
+        if written.outcome == UPDATED:
+            self.forget_coop(*old_keys)
+        return written.outcome
 
 
 # --- health ratings and RATs -----------------------------------------------------------------
@@ -148,30 +146,24 @@ class HealthHandler(RefsHandler):
     required: ClassVar = (("coop_nik",), ("year",), ("rating",))
 
     def row(self, rec):
-        from koptrain.services.registry import parse_score
-
         coop_id = self.coop_id(rec)
-        year = self.field(rec, "year", lambda v: year_cell(v, N_("year")))
+        year = self.field(rec, "year", lambda v: validation.year(v, what=N_("year")))
         rating = self.field(rec, "rating", lambda v: parse_choice(v, RATINGS, what=N_("rating")))
         new: dict[str, Any] = {"rating": rating}
         if self.has("score"):
-            new["score"] = self.field(rec, "score", parse_score)
+            new["score"] = self.field(rec, "score", validation.score)
         if self.has("assessed_on"):
             assessed = self.field(
                 rec, "assessed_on", lambda v: parse_optional_date(v, what=N_("assessment date"))
             )
-            if assessed is not None and assessed.year < year:
-                raise Problem(
-                    "assessed_on",
-                    _("The assessment date {date} is before the year {year} it rates.").format(
-                        date=assessed.isoformat(), year=year
-                    ),
-                )
+            self.valid("assessed_on", validation.assessed_on, assessed, year)
             new["assessed_on"] = assessed
         row = self.db.exec(
             select(HealthRating).where(HealthRating.coop_id == coop_id, HealthRating.year == year)
         ).first()
-        return upsert(self.db, row, new, lambda: HealthRating(coop_id=coop_id, year=year, **new))
+        return upsert(
+            self.db, row, new, make=lambda: HealthRating(coop_id=coop_id, year=year, **new)
+        ).outcome
 
 
 class RatHandler(RefsHandler):
@@ -186,7 +178,9 @@ class RatHandler(RefsHandler):
 
     def row(self, rec):
         coop = self.coop(rec)
-        fiscal_year = self.field(rec, "fiscal_year", lambda v: year_cell(v, N_("fiscal year")))
+        fiscal_year = self.field(
+            rec, "fiscal_year", lambda v: validation.year(v, what=N_("fiscal year"))
+        )
         held = self.field(rec, "held_on", lambda v: parse_date(v, what=N_("RAT date")))
         new: dict[str, Any] = {"held_on": held}
         reported = None
@@ -199,33 +193,12 @@ class RatHandler(RefsHandler):
             new["attendees"] = self.field(
                 rec, "attendees", lambda v: parse_int(v, what=N_("attendees")) if v else None
             )
-        books_close = eligibility.fiscal_year_end(coop.fiscal_year_end, fiscal_year)
-        if held <= books_close:
-            raise Problem(
-                "held_on",
-                _(
-                    "The RAT for fiscal year {fy} cannot be held on {held}: that fiscal year "
-                    "ends on {end}."
-                ).format(fy=fiscal_year, held=held.isoformat(), end=books_close.isoformat()),
-            )
-        if reported is not None and reported < held:
-            raise Problem(
-                "reported_on",
-                _("The report date {reported} is before the RAT was held ({held}).").format(
-                    reported=reported.isoformat(), held=held.isoformat()
-                ),
-            )
-        for column, day in (("held_on", held), ("reported_on", reported)):
-            if day is not None and day > today():
-                raise Problem(
-                    column,
-                    _("{what} {date} is in the future.").format(
-                        what=self.label(column), date=day.isoformat()
-                    ),
-                )
+        self.valid(
+            "held_on", validation.rat_dates, coop, fiscal_year, held, reported, today=today()
+        )
         row = self.db.exec(
             select(Rat).where(Rat.coop_id == coop.id, Rat.fiscal_year == fiscal_year)
         ).first()
         return upsert(
-            self.db, row, new, lambda: Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new)
-        )
+            self.db, row, new, make=lambda: Rat(coop_id=coop.id, fiscal_year=fiscal_year, **new)
+        ).outcome

@@ -18,11 +18,9 @@ from koptrain.parsing import (
     SEAT_STATUSES,
     parse_bool,
     parse_date,
-    parse_int,
     parse_roles,
-    shown,
 )
-from koptrain.services import refs
+from koptrain.services import refs, validation
 from koptrain.services.importing.base import (
     INSERTED,
     UNCHANGED,
@@ -32,11 +30,9 @@ from koptrain.services.importing.base import (
 )
 from koptrain.services.importing.kinds.common import (
     RefsHandler,
-    set_changed,
     today,
-    upsert,
-    year_cell,
 )
+from koptrain.services.upsert import field_changes, upsert
 
 # --- programs --------------------------------------------------------------------------------
 
@@ -46,23 +42,18 @@ class ProgramsHandler(RefsHandler):
     required: ClassVar = (("code",), ("name",))
 
     def row(self, rec):
-        code = self.need(rec, "code")
-        if len(code) > 40 or any(ch.isspace() for ch in code):
-            raise Problem(
-                "code",
-                _("{what} '{value}' must be 1 to 40 characters without spaces.").format(
-                    what=_("program code"), value=shown(code)
-                ),
-            )
-        name = clean_text(self.need(rec, "name"), 200, what=N_("name"), column="name")
-        year = self.field(rec, "year", lambda v: year_cell(v, N_("year")) if v else None)
+        code = self.valid("code", validation.code, self.need(rec, "code"), N_("program code"))
+        name = clean_text(
+            self.need(rec, "name"), validation.NAME_LIMIT, what=N_("name"), column="name"
+        )
+        year = self.field(rec, "year", lambda v: validation.year(v, what=N_("year")) if v else None)
         program = self.db.exec(
             select(Program).where(func.lower(Program.code) == code.lower())
         ).first()
         new = {"name": name}
         if self.has("year"):
             new["year"] = year
-        return upsert(self.db, program, new, lambda: Program(code=code, **new))
+        return upsert(self.db, program, new, make=lambda: Program(code=code, **new)).outcome
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -87,24 +78,11 @@ class SessionsHandler(RefsHandler):
     def row(self, rec):
         from koptrain.services.training import parse_share, seat_holders_count
 
-        code = self.need(rec, "code")
-        if len(code) > 40 or any(ch.isspace() for ch in code):
-            raise Problem(
-                "code",
-                _("{what} '{value}' must be 1 to 40 characters without spaces.").format(
-                    what=_("session code"), value=shown(code)
-                ),
-            )
-        title = clean_text(self.need(rec, "title"), 300, what=N_("title"), column="title")
+        code = self.valid("code", validation.code, self.need(rec, "code"), N_("session code"))
+        title = self.valid("title", validation.title, self.need(rec, "title"))
         start = self.field(rec, "start", lambda v: parse_date(v, what=N_("start")))
         end = self.field(rec, "end", lambda v: parse_date(v, what=N_("end")))
-        if start > end:
-            raise Problem(
-                "end",
-                _("The session cannot start ({start}) after it ends ({end}).").format(
-                    start=start.isoformat(), end=end.isoformat()
-                ),
-            )
+        self.valid("end", validation.session_dates, start, end)
         new: dict[str, Any] = {"title": title, "start": start, "end": end}
         if self.has("program"):
             new["program_id"] = (
@@ -112,17 +90,8 @@ class SessionsHandler(RefsHandler):
                 if rec["program"]
                 else None
             )
-        capacity = self.field(
-            rec,
-            "capacity",
-            lambda v: (
-                parse_int(v, what=N_("capacity"), minimum=1)
-                if v
-                else self.settings.int("session.capacity")
-            ),
-        )
-        if self.has("capacity") or True:
-            new["capacity"] = capacity
+        if rec.get("capacity"):
+            new["capacity"] = self.valid("capacity", validation.capacity, rec["capacity"])
         if self.has("audience"):
             new["audience"] = ",".join(self.field(rec, "audience", parse_roles))
         if self.has("requires_business"):
@@ -130,10 +99,16 @@ class SessionsHandler(RefsHandler):
                 rec, "requires_business", lambda v: parse_bool(v, what=N_("requires business"))
             )
         if self.has("venue"):
-            new["venue"] = clean_text(rec["venue"], 200, what=N_("venue"), column="venue")
+            new["venue"] = self.valid(
+                "venue", validation.text, rec["venue"], validation.VENUE_LIMIT, what=N_("venue")
+            )
         if self.has("trainers"):
-            new["trainers"] = clean_text(
-                rec["trainers"], 300, what=N_("trainers"), column="trainers"
+            new["trainers"] = self.valid(
+                "trainers",
+                validation.text,
+                rec["trainers"],
+                validation.TRAINERS_LIMIT,
+                what=N_("trainers"),
             )
         if self.has("min_attendance"):
             new["min_attendance"] = self.field(
@@ -143,26 +118,14 @@ class SessionsHandler(RefsHandler):
             select(Training).where(func.lower(Training.code) == code.lower())
         ).first()
         if training is None:
-            if not self.has("capacity") or not rec.get("capacity"):
-                new["capacity"] = self.settings.int("session.capacity")
-            self.db.add(Training(code=code, status="open", **new))
-            self.db.flush()
-            return INSERTED
-        if not self.has("capacity") or not rec.get("capacity"):
-            new.pop("capacity")
-        held = seat_holders_count(self.db, training)
-        if new.get("capacity", training.capacity) < held:
-            raise Problem(
-                "capacity",
-                _("Session {code} already has {n} seat holders, more than {capacity}.").format(
-                    code=training.code, n=held, capacity=new["capacity"]
-                ),
-            )
-        if not set_changed(training, new):
-            return UNCHANGED
-        self.db.flush()
-        self._trainings.clear()
-        return UPDATED
+            new.setdefault("capacity", self.settings.int("session.capacity"))
+        elif "capacity" in new:
+            held = seat_holders_count(self.db, training)
+            self.valid("capacity", validation.capacity_holds, training, new["capacity"], held)
+        written = upsert(self.db, training, new, make=lambda: Training(code=code, **new))
+        if written.outcome == UPDATED:
+            self._trainings.clear()
+        return written.outcome
 
 
 # --- enrollments and attendance --------------------------------------------------------------
@@ -201,7 +164,10 @@ class EnrollmentsHandler(RefsHandler):
         person = self.person(rec)
         coop = self.coop(rec) if rec.get("coop_nik") else None
         reason = clean_text(
-            rec.get("override_reason"), 500, what=N_("override reason"), column="override_reason"
+            rec.get("override_reason"),
+            validation.REASON_LIMIT,
+            what=N_("override reason"),
+            column="override_reason",
         )
         existing = self.db.exec(
             select(Enrollment).where(
@@ -311,40 +277,20 @@ class AttendanceHandler(RefsHandler):
                 ),
             )
         if not training.start <= day <= training.end:
-            raise Problem(
-                "day",
-                _("{day} is not a day of session {session} ({start} to {end}).").format(
-                    day=day.isoformat(),
-                    session=training.code,
-                    start=training.start.isoformat(),
-                    end=training.end.isoformat(),
-                ),
-            )
+            self.valid("day", validation.attendance_day, training, day, today=today())
         record = self.db.exec(
             select(Attendance).where(
                 Attendance.enrollment_id == enrollment.id, Attendance.day == day
             )
         ).first()
-        if record is not None and record.present == present:
+        values = {"present": present}
+        if record is not None and not field_changes(record, values):
             return UNCHANGED
-        if day > today():
-            raise Problem(
-                "day",
-                _("{day} is still ahead: attendance is recorded on or after the day.").format(
-                    day=day.isoformat()
-                ),
-            )
-        if training.status != "open":
-            raise Problem(
-                "session",
-                _("Session {session} is {status}: its attendance can no longer change.").format(
-                    session=training.code, status=training.status
-                ),
-            )
-        if record is None:
-            self.db.add(Attendance(enrollment_id=enrollment.id, day=day, present=present))
-            self.db.flush()
-            return INSERTED
-        record.present = present
-        self.db.flush()
-        return UPDATED
+        self.valid("day", validation.attendance_day, training, day, today=today())
+        self.valid("session", validation.attendance_open, training)
+        return upsert(
+            self.db,
+            record,
+            values,
+            make=lambda: Attendance(enrollment_id=enrollment.id, day=day, **values),
+        ).outcome
