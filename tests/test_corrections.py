@@ -235,3 +235,54 @@ def test_policy_unset(koptrain, store, niks):
     assert one(store, select(Policy)) is None
     koptrain("policy", "unset", "rat.extension.2019", code=1)
     koptrain("policy", "unset", "no.such.key", code=2)
+
+
+def test_person_find_by_name_without_case_or_accents_nik_ending_and_phone(koptrain, niks):
+    koptrain(
+        "person", "edit", niks["Siti"], "--name", "Siti Ḥasanah Aminah", "--phone", "0812-3456"
+    )
+    import json
+
+    def found(text: str) -> list[str]:
+        return [
+            r["name"]
+            for r in json.loads(koptrain("person", "find", text, "--format", "json").stdout)
+        ]
+
+    assert found("siti hasanah") == ["Siti Ḥasanah Aminah"]
+    assert found("SRI") == ["Sri Wahyuni"]
+    assert found(niks["Budi"][-4:]) == ["Budi Santoso"]
+    assert found("08123456") == ["Siti Ḥasanah Aminah"]
+    assert found("nobody") == []
+    rows = json.loads(koptrain("person", "find", "sri", "--format", "json").stdout)
+    assert rows[0]["coops"] == ["KSP Sejahtera"] and rows[0]["trainings"] == ["S1 (enrolled)"]
+    assert rows[0]["nik"] != niks["Sri"]  # masked
+    koptrain("person", "find", " ", code=2)
+
+
+def test_person_show_gives_the_whole_history(koptrain, niks):
+    import json
+
+    koptrain("group", "create", "G1", "--mentor", "Bu Rina", "--session", "S1")
+    koptrain("group", "add", "G1", niks["Sri"])
+    koptrain(
+        "mentor",
+        "log",
+        niks["Sri"],
+        "--date",
+        "2020-07-20",
+        "--mentor",
+        "Bu Rina",
+        "--status",
+        "partly",
+        "--obstacle",
+        "modal:kurang",
+    )
+    report = json.loads(koptrain("person", "show", niks["Sri"], "--format", "json").stdout)
+    assert report["attendance"]["S1"]["present"] == ["2020-06-16", "2020-06-17", "2020-06-18"]
+    assert report["groups"] == [{"group": "G1", "mentor": "Bu Rina"}]
+    assert [(c["date"], c["status"], c["obstacles"]) for c in report["contacts"]] == [
+        ("2020-07-20", "partly", ["modal:kurang"])
+    ]
+    table = koptrain("person", "show", niks["Sri"]).stdout
+    assert "Mentoring contacts" in table and "G1" in table
