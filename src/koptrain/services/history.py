@@ -79,7 +79,9 @@ def _entry(conn, row) -> dict[str, Any]:
             .limit(SHOWN_CHANGES)
         )
     ]
-    what = "; ".join(summary) or "; ".join(_describe(c) for c in changes[:3])
+    what = "; ".join(_said(line) for line in summary) or "; ".join(
+        _describe(c) for c in changes[:3]
+    )
     if row.undone_by:
         what += " " + _("(undone by entry {n})").format(n=row.undone_by)
     return {
@@ -89,10 +91,28 @@ def _entry(conn, row) -> dict[str, Any]:
         "command": row.command,
         "what": mask_niks_in(what),
         "changed": row.changes,
+        "audit": [
+            {"entity": line["entity"], "key": line["key"], "change": _parsed(line["change"])}
+            for line in summary
+        ],
         "undoes": row.undoes,
         "undone_by": row.undone_by,
         "changes": changes,
     }
+
+
+def _said(line: dict[str, str]) -> str:
+    """One line of what the audit trail said of an entry."""
+    if line["entity"] == "undo":
+        return _("undo of entry {n}").format(n=line["key"])
+    return f"{line['entity']} {line['key']}: {line['change']}"
+
+
+def _parsed(change: str) -> Any:
+    try:
+        return json.loads(change)
+    except ValueError:
+        return change
 
 
 def _change(c) -> dict[str, Any]:

@@ -66,7 +66,7 @@ class _State:
 
     entry_id: int | None = None
     changes: int = 0
-    summary: list[str] = field(default_factory=list)
+    summary: list[dict[str, str]] = field(default_factory=list)  # the audit rows
     refs: set[tuple[str, int]] = field(default_factory=set)
     enrollments: set[int] = field(default_factory=set)  # attendance rows name these
     deleted: list[tuple] = field(default_factory=list)  # captured before the flush
@@ -232,9 +232,9 @@ def updated(db: Session, tbl: str, rows: list[tuple[dict[str, Any], dict[str, An
     write(db, changes)
 
 
-def note(db: Session, text: str) -> None:
-    """A line of the entry's summary (what the audit trail said)."""
-    state(db).summary.append(text)
+def note(db: Session, *, entity: str, key: str, change: str = "") -> None:
+    """A line of the entry's summary, as the audit trail words one."""
+    state(db).summary.append({"entity": entity, "key": key, "change": change})
     entry_id(db)
 
 
@@ -324,7 +324,7 @@ def _after_flush(db: Session, _context) -> None:
     inserts = []
     for obj in db.new:
         if isinstance(obj, Audit):
-            st.summary.append(f"{obj.entity} {obj.key}: {obj.change}")
+            st.summary.append({"entity": obj.entity, "key": obj.key, "change": obj.change})
             entry_id(db)
             continue
         tbl = _tbl(obj)

@@ -63,7 +63,7 @@ def undo(db: Session, number: int | None = None) -> UndoResult:
     result.promoted = [moved.person.name for moved in _promote(db, trainings)]
     st = journal.state(db)
     st.undoes = target.id
-    journal.note(db, _("undo of entry {n}").format(n=target.id))
+    journal.note(db, entity="undo", key=str(target.id))
     result.entry = journal.entry_id(db)
     conn = db.connection()
     conn.execute(update(E).where(E.c.id == target.id).values(undone_by=result.entry))
