@@ -77,3 +77,14 @@ def test_bad_filter_values_are_usage_errors(koptrain, niks):
     koptrain("log", "--since", "kemarin", code=2)
     koptrain("log", "--limit", "0", code=2)
     koptrain("log", "--person", "9999", code=2)
+
+
+def test_an_import_shows_the_fields_it_updated_old_to_new(koptrain, niks, tmp_path):
+    data = tmp_path / "people.csv"
+    data.write_text(
+        f"nik,name,gender,coop_nik,role\n{niks['Sri']},Sri Salah,P,3572010000000001,pengurus\n"
+    )
+    koptrain("import", "people", str(data))
+    entry = entries(koptrain, "--limit", "1")[0]
+    assert "person id=" in entry["what"] and "name: Sri Wahyuni → Sri Salah" in entry["what"]
+    assert "role: anggota → pengurus" in entry["what"]

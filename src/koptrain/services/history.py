@@ -82,6 +82,9 @@ def _entry(conn, row) -> dict[str, Any]:
     what = "; ".join(_said(line) for line in summary) or "; ".join(
         _describe(c) for c in changes[:3]
     )
+    if any(line["entity"] == "import" for line in summary):  # its updates, field by field
+        updates = [_describe(c) for c in changes if c["op"] == "update"]
+        what = "; ".join([what, *updates[:3]]) + (" …" if len(updates) > 3 else "")
     if row.undone_by:
         what += " " + _("(undone by entry {n})").format(n=row.undone_by)
     return {
