@@ -55,7 +55,12 @@ def c3_attend(
 
 @app.command('log', help='Show the audit trail, newest first.')
 def c4_log(
-    limit: Annotated[int, typer.Option('--limit', min=1, help='How many entries.')] = 50,
+    limit: Annotated[int, typer.Option('--limit', min=1, max=1000000, help='How many entries.')] = 50,
+    person: Annotated[Optional[str], typer.Option('--person', help='Only entries that touched this person.', metavar='PERSON')] = None,
+    coop: Annotated[Optional[str], typer.Option('--coop', help='Only entries that touched this coop.', metavar='COOP')] = None,
+    session: Annotated[Optional[str], typer.Option('--session', help='Only entries that touched this session.', metavar='SESSION')] = None,
+    since: Annotated[Optional[str], typer.Option('--since', help='Only entries on or after this day.', metavar='DATE')] = None,
+    until: Annotated[Optional[str], typer.Option('--until', help='Only entries on or before this day.', metavar='DATE')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -90,11 +95,18 @@ def c7_demo(
     pass
 
 
+@app.command('undo', help='Take back the latest change (or entry ENTRY of `log`) in one step; the undo is itself\nan entry of the log, so it can be undone too.  Example: koptrain undo 42')
+def c8_undo(
+    entry: Annotated[Optional[int], typer.Argument(help="The entry's number in `log` (default: the latest).", metavar='[ENTRY]')] = None,
+) -> None:
+    pass
+
+
 g_coop = typer.Typer(help='Register cooperatives, their health ratings, and judge eligibility.', no_args_is_help=False)
 app.add_typer(g_coop, name='coop')
 
 @g_coop.command('add', help='Register a cooperative (it needs --nik or --legal-number).')
-def c8_add(
+def c9_add(
     name: Annotated[str, typer.Option('--name', help="The cooperative's name.", metavar='NAME')],
     nik: Annotated[Optional[str], typer.Option('--nik', help='NIK Koperasi (national cooperative number).', metavar='N')] = None,
     legal_number: Annotated[Optional[str], typer.Option('--legal-number', help='Legal number (nomor badan hukum).', metavar='X')] = None,
@@ -109,7 +121,7 @@ def c8_add(
 
 
 @g_coop.command('list', help='List the cooperatives, or only those eligible on a date.')
-def c9_list(
+def c10_list(
     eligible_on: Annotated[Optional[str], typer.Option('--eligible-on', help='Show only the cooperatives eligible on this date.', metavar='DATE')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -118,7 +130,7 @@ def c9_list(
 
 
 @g_coop.command('eligibility', help='Say whether a cooperative is eligible on a date, and why (exit 0 either way).')
-def c10_eligibility(
+def c11_eligibility(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
@@ -128,7 +140,7 @@ def c10_eligibility(
 
 
 @g_coop.command('show', help='Show a cooperative: details, RATs, health ratings, eligibility.')
-def c11_show(
+def c12_show(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
@@ -138,12 +150,36 @@ def c11_show(
 
 
 @g_coop.command('health', help="Record a year's health rating (a year already rated is corrected).")
-def c12_health(
+def c13_health(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     year: Annotated[str, typer.Option('--year', help='The year rated.', metavar='Y')],
-    rating: Annotated[str, typer.Option('--rating', help='sehat, cukup_sehat, dalam_pengawasan, dalam_pengawasan_khusus, kurang_sehat or tidak_sehat.', metavar='R')],
+    rating: Annotated[Optional[str], typer.Option('--rating', help='sehat, cukup_sehat, dalam_pengawasan, dalam_pengawasan_khusus, kurang_sehat or tidak_sehat.', metavar='R')] = None,
     score: Annotated[Optional[str], typer.Option('--score', help='The score, 0-100.', metavar='S')] = None,
     assessed_on: Annotated[Optional[str], typer.Option('--assessed-on', help='Date of the assessment (without it the rating counts from 31 December).', metavar='DATE')] = None,
+    delete: Annotated[bool, typer.Option('--delete', help='Delete the rating recorded for --year.')] = False,
+) -> None:
+    pass
+
+
+@g_coop.command('edit', help='Correct a cooperative: only the options given change.')
+def c14_edit(
+    coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
+    name: Annotated[Optional[str], typer.Option('--name', help='Name.', metavar='NAME')] = None,
+    nik: Annotated[Optional[str], typer.Option('--nik', help='NIK Koperasi.', metavar='N')] = None,
+    legal_number: Annotated[Optional[str], typer.Option('--legal-number', help='Legal number.', metavar='X')] = None,
+    type_: Annotated[Optional[str], typer.Option('--type', help='Type.', metavar='T')] = None,
+    level: Annotated[Optional[str], typer.Option('--level', help='primer or sekunder.', metavar='LEVEL')] = None,
+    kecamatan: Annotated[Optional[str], typer.Option('--kecamatan', help='Kecamatan.')] = None,
+    kelurahan: Annotated[Optional[str], typer.Option('--kelurahan', help='Kelurahan.')] = None,
+    fiscal_year_end: Annotated[Optional[str], typer.Option('--fiscal-year-end', help='Day the books close.', metavar='MM-DD')] = None,
+    members: Annotated[Optional[str], typer.Option('--members', help='Number of members.', metavar='N')] = None,
+) -> None:
+    pass
+
+
+@g_coop.command('delete', help='Delete a cooperative that nothing refers to.')
+def c15_delete(
+    coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
 ) -> None:
     pass
 
@@ -152,7 +188,7 @@ g_rat = typer.Typer(help="Record RATs (annual members' meetings) and see who is 
 app.add_typer(g_rat, name='rat')
 
 @g_rat.command('record', help="Record a fiscal year's RAT (a year already recorded is corrected).")
-def c13_record(
+def c16_record(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     year: Annotated[str, typer.Option('--year', help='The fiscal year (named by the year it ends in).', metavar='FY')],
     held: Annotated[str, typer.Option('--held', help='The day the RAT was held.', metavar='DATE')],
@@ -163,7 +199,7 @@ def c13_record(
 
 
 @g_rat.command('list', help='One row per cooperative: its latest RAT (or that of --year) and whether on time.')
-def c14_list(
+def c17_list(
     year: Annotated[Optional[str], typer.Option('--year', help='A fiscal year.', metavar='FY')] = None,
     status: Annotated[Optional[str], typer.Option('--status', help='Only on-time, late or missing.', metavar='STATUS')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
@@ -173,11 +209,19 @@ def c14_list(
     pass
 
 
+@g_rat.command('delete', help='Delete the RAT recorded for a fiscal year.')
+def c18_delete(
+    coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
+    year: Annotated[str, typer.Option('--year', help='The fiscal year.', metavar='FY')],
+) -> None:
+    pass
+
+
 g_person = typer.Typer(help='Register people as members of cooperatives, and look them up.', no_args_is_help=False)
 app.add_typer(g_person, name='person')
 
 @g_person.command('add', help='Add a person to a cooperative (a person already known by NIK joins one more).')
-def c15_add(
+def c19_add(
     nik: Annotated[str, typer.Option('--nik', help='The 16-digit NIK.', metavar='N')],
     name: Annotated[str, typer.Option('--name', help='Full name.', metavar='NAME')],
     gender: Annotated[str, typer.Option('--gender', help='L (male) or P (female).', metavar='L|P')],
@@ -191,7 +235,7 @@ def c15_add(
 
 
 @g_person.command('list', help='List people, one row per membership (NIKs masked).')
-def c16_list(
+def c20_list(
     coop: Annotated[Optional[str], typer.Option('--coop', help='Only the members of this cooperative.', metavar='COOP')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -200,8 +244,54 @@ def c16_list(
 
 
 @g_person.command('show', help='Show a person: details, cooperatives and trainings.')
-def c17_show(
+def c21_show(
     person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_person.command('edit', help="Correct a person's details: only the options given change.")
+def c22_edit(
+    person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
+    name: Annotated[Optional[str], typer.Option('--name', help='Name.', metavar='NAME')] = None,
+    gender: Annotated[Optional[str], typer.Option('--gender', help='L or P.', metavar='L|P')] = None,
+    birth_date: Annotated[Optional[str], typer.Option('--birth-date', help='Date of birth.', metavar='DATE')] = None,
+    phone: Annotated[Optional[str], typer.Option('--phone', help='Phone.', metavar='X')] = None,
+    nik: Annotated[Optional[str], typer.Option('--nik', help='The corrected 16-digit NIK.', metavar='N')] = None,
+) -> None:
+    pass
+
+
+@g_person.command('role', help="Change a person's role in a cooperative, or whether they own a business.")
+def c23_role(
+    person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
+    coop: Annotated[str, typer.Option('--coop', help='The cooperative of the membership.', metavar='COOP')],
+    role: Annotated[Optional[str], typer.Option('--role', help='The new role.', metavar='R')] = None,
+    business: Annotated[Optional[bool], typer.Option('--has-business/--no-business', help='Owns a business, or not.')] = None,
+) -> None:
+    pass
+
+
+@g_person.command('leave', help='Take a person out of a cooperative (not while enrolled for it).')
+def c24_leave(
+    person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
+    coop: Annotated[str, typer.Option('--coop', help='The cooperative of the membership.', metavar='COOP')],
+) -> None:
+    pass
+
+
+@g_person.command('delete', help='Delete a person who has no enrollments, groups or contacts.')
+def c25_delete(
+    person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
+) -> None:
+    pass
+
+
+@g_person.command('find', help='Find people by name (any case or accents), NIK ending or phone.')
+def c26_find(
+    text: Annotated[str, typer.Argument(help='Name, NIK ending or phone.', metavar='TEXT')],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -212,7 +302,7 @@ g_program = typer.Typer(help='Add or list training programmes.', no_args_is_help
 app.add_typer(g_program, name='program')
 
 @g_program.command('add', help="Add a programme, e.g. `program add BLITAR-2020 --name 'Pelatihan 2020'`.")
-def c18_add(
+def c27_add(
     code: Annotated[str, typer.Argument(help='A short code for the programme.')],
     name: Annotated[str, typer.Option('--name', help="The programme's name.")],
     year: Annotated[Optional[int], typer.Option('--year', min=1900, max=2200, help='The year it runs.')] = None,
@@ -221,9 +311,16 @@ def c18_add(
 
 
 @g_program.command('list', help='List the programmes with their number of sessions.')
-def c19_list(
+def c28_list(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_program.command('delete', help='Delete a programme that has no sessions.')
+def c29_delete(
+    code: Annotated[str, typer.Argument(help="The programme's code.", metavar='PROGRAM')],
 ) -> None:
     pass
 
@@ -232,7 +329,7 @@ g_session = typer.Typer(help='Create, list, show, cancel or close training sessi
 app.add_typer(g_session, name='session')
 
 @g_session.command('create', help="Create a session, e.g. `session create BLT20-01 --title 'Laporan Keuangan' --start 16/06/2020 --end 18/06/2020 --audience pengurus`.")
-def c20_create(
+def c30_create(
     code: Annotated[str, typer.Argument(help='A short code for the session.')],
     title: Annotated[str, typer.Option('--title', help="The training's title.")],
     start: Annotated[str, typer.Option('--start', help='The first day.')],
@@ -249,7 +346,7 @@ def c20_create(
 
 
 @g_session.command('list', help='List the sessions with their seats, waitlist and status.')
-def c21_list(
+def c31_list(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -258,7 +355,7 @@ def c21_list(
 
 
 @g_session.command('show', help='Show a session and its roster.')
-def c22_show(
+def c32_show(
     code: Annotated[str, typer.Argument(help="The session's code.")],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -267,16 +364,46 @@ def c22_show(
 
 
 @g_session.command('cancel', help='Cancel a session: every enrollment in it is withdrawn.')
-def c23_cancel(
+def c33_cancel(
     code: Annotated[str, typer.Argument(help="The session's code.")],
 ) -> None:
     pass
 
 
 @g_session.command('close', help='Close a session after its last day: seat holders present on enough days are completed, the others not_completed.')
-def c24_close(
+def c34_close(
     code: Annotated[str, typer.Argument(help="The session's code.")],
     all_attended: Annotated[bool, typer.Option('--all-attended', help='Attendance was not kept: count every seat holder present on every day.')] = False,
+) -> None:
+    pass
+
+
+@g_session.command('edit', help='Correct a session: only the options given change.')
+def c35_edit(
+    code: Annotated[str, typer.Argument(help="The session's code.")],
+    title: Annotated[Optional[str], typer.Option('--title', help='Title.', metavar='T')] = None,
+    venue: Annotated[Optional[str], typer.Option('--venue', help='Venue.', metavar='V')] = None,
+    start: Annotated[Optional[str], typer.Option('--start', help='First day.', metavar='DATE')] = None,
+    end: Annotated[Optional[str], typer.Option('--end', help='Last day.', metavar='DATE')] = None,
+    capacity: Annotated[Optional[str], typer.Option('--capacity', help='Seats; raising it moves people up from the waitlist.', metavar='N')] = None,
+    audience: Annotated[Optional[str], typer.Option('--audience', help='Roles admitted, separated by commas.', metavar='ROLES')] = None,
+    requires_business: Annotated[Optional[bool], typer.Option('--requires-business/--no-requires-business', help='Only people who own a business, or everyone.')] = None,
+    min_attendance: Annotated[Optional[str], typer.Option('--min-attendance', help='Share of the days needed to complete.', metavar='SHARE')] = None,
+    program: Annotated[Optional[str], typer.Option('--program', help='Programme code ("" for none).', metavar='P')] = None,
+) -> None:
+    pass
+
+
+@g_session.command('reopen', help='Reopen a closed session: its completed seats become enrolled.')
+def c36_reopen(
+    code: Annotated[str, typer.Argument(help="The session's code.")],
+) -> None:
+    pass
+
+
+@g_session.command('delete', help='Delete a session that has no enrollments, groups or contacts.')
+def c37_delete(
+    code: Annotated[str, typer.Argument(help="The session's code.")],
 ) -> None:
     pass
 
@@ -285,7 +412,7 @@ g_group = typer.Typer(help='Mentoring groups (kelompok): create, add members, li
 app.add_typer(g_group, name='group')
 
 @g_group.command('create', help="Create a mentoring group with its mentor, e.g. `group create KLP-A --mentor 'Bu Rina'`.")
-def c25_create(
+def c38_create(
     code: Annotated[str, typer.Argument(help="The group's code.")],
     mentor: Annotated[str, typer.Option('--mentor', help="The mentor's name.")],
     session_code: Annotated[Optional[str], typer.Option('--session', help='The session whose participants the group follows up.')] = None,
@@ -294,7 +421,7 @@ def c25_create(
 
 
 @g_group.command('add', help="Add people to a group; each must hold a seat in the group's session.")
-def c26_add(
+def c39_add(
     group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
     people: Annotated[list[str], typer.Argument(help='NIKs or numbers.', metavar='PERSON...')],
 ) -> None:
@@ -302,7 +429,7 @@ def c26_add(
 
 
 @g_group.command('list', help='List the mentoring groups with their mentor and size.')
-def c27_list(
+def c40_list(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -310,10 +437,33 @@ def c27_list(
 
 
 @g_group.command('show', help='Show a group: its mentor, session and members (NIKs masked).')
-def c28_show(
+def c41_show(
     group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_group.command('edit', help='Give a group another mentor.')
+def c42_edit(
+    group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
+    mentor: Annotated[str, typer.Option('--mentor', help='The new mentor.', metavar='NAME')],
+) -> None:
+    pass
+
+
+@g_group.command('remove', help='Take people out of a group.')
+def c43_remove(
+    group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
+    people: Annotated[list[str], typer.Argument(help='NIKs or numbers.', metavar='PERSON...')],
+) -> None:
+    pass
+
+
+@g_group.command('delete', help='Delete a group that has no members and no contacts.')
+def c44_delete(
+    group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
 ) -> None:
     pass
 
@@ -322,7 +472,7 @@ g_mentor = typer.Typer(help='Log follow-up contacts and see which follow-ups are
 app.add_typer(g_mentor, name='mentor')
 
 @g_mentor.command('log', help="Log a follow-up contact with a person or a whole group, e.g. `mentor log 3572015705800001 --date 2020-07-20 --mentor 'Bu Rina' --status partly --obstacle 'modal:kurang modal kerja' --next 2020-08-05`.")
-def c29_log(
+def c45_log(
     person_ref: Annotated[Optional[str], typer.Argument(help='NIK or number of the person.', metavar='[PERSON]')] = None,
     group_code: Annotated[Optional[str], typer.Option('--group', help='Log the contact for every member.')] = None,
     date: Annotated[str, typer.Option('--date', help='The day of the contact.')] = '',
@@ -337,10 +487,41 @@ def c29_log(
 
 
 @g_mentor.command('due', help='List the follow-ups whose next contact is due on or before --on (default today), grouped by mentor and group. Overdue means due before --on.')
-def c30_due(
+def c46_due(
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_mentor.command('list', help='List mentoring contacts with their numbers (LOG).')
+def c47_list(
+    person_ref: Annotated[Optional[str], typer.Argument(help='NIK or number of the person.', metavar='[PERSON]')] = None,
+    group_code: Annotated[Optional[str], typer.Option('--group', help='Contacts of a group.', metavar='GROUP')] = None,
+    session_code: Annotated[Optional[str], typer.Option('--session', help='Contacts about a session.', metavar='SESSION')] = None,
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_mentor.command('edit', help='Correct a mentoring contact: only the options given change.')
+def c48_edit(
+    number: Annotated[int, typer.Argument(help="The contact's number (LOG).", metavar='LOG')],
+    date: Annotated[Optional[str], typer.Option('--date', help='Day.', metavar='DATE')] = None,
+    mentor: Annotated[Optional[str], typer.Option('--mentor', help='Mentor.', metavar='NAME')] = None,
+    status: Annotated[Optional[str], typer.Option('--status', help='Status.', metavar='S')] = None,
+    obstacles: Annotated[Optional[list[str]], typer.Option('--obstacle', help='Replaces the obstacles.', metavar='CATEGORY:TEXT')] = None,
+    note: Annotated[Optional[str], typer.Option('--note', help='Note.', metavar='TEXT')] = None,
+    next_visit: Annotated[Optional[str], typer.Option('--next', help='Next visit.', metavar='DATE')] = None,
+) -> None:
+    pass
+
+
+@g_mentor.command('delete', help='Delete a mentoring contact (logged twice, or by mistake).')
+def c49_delete(
+    number: Annotated[int, typer.Argument(help="The contact's number (LOG).", metavar='LOG')],
 ) -> None:
     pass
 
@@ -349,7 +530,7 @@ g_report = typer.Typer(help='Reports: summary, roster, RAT compliance, mentoring
 app.add_typer(g_report, name='report')
 
 @g_report.command('summary', help='The programme summary: seats, seat holders, attendance, completion and distinct participants per session and in total; participants by role, gender and kecamatan (of their latest enrollment); and mentoring as of --on: due = follow-ups whose next contact is due on or before --on, overdue = due before --on, followed_up = follow-ups with at least one contact, practicing = follow-ups whose latest contact is practicing. Cancelled sessions are left out.')
-def c31_summary(
+def c50_summary(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
@@ -359,7 +540,7 @@ def c31_summary(
 
 
 @g_report.command('roster', help='The roster of a session: seat holders, waitlist, withdrawn.')
-def c32_roster(
+def c51_roster(
     session_code: Annotated[str, typer.Argument(help='The session code.', metavar='SESSION')],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -368,7 +549,7 @@ def c32_roster(
 
 
 @g_report.command('rat', help="Each cooperative's RAT status for fiscal year --year with its deadlines; without --year, its latest RAT as eligibility judges it on --on.")
-def c33_rat(
+def c52_rat(
     year: Annotated[Optional[int], typer.Option('--year', min=1900, max=2999, help='The fiscal year.')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
@@ -378,7 +559,7 @@ def c33_rat(
 
 
 @g_report.command('mentoring', help="Mentoring outcomes per session: follow-ups, the practice status of each follow-up's latest contact, ended, lapsed (window over without practicing or stopped) and open; obstacles by category; coverage = followed up at least once / first contact due.")
-def c34_mentoring(
+def c53_mentoring(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
@@ -388,7 +569,7 @@ def c34_mentoring(
 
 
 @g_report.command('reminders', help="What needs doing on --on: follow-ups due, sessions starting within reminders.session_days with free seats or a waitlist, cooperatives whose latest RAT is not on time. Plain text when not at a terminal (for cron mail). E.g. in a crontab: `0 7 * * * koptrain report reminders --quiet | mail -E -s 'koptrain' staf@dinas`.")
-def c35_reminders(
+def c54_reminders(
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     quiet: Annotated[bool, typer.Option('--quiet', help='Print nothing at all when nothing is due.')] = False,
     fail_if_any: Annotated[bool, typer.Option('--fail-if-any', help='Exit with status 1 when anything is listed.')] = False,
@@ -402,7 +583,7 @@ g_policy = typer.Typer(help='Show or change the policy settings behind the rules
 app.add_typer(g_policy, name='policy')
 
 @g_policy.command('show', help='Show every policy setting with its default.')
-def c36_show(
+def c55_show(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv or json.')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -410,9 +591,16 @@ def c36_show(
 
 
 @g_policy.command('set', help='Change a policy setting, e.g. `policy set rat.extension.2019 2020-06-30`.')
-def c37_set(
+def c56_set(
     key: Annotated[str, typer.Argument(help='The setting, e.g. health.accepted.')],
     value: Annotated[str, typer.Argument(help='Its new value.')],
+) -> None:
+    pass
+
+
+@g_policy.command('unset', help='Remove a setting: the default applies again.')
+def c57_unset(
+    key: Annotated[str, typer.Argument(help="The setting's name.", metavar='KEY')],
 ) -> None:
     pass
 
@@ -421,17 +609,17 @@ g_db = typer.Typer(help='Upgrade, check or back up the database.', no_args_is_he
 app.add_typer(g_db, name='db')
 
 @g_db.command('upgrade', help='Bring the database schema up to this version of koptrain.')
-def c38_upgrade() -> None:
+def c58_upgrade() -> None:
     pass
 
 
 @g_db.command('check', help="Check the database's integrity and foreign keys (exit 3 on damage).")
-def c39_check() -> None:
+def c59_check() -> None:
     pass
 
 
 @g_db.command('backup', help='Make a consistent copy of the database, even while it is in use.')
-def c40_backup(
+def c60_backup(
     dest: Annotated[Path, typer.Argument(help='The new file to write the copy to.', metavar='DEST')],
 ) -> None:
     pass
