@@ -80,11 +80,12 @@ def _target(db: Session, number: int | None):
             .where(E.c.changes > 0, E.c.undone_by.is_(None), E.c.undoes.is_(None))
             .order_by(E.c.id.desc())
             .limit(1)
+            .with_for_update()  # two undos at once cannot both take back the same entry
         ).first()
         if row is None:
             raise Refused(_("Nothing to undo: no entry of the log that changed data is left."))
         return row
-    row = conn.execute(select(E).where(E.c.id == number)).first()
+    row = conn.execute(select(E).where(E.c.id == number).with_for_update()).first()
     if row is None:
         raise NotFound(_("There is no entry {n} in the log.").format(n=number))
     if row.changes == 0:
