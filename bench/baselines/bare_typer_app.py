@@ -55,7 +55,12 @@ def c3_attend(
 
 @app.command('log', help='Show the audit trail, newest first.')
 def c4_log(
-    limit: Annotated[int, typer.Option('--limit', min=1, help='How many entries.')] = 50,
+    limit: Annotated[int, typer.Option('--limit', min=1, max=1000000, help='How many entries.')] = 50,
+    person: Annotated[Optional[str], typer.Option('--person', help='Only entries that touched this person.', metavar='PERSON')] = None,
+    coop: Annotated[Optional[str], typer.Option('--coop', help='Only entries that touched this coop.', metavar='COOP')] = None,
+    session: Annotated[Optional[str], typer.Option('--session', help='Only entries that touched this session.', metavar='SESSION')] = None,
+    since: Annotated[Optional[str], typer.Option('--since', help='Only entries on or after this day.', metavar='DATE')] = None,
+    until: Annotated[Optional[str], typer.Option('--until', help='Only entries on or before this day.', metavar='DATE')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -93,11 +98,18 @@ def c7_demo(
     pass
 
 
+@app.command('undo', help='Take back the latest change (or entry ENTRY of `log`) in one step; the undo is itself\nan entry of the log, so it can be undone too.  Example: koptrain undo 42')
+def c8_undo(
+    entry: Annotated[Optional[int], typer.Argument(help="The entry's number in `log` (default: the latest).", metavar='[ENTRY]')] = None,
+) -> None:
+    pass
+
+
 g_coop = typer.Typer(help='Register cooperatives, their health ratings, and judge eligibility.', no_args_is_help=False)
 app.add_typer(g_coop, name='coop')
 
 @g_coop.command('add', help='Register a cooperative (it needs --nik or --legal-number).')
-def c8_add(
+def c9_add(
     name: Annotated[str, typer.Option('--name', help="The cooperative's name.", metavar='NAME')],
     nik: Annotated[Optional[str], typer.Option('--nik', help='NIK Koperasi (national cooperative number).', metavar='N')] = None,
     legal_number: Annotated[Optional[str], typer.Option('--legal-number', help='Legal number (nomor badan hukum).', metavar='X')] = None,
@@ -112,7 +124,7 @@ def c8_add(
 
 
 @g_coop.command('list', help='List the cooperatives, or only those eligible on a date.')
-def c9_list(
+def c10_list(
     eligible_on: Annotated[Optional[str], typer.Option('--eligible-on', help='Show only the cooperatives eligible on this date.', metavar='DATE')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -121,7 +133,7 @@ def c9_list(
 
 
 @g_coop.command('eligibility', help='Say whether a cooperative is eligible on a date, and why (exit 0 either way).')
-def c10_eligibility(
+def c11_eligibility(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
@@ -131,7 +143,7 @@ def c10_eligibility(
 
 
 @g_coop.command('show', help='Show a cooperative: details, RATs, health ratings, eligibility.')
-def c11_show(
+def c12_show(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
@@ -141,12 +153,36 @@ def c11_show(
 
 
 @g_coop.command('health', help="Record a year's health rating (a year already rated is corrected).")
-def c12_health(
+def c13_health(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     year: Annotated[str, typer.Option('--year', help='The year rated.', metavar='Y')],
-    rating: Annotated[str, typer.Option('--rating', help='sehat, cukup_sehat, dalam_pengawasan, dalam_pengawasan_khusus, kurang_sehat or tidak_sehat.', metavar='R')],
+    rating: Annotated[Optional[str], typer.Option('--rating', help='sehat, cukup_sehat, dalam_pengawasan, dalam_pengawasan_khusus, kurang_sehat or tidak_sehat.', metavar='R')] = None,
     score: Annotated[Optional[str], typer.Option('--score', help='The score, 0-100.', metavar='S')] = None,
     assessed_on: Annotated[Optional[str], typer.Option('--assessed-on', help='Date of the assessment (without it the rating counts from 31 December).', metavar='DATE')] = None,
+    delete: Annotated[bool, typer.Option('--delete', help='Delete the rating recorded for --year.')] = False,
+) -> None:
+    pass
+
+
+@g_coop.command('edit', help='Correct a cooperative: only the options given change.')
+def c14_edit(
+    coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
+    name: Annotated[Optional[str], typer.Option('--name', help='Name.', metavar='NAME')] = None,
+    nik: Annotated[Optional[str], typer.Option('--nik', help='NIK Koperasi.', metavar='N')] = None,
+    legal_number: Annotated[Optional[str], typer.Option('--legal-number', help='Legal number.', metavar='X')] = None,
+    type_: Annotated[Optional[str], typer.Option('--type', help='Type.', metavar='T')] = None,
+    level: Annotated[Optional[str], typer.Option('--level', help='primer or sekunder.', metavar='LEVEL')] = None,
+    kecamatan: Annotated[Optional[str], typer.Option('--kecamatan', help='Kecamatan.')] = None,
+    kelurahan: Annotated[Optional[str], typer.Option('--kelurahan', help='Kelurahan.')] = None,
+    fiscal_year_end: Annotated[Optional[str], typer.Option('--fiscal-year-end', help='Day the books close.', metavar='MM-DD')] = None,
+    members: Annotated[Optional[str], typer.Option('--members', help='Number of members.', metavar='N')] = None,
+) -> None:
+    pass
+
+
+@g_coop.command('delete', help='Delete a cooperative that nothing refers to.')
+def c15_delete(
+    coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
 ) -> None:
     pass
 
@@ -155,7 +191,7 @@ g_rat = typer.Typer(help="Record RATs (annual members' meetings) and see who is 
 app.add_typer(g_rat, name='rat')
 
 @g_rat.command('record', help="Record a fiscal year's RAT (a year already recorded is corrected).")
-def c13_record(
+def c16_record(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
     year: Annotated[str, typer.Option('--year', help='The fiscal year (named by the year it ends in).', metavar='FY')],
     held: Annotated[str, typer.Option('--held', help='The day the RAT was held.', metavar='DATE')],
@@ -166,7 +202,7 @@ def c13_record(
 
 
 @g_rat.command('list', help='One row per cooperative: its latest RAT (or that of --year) and whether on time.')
-def c14_list(
+def c17_list(
     year: Annotated[Optional[str], typer.Option('--year', help='A fiscal year.', metavar='FY')] = None,
     status: Annotated[Optional[str], typer.Option('--status', help='Only on-time, late or missing.', metavar='STATUS')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
@@ -176,11 +212,19 @@ def c14_list(
     pass
 
 
+@g_rat.command('delete', help='Delete the RAT recorded for a fiscal year.')
+def c18_delete(
+    coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
+    year: Annotated[str, typer.Option('--year', help='The fiscal year.', metavar='FY')],
+) -> None:
+    pass
+
+
 g_person = typer.Typer(help='Register people as members of cooperatives, and look them up.', no_args_is_help=False)
 app.add_typer(g_person, name='person')
 
 @g_person.command('add', help='Add a person to a cooperative (a person already known by NIK joins one more).')
-def c15_add(
+def c19_add(
     nik: Annotated[str, typer.Option('--nik', help='The 16-digit NIK.', metavar='N')],
     name: Annotated[str, typer.Option('--name', help='Full name.', metavar='NAME')],
     gender: Annotated[str, typer.Option('--gender', help='L (male) or P (female).', metavar='L|P')],
@@ -194,7 +238,7 @@ def c15_add(
 
 
 @g_person.command('list', help='List people, one row per membership (NIKs masked).')
-def c16_list(
+def c20_list(
     coop: Annotated[Optional[str], typer.Option('--coop', help='Only the members of this cooperative.', metavar='COOP')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -203,8 +247,54 @@ def c16_list(
 
 
 @g_person.command('show', help='Show a person: details, cooperatives and trainings.')
-def c17_show(
+def c21_show(
     person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_person.command('edit', help="Correct a person's details: only the options given change.")
+def c22_edit(
+    person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
+    name: Annotated[Optional[str], typer.Option('--name', help='Name.', metavar='NAME')] = None,
+    gender: Annotated[Optional[str], typer.Option('--gender', help='L or P.', metavar='L|P')] = None,
+    birth_date: Annotated[Optional[str], typer.Option('--birth-date', help='Date of birth.', metavar='DATE')] = None,
+    phone: Annotated[Optional[str], typer.Option('--phone', help='Phone.', metavar='X')] = None,
+    nik: Annotated[Optional[str], typer.Option('--nik', help='The corrected 16-digit NIK.', metavar='N')] = None,
+) -> None:
+    pass
+
+
+@g_person.command('role', help="Change a person's role in a cooperative, or whether they own a business.")
+def c23_role(
+    person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
+    coop: Annotated[str, typer.Option('--coop', help='The cooperative of the membership.', metavar='COOP')],
+    role: Annotated[Optional[str], typer.Option('--role', help='The new role.', metavar='R')] = None,
+    business: Annotated[Optional[bool], typer.Option('--has-business/--no-business', help='Owns a business, or not.')] = None,
+) -> None:
+    pass
+
+
+@g_person.command('leave', help='Take a person out of a cooperative (not while enrolled for it).')
+def c24_leave(
+    person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
+    coop: Annotated[str, typer.Option('--coop', help='The cooperative of the membership.', metavar='COOP')],
+) -> None:
+    pass
+
+
+@g_person.command('delete', help='Delete a person who has no enrollments, groups or contacts.')
+def c25_delete(
+    person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
+) -> None:
+    pass
+
+
+@g_person.command('find', help='Find people by name (any case or accents), NIK ending or phone.')
+def c26_find(
+    text: Annotated[str, typer.Argument(help='Name, NIK ending or phone.', metavar='TEXT')],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -215,7 +305,7 @@ g_program = typer.Typer(help='Add or list training programmes.', no_args_is_help
 app.add_typer(g_program, name='program')
 
 @g_program.command('add', help="Add a programme, e.g. `program add BLITAR-2020 --name 'Pelatihan 2020'`.")
-def c18_add(
+def c27_add(
     code: Annotated[str, typer.Argument(help='A short code for the programme.')],
     name: Annotated[str, typer.Option('--name', help="The programme's name.")],
     year: Annotated[Optional[int], typer.Option('--year', min=1900, max=2200, help='The year it runs.')] = None,
@@ -224,9 +314,16 @@ def c18_add(
 
 
 @g_program.command('list', help='List the programmes with their number of sessions.')
-def c19_list(
+def c28_list(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_program.command('delete', help='Delete a programme that has no sessions.')
+def c29_delete(
+    code: Annotated[str, typer.Argument(help="The programme's code.", metavar='PROGRAM')],
 ) -> None:
     pass
 
@@ -235,7 +332,7 @@ g_session = typer.Typer(help='Create, list, show, cancel or close training sessi
 app.add_typer(g_session, name='session')
 
 @g_session.command('create', help="Create a session, e.g. `session create BLT20-01 --title 'Laporan Keuangan' --start 16/06/2020 --end 18/06/2020 --audience pengurus`.")
-def c20_create(
+def c30_create(
     code: Annotated[str, typer.Argument(help='A short code for the session.')],
     title: Annotated[str, typer.Option('--title', help="The training's title.")],
     start: Annotated[str, typer.Option('--start', help='The first day.')],
@@ -252,7 +349,7 @@ def c20_create(
 
 
 @g_session.command('list', help='List the sessions with their seats, waitlist and status.')
-def c21_list(
+def c31_list(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -261,7 +358,7 @@ def c21_list(
 
 
 @g_session.command('show', help='Show a session and its roster.')
-def c22_show(
+def c32_show(
     code: Annotated[str, typer.Argument(help="The session's code.")],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -270,16 +367,46 @@ def c22_show(
 
 
 @g_session.command('cancel', help='Cancel a session: every enrollment in it is withdrawn.')
-def c23_cancel(
+def c33_cancel(
     code: Annotated[str, typer.Argument(help="The session's code.")],
 ) -> None:
     pass
 
 
 @g_session.command('close', help='Close a session after its last day: seat holders present on enough days are completed, the others not_completed.')
-def c24_close(
+def c34_close(
     code: Annotated[str, typer.Argument(help="The session's code.")],
     all_attended: Annotated[bool, typer.Option('--all-attended', help='Attendance was not kept: count every seat holder present on every day.')] = False,
+) -> None:
+    pass
+
+
+@g_session.command('edit', help='Correct a session: only the options given change.')
+def c35_edit(
+    code: Annotated[str, typer.Argument(help="The session's code.")],
+    title: Annotated[Optional[str], typer.Option('--title', help='Title.', metavar='T')] = None,
+    venue: Annotated[Optional[str], typer.Option('--venue', help='Venue.', metavar='V')] = None,
+    start: Annotated[Optional[str], typer.Option('--start', help='First day.', metavar='DATE')] = None,
+    end: Annotated[Optional[str], typer.Option('--end', help='Last day.', metavar='DATE')] = None,
+    capacity: Annotated[Optional[str], typer.Option('--capacity', help='Seats; raising it moves people up from the waitlist.', metavar='N')] = None,
+    audience: Annotated[Optional[str], typer.Option('--audience', help='Roles admitted, separated by commas.', metavar='ROLES')] = None,
+    requires_business: Annotated[Optional[bool], typer.Option('--requires-business/--no-requires-business', help='Only people who own a business, or everyone.')] = None,
+    min_attendance: Annotated[Optional[str], typer.Option('--min-attendance', help='Share of the days needed to complete.', metavar='SHARE')] = None,
+    program: Annotated[Optional[str], typer.Option('--program', help='Programme code ("" for none).', metavar='P')] = None,
+) -> None:
+    pass
+
+
+@g_session.command('reopen', help='Reopen a closed session: its completed seats become enrolled.')
+def c36_reopen(
+    code: Annotated[str, typer.Argument(help="The session's code.")],
+) -> None:
+    pass
+
+
+@g_session.command('delete', help='Delete a session that has no enrollments, groups or contacts.')
+def c37_delete(
+    code: Annotated[str, typer.Argument(help="The session's code.")],
 ) -> None:
     pass
 
@@ -288,7 +415,7 @@ g_group = typer.Typer(help='Mentoring groups (kelompok): create, add members, li
 app.add_typer(g_group, name='group')
 
 @g_group.command('create', help="Create a mentoring group with its mentor, e.g. `group create KLP-A --mentor 'Bu Rina'`.")
-def c25_create(
+def c38_create(
     code: Annotated[str, typer.Argument(help="The group's code.")],
     mentor: Annotated[str, typer.Option('--mentor', help="The mentor's name.")],
     session_code: Annotated[Optional[str], typer.Option('--session', help='The session whose participants the group follows up.')] = None,
@@ -297,7 +424,7 @@ def c25_create(
 
 
 @g_group.command('add', help="Add people to a group; each must hold a seat in the group's session.")
-def c26_add(
+def c39_add(
     group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
     people: Annotated[list[str], typer.Argument(help='NIKs or numbers.', metavar='PERSON...')],
 ) -> None:
@@ -305,7 +432,7 @@ def c26_add(
 
 
 @g_group.command('list', help='List the mentoring groups with their mentor and size.')
-def c27_list(
+def c40_list(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -313,10 +440,33 @@ def c27_list(
 
 
 @g_group.command('show', help='Show a group: its mentor, session and members (NIKs masked).')
-def c28_show(
+def c41_show(
     group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_group.command('edit', help='Give a group another mentor.')
+def c42_edit(
+    group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
+    mentor: Annotated[str, typer.Option('--mentor', help='The new mentor.', metavar='NAME')],
+) -> None:
+    pass
+
+
+@g_group.command('remove', help='Take people out of a group.')
+def c43_remove(
+    group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
+    people: Annotated[list[str], typer.Argument(help='NIKs or numbers.', metavar='PERSON...')],
+) -> None:
+    pass
+
+
+@g_group.command('delete', help='Delete a group that has no members and no contacts.')
+def c44_delete(
+    group_code: Annotated[str, typer.Argument(help="The group's code.", metavar='GROUP')],
 ) -> None:
     pass
 
@@ -325,7 +475,7 @@ g_mentor = typer.Typer(help='Log follow-up contacts and see which follow-ups are
 app.add_typer(g_mentor, name='mentor')
 
 @g_mentor.command('log', help="Log a follow-up contact with a person or a whole group, e.g. `mentor log 3572015705800001 --date 2020-07-20 --mentor 'Bu Rina' --status partly --obstacle 'modal:kurang modal kerja' --next 2020-08-05`.")
-def c29_log(
+def c45_log(
     person_ref: Annotated[Optional[str], typer.Argument(help='NIK or number of the person.', metavar='[PERSON]')] = None,
     group_code: Annotated[Optional[str], typer.Option('--group', help='Log the contact for every member.')] = None,
     date: Annotated[str, typer.Option('--date', help='The day of the contact.')] = '',
@@ -341,10 +491,41 @@ def c29_log(
 
 
 @g_mentor.command('due', help='List the follow-ups whose next contact is due on or before --on (default today), grouped by mentor and group. Overdue means due before --on.')
-def c30_due(
+def c46_due(
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_mentor.command('list', help='List mentoring contacts with their numbers (LOG).')
+def c47_list(
+    person_ref: Annotated[Optional[str], typer.Argument(help='NIK or number of the person.', metavar='[PERSON]')] = None,
+    group_code: Annotated[Optional[str], typer.Option('--group', help='Contacts of a group.', metavar='GROUP')] = None,
+    session_code: Annotated[Optional[str], typer.Option('--session', help='Contacts about a session.', metavar='SESSION')] = None,
+    fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_mentor.command('edit', help='Correct a mentoring contact: only the options given change.')
+def c48_edit(
+    number: Annotated[int, typer.Argument(help="The contact's number (LOG).", metavar='LOG')],
+    date: Annotated[Optional[str], typer.Option('--date', help='Day.', metavar='DATE')] = None,
+    mentor: Annotated[Optional[str], typer.Option('--mentor', help='Mentor.', metavar='NAME')] = None,
+    status: Annotated[Optional[str], typer.Option('--status', help='Status.', metavar='S')] = None,
+    obstacles: Annotated[Optional[list[str]], typer.Option('--obstacle', help='Replaces the obstacles.', metavar='CATEGORY:TEXT')] = None,
+    note: Annotated[Optional[str], typer.Option('--note', help='Note.', metavar='TEXT')] = None,
+    next_visit: Annotated[Optional[str], typer.Option('--next', help='Next visit.', metavar='DATE')] = None,
+) -> None:
+    pass
+
+
+@g_mentor.command('delete', help='Delete a mentoring contact (logged twice, or by mistake).')
+def c49_delete(
+    number: Annotated[int, typer.Argument(help="The contact's number (LOG).", metavar='LOG')],
 ) -> None:
     pass
 
@@ -353,7 +534,7 @@ g_report = typer.Typer(help='Reports: summary, roster, RAT compliance, mentoring
 app.add_typer(g_report, name='report')
 
 @g_report.command('summary', help='The programme summary: seats, seat holders, attendance, completion and distinct participants per session and in total; participants by role, gender and kecamatan (of their latest enrollment); and mentoring as of --on: due = follow-ups whose next contact is due on or before --on, overdue = due before --on, followed_up = follow-ups with at least one contact, practicing = follow-ups whose latest contact is practicing. Cancelled sessions are left out.')
-def c31_summary(
+def c50_summary(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
@@ -363,7 +544,7 @@ def c31_summary(
 
 
 @g_report.command('roster', help='The roster of a session: seat holders, waitlist, withdrawn.')
-def c32_roster(
+def c51_roster(
     session_code: Annotated[str, typer.Argument(help='The session code.', metavar='SESSION')],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -372,7 +553,7 @@ def c32_roster(
 
 
 @g_report.command('rat', help="Each cooperative's RAT status for fiscal year --year with its deadlines; without --year, its latest RAT as eligibility judges it on --on.")
-def c33_rat(
+def c52_rat(
     year: Annotated[Optional[int], typer.Option('--year', min=1900, max=2999, help='The fiscal year.')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
@@ -382,7 +563,7 @@ def c33_rat(
 
 
 @g_report.command('mentoring', help="Mentoring outcomes per session: follow-ups, the practice status of each follow-up's latest contact, ended, lapsed (window over without practicing or stopped) and open; obstacles by category; coverage = followed up at least once / first contact due.")
-def c34_mentoring(
+def c53_mentoring(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
@@ -392,7 +573,7 @@ def c34_mentoring(
 
 
 @g_report.command('reminders', help="What needs doing on --on: follow-ups due, sessions starting within reminders.session_days with free seats or a waitlist, cooperatives whose latest RAT is not on time. Plain text when not at a terminal (for cron mail). E.g. in a crontab: `0 7 * * * koptrain report reminders --quiet | mail -E -s 'koptrain' staf@dinas`.")
-def c35_reminders(
+def c54_reminders(
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     quiet: Annotated[bool, typer.Option('--quiet', help='Print nothing at all when nothing is due.')] = False,
     fail_if_any: Annotated[bool, typer.Option('--fail-if-any', help='Exit with status 1 when anything is listed.')] = False,
@@ -403,7 +584,7 @@ def c35_reminders(
 
 
 @g_report.command('outcomes', help="Did the training work? Per session and in total: the participants' evaluation (means, 1-5), pre- and post-test scores (gain with its 95% interval, normalised gain), practice by the status of each participant's latest contact, and each indicator's baseline (latest value on or before the first day) and follow-up (latest value after the last day, up to --on), split by practice.")
-def c36_outcomes(
+def c55_outcomes(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.")] = None,
     session_code: Annotated[Optional[str], typer.Option('--session', help='Only this session.')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
@@ -417,7 +598,7 @@ g_policy = typer.Typer(help='Show or change the policy settings behind the rules
 app.add_typer(g_policy, name='policy')
 
 @g_policy.command('show', help='Show every policy setting with its default.')
-def c37_show(
+def c56_show(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -425,9 +606,16 @@ def c37_show(
 
 
 @g_policy.command('set', help='Change a policy setting, e.g. `policy set rat.extension.2019 2020-06-30`.')
-def c38_set(
+def c57_set(
     key: Annotated[str, typer.Argument(help='The setting, e.g. health.accepted.')],
     value: Annotated[str, typer.Argument(help='Its new value.')],
+) -> None:
+    pass
+
+
+@g_policy.command('unset', help='Remove a setting: the default applies again.')
+def c58_unset(
+    key: Annotated[str, typer.Argument(help="The setting's name.", metavar='KEY')],
 ) -> None:
     pass
 
@@ -436,22 +624,22 @@ g_db = typer.Typer(help='Upgrade, check, refresh or back up the database.', no_a
 app.add_typer(g_db, name='db')
 
 @g_db.command('upgrade', help='Bring the database schema up to this version of koptrain.')
-def c39_upgrade() -> None:
+def c59_upgrade() -> None:
     pass
 
 
 @g_db.command('check', help="Check the database's integrity and foreign keys, and that the report tables follow their sources: every trigger present, a sample of rows equal to a rebuild (exit 3 on damage).")
-def c40_check() -> None:
+def c60_check() -> None:
     pass
 
 
 @g_db.command('refresh', help='Work out the report tables again from every enrollment and contact (and put back any missing trigger): after `db check` finds them wrong, or a change made around koptrain.')
-def c41_refresh() -> None:
+def c61_refresh() -> None:
     pass
 
 
 @g_db.command('backup', help='Make a consistent copy of the database, even while it is in use.')
-def c42_backup(
+def c62_backup(
     dest: Annotated[Path, typer.Argument(help='The new file to write the copy to.', metavar='DEST')],
 ) -> None:
     pass
@@ -461,7 +649,7 @@ g_print = typer.Typer(help='Print documents as A4 PDF files: sign-in sheets, cer
 app.add_typer(g_print, name='print')
 
 @g_print.command('sign-in', help='The sign-in sheet (daftar hadir) of a session: a sheet for each day (or for --day), its seat holders in seat order with a signature box each, e.g. `print sign-in PEL-01 --day 2020-06-16`.')
-def c43_sign_in(
+def c63_sign_in(
     session_code: Annotated[str, typer.Argument(help="The session's code.", metavar='SESSION')],
     day: Annotated[Optional[str], typer.Option('--day', help='Only this day of the session.', metavar='DATE')] = None,
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The PDF file to write (default: named after the document, in this folder).', metavar='FILE')] = None,
@@ -471,7 +659,7 @@ def c43_sign_in(
 
 
 @g_print.command('certificates', help="Certificates of a session's seat holders who completed it (or of the PERSONs named), one landscape page each. Numbers and verification codes are given at the first print and stay the same on every reprint.")
-def c44_certificates(
+def c64_certificates(
     session_code: Annotated[str, typer.Argument(help="The session's code.", metavar='SESSION')],
     people: Annotated[Optional[list[str]], typer.Argument(help='Only these people: NIK or number from person list.', metavar='[PERSON]...')] = None,
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The PDF file to write (default: named after the document, in this folder).', metavar='FILE')] = None,
@@ -481,7 +669,7 @@ def c44_certificates(
 
 
 @g_print.command('summary', help="The programme report for the mayor's office: the figures of `report summary`, a chart of each session's seats, attendance and completion, participants by role, gender and kecamatan, and mentoring.")
-def c45_summary(
+def c65_summary(
     program: Annotated[Optional[str], typer.Option('--program', help="Only this programme's sessions.", metavar='PROGRAM')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The PDF file to write (default: named after the document, in this folder).', metavar='FILE')] = None,
@@ -494,7 +682,7 @@ g_certificate = typer.Typer(help="Check a certificate's verification code, or li
 app.add_typer(g_certificate, name='certificate')
 
 @g_certificate.command('verify', help='Whose certificate a verification code is, for which training and when; exit 1 for a code this office never issued. E.g. `certificate verify ACEFG-HJKMN`.')
-def c46_verify(
+def c66_verify(
     code: Annotated[str, typer.Argument(help='The code on the certificate.', metavar='CODE')],
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -503,7 +691,7 @@ def c46_verify(
 
 
 @g_certificate.command('list', help='The certificates issued, by session and number.')
-def c47_list(
+def c67_list(
     session_code: Annotated[Optional[str], typer.Option('--session', help="Only this session's certificates.", metavar='SESSION')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
@@ -515,7 +703,7 @@ g_score = typer.Typer(help='Record the pre- and post-test scores of participants
 app.add_typer(g_score, name='score')
 
 @g_score.command('record', help="Record a participant's pre-test and/or post-test score, 0 to 100 (`87,5` or `87.5`), e.g. `score record BLT-01 3572015705800001 --pre 60 --post 85`.")
-def c48_record(
+def c68_record(
     session_code: Annotated[str, typer.Argument(help='The session code.', metavar='SESSION')],
     person_ref: Annotated[str, typer.Argument(help='NIK or number of the person.', metavar='PERSON')],
     pre: Annotated[Optional[str], typer.Option('--pre', help='The pre-test score.')] = None,
@@ -528,7 +716,7 @@ g_baseline = typer.Typer(help='Record indicator values measured before a trainin
 app.add_typer(g_baseline, name='baseline')
 
 @g_baseline.command('record', help="Record indicator values of a participant of --session measured on --date, e.g. `baseline record 3572015705800001 --session BLT-01 --date 2020-06-10 --indicator 'omzet=Rp 2.500.000' --indicator pembukuan=tidak`.")
-def c49_record(
+def c69_record(
     person_ref: Annotated[str, typer.Argument(help='NIK or number of the person.', metavar='PERSON')],
     session_code: Annotated[str, typer.Option('--session', help='The session code.')] = '',
     date: Annotated[str, typer.Option('--date', help='The day the values were measured.')] = '',
@@ -541,7 +729,7 @@ g_indicator = typer.Typer(help='Business indicators measured before and after a 
 app.add_typer(g_indicator, name='indicator')
 
 @g_indicator.command('list', help='List the indicators with their kind and unit.')
-def c50_list(
+def c70_list(
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
 ) -> None:
@@ -549,7 +737,7 @@ def c50_list(
 
 
 @g_indicator.command('add', help="Add an indicator, e.g. `indicator add pelanggan --name 'Jumlah pelanggan' --kind count --unit orang`.")
-def c51_add(
+def c71_add(
     code: Annotated[str, typer.Argument(help="The indicator's code.", metavar='CODE')],
     name: Annotated[str, typer.Option('--name', help='What it measures.')] = '',
     kind: Annotated[str, typer.Option('--kind', help='money, count, number or yes_no.')] = '',

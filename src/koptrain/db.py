@@ -270,12 +270,16 @@ class Store:
 
         with translate_db_errors(self.url), Session(self.engine) as db:
             db.info["command"] = self.command
+            from koptrain.storage import journal
+
+            journal.track(db)  # what this transaction changes, for `log` and `undo`
             if self.write:
                 from koptrain.storage import derived
 
                 event.listen(db, "before_commit", derived.before_commit)
             try:
                 yield db
+                journal.finish(db)  # before the derived rows' hook, which commit runs
                 db.commit()
             except BaseException:
                 db.rollback()

@@ -248,7 +248,7 @@ def health(
     coop: CoopArgument,
     year: Annotated[str, typer.Option("--year", metavar="Y", help=_("The year rated."))],
     rating: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--rating",
             metavar="R",
@@ -257,7 +257,7 @@ def health(
                 "or tidak_sehat."
             ),
         ),
-    ],
+    ] = None,
     score: Annotated[
         str | None, typer.Option("--score", metavar="S", help=_("The score, 0-100."))
     ] = None,
@@ -269,9 +269,18 @@ def health(
             help=_("Date of the assessment (without it the rating counts from 31 December)."),
         ),
     ] = None,
+    delete: Annotated[
+        bool, typer.Option("--delete", help=_("Delete the rating recorded for --year."))
+    ] = False,
 ) -> None:
+    from koptrain.errors import InvalidInput
     from koptrain.services import refs, registry
 
+    if delete:
+        _delete_health(ctx, coop, year)
+        return
+    if rating is None:
+        raise InvalidInput(_("Give the rating with --rating (or --delete to remove it)."))
     with common.open_store(ctx, write=True).session() as db:
         target = refs.coop(db, coop)
         row, outcome = registry.record_health(
@@ -284,3 +293,70 @@ def health(
         registry.UNCHANGED: _("Health rating {year} of {coop} unchanged: {rating}."),
     }
     typer.echo(messages[outcome].format(**values))
+
+
+def _delete_health(ctx: typer.Context, coop: str, year: str) -> None:
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.coop(db, coop)
+        corrections.delete_health(db, target, year)
+        name = target.name
+    typer.echo(_("Health rating {year} of {coop} deleted.").format(year=year, coop=name))
+
+
+@app.command("edit", help=_("Correct a cooperative: only the options given change."))
+def edit(
+    ctx: typer.Context,
+    coop: CoopArgument,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help=_("Name."))] = None,
+    nik: Annotated[str | None, typer.Option("--nik", metavar="N", help=_("NIK Koperasi."))] = None,
+    legal_number: Annotated[
+        str | None, typer.Option("--legal-number", metavar="X", help=_("Legal number."))
+    ] = None,
+    type_: Annotated[str | None, typer.Option("--type", metavar="T", help=_("Type."))] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", metavar="LEVEL", help=_("primer or sekunder."))
+    ] = None,
+    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help=_("Kecamatan."))] = None,
+    kelurahan: Annotated[str | None, typer.Option("--kelurahan", help=_("Kelurahan."))] = None,
+    fiscal_year_end: Annotated[
+        str | None,
+        typer.Option("--fiscal-year-end", metavar="MM-DD", help=_("Day the books close.")),
+    ] = None,
+    members: Annotated[
+        str | None, typer.Option("--members", metavar="N", help=_("Number of members."))
+    ] = None,
+) -> None:
+    """Correct a cooperative; an empty value ("") clears an optional field."""
+    from koptrain.cli.changes import say_changes
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.coop(db, coop)
+        changed = corrections.edit_coop(
+            db,
+            target,
+            name=name,
+            nik=nik,
+            legal_number=legal_number,
+            type=type_,
+            level=level,
+            kecamatan=kecamatan,
+            kelurahan=kelurahan,
+            fiscal_year_end=fiscal_year_end,
+            members=members,
+        )
+        label = target.name
+    say_changes(label, changed)
+
+
+@app.command("delete", help=_("Delete a cooperative that nothing refers to."))
+def delete(ctx: typer.Context, coop: CoopArgument) -> None:
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.coop(db, coop)
+        name = target.name
+        corrections.delete_coop(db, target)
+    typer.echo(_("Deleted cooperative {name}.").format(name=name))

@@ -100,3 +100,51 @@ def show(
         csv=views.group_csv,
         json=views.group_json,
     )
+
+
+GroupArgument = Annotated[str, typer.Argument(metavar="GROUP", help=_("The group's code."))]
+
+
+@app.command("edit", help=_("Give a group another mentor."))
+def edit(
+    ctx: typer.Context,
+    group_code: GroupArgument,
+    mentor: Annotated[str, typer.Option("--mentor", metavar="NAME", help=_("The new mentor."))],
+) -> None:
+    from koptrain.cli.changes import say_changes
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        group = refs.group(db, group_code)
+        changed = corrections.edit_group(db, group, mentor=mentor)
+        label = _("Group {group}").format(group=group.code)
+    say_changes(label, changed)
+
+
+@app.command("remove", help=_("Take people out of a group."))
+def remove(
+    ctx: typer.Context,
+    group_code: GroupArgument,
+    people: Annotated[list[str], typer.Argument(metavar="PERSON...", help=_("NIKs or numbers."))],
+) -> None:
+    from koptrain.services import corrections, refs
+
+    show = common.nik_shower(ctx)
+    with common.open_store(ctx, write=True).session() as db:
+        group = refs.group(db, group_code)
+        persons = [refs.person(db, ref) for ref in people]
+        corrections.remove_members(db, group, persons)
+        text = ", ".join(f"{p.name} ({show(p.nik)})" for p in persons)
+        code = group.code
+    typer.echo(_("Removed from {group}: {people}.").format(group=code, people=text))
+
+
+@app.command("delete", help=_("Delete a group that has no members and no contacts."))
+def delete(ctx: typer.Context, group_code: GroupArgument) -> None:
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        group = refs.group(db, group_code)
+        code = group.code
+        corrections.delete_group(db, group)
+    typer.echo(_("Deleted group {group}.").format(group=code))

@@ -26,6 +26,7 @@ from koptrain.cli import report_outcomes as report_outcomes_cli
 from koptrain.cli import score as score_cli
 from koptrain.cli import session as session_cli
 from koptrain.cli import transfer as transfer_cli
+from koptrain.cli import undo as undo_cli
 from koptrain.i18n import _
 
 app = typer.Typer(
@@ -61,6 +62,7 @@ app.add_typer(score_cli.app, name="score")
 app.add_typer(baseline_cli.app, name="baseline")
 app.add_typer(indicator_cli.app, name="indicator")
 report_outcomes_cli.register(report_cli.app)
+undo_cli.register(app)
 
 
 def _arrange_help_panels() -> None:
@@ -72,7 +74,7 @@ def _arrange_help_panels() -> None:
         _("Outcomes"): ("score", "baseline", "indicator"),
         _("Reports"): ("report",),
         _("Documents"): ("print", "certificate"),
-        _("Data and administration"): ("import", "export", "demo", "policy", "db", "log"),
+        _("Data and administration"): ("import", "export", "demo", "policy", "db", "log", "undo"),
     }
     panel_of = {name: panel for panel, names in panels.items() for name in names}
     order = [name for names in panels.values() for name in names]

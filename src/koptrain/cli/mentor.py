@@ -117,3 +117,105 @@ def due(
         return
     with destination(output) as out:
         views.due_table(console(out, markup=False), rows, day)
+
+
+LogArgument = Annotated[int, typer.Argument(metavar="LOG", help=_("The contact's number (LOG)."))]
+
+
+@app.command("list", help=_("List mentoring contacts with their numbers (LOG)."))
+def list_contacts(
+    ctx: typer.Context,
+    person_ref: Annotated[
+        str | None, typer.Argument(metavar="[PERSON]", help=_("NIK or number of the person."))
+    ] = None,
+    group_code: Annotated[
+        str | None, typer.Option("--group", metavar="GROUP", help=_("Contacts of a group."))
+    ] = None,
+    session_code: Annotated[
+        str | None,
+        typer.Option("--session", metavar="SESSION", help=_("Contacts about a session.")),
+    ] = None,
+    fmt: common.FormatOption = "table",
+    output: common.OutputOption = None,
+) -> None:
+    from koptrain.errors import InvalidInput
+    from koptrain.io.output import Column, emit
+    from koptrain.services import corrections, refs
+
+    if (person_ref, group_code, session_code).count(None) != 2:
+        raise InvalidInput(_("Give one of PERSON, --group GROUP or --session SESSION."))
+    show_nik = common.nik_shower(ctx)
+    with common.open_store(ctx).session() as db:
+        rows = corrections.contacts(
+            db,
+            person=refs.person(db, person_ref) if person_ref else None,
+            group=refs.group(db, group_code) if group_code else None,
+            training=refs.training(db, session_code) if session_code else None,
+        )
+    for row in rows:
+        row["nik"] = show_nik(row["nik"])
+        row["obstacles"] = "; ".join(row["obstacles"]) if fmt != "json" else row["obstacles"]
+    emit(
+        rows,
+        [
+            Column("log", _("LOG"), "int"),
+            Column("date", _("Date"), "date"),
+            Column("nik", _("NIK")),
+            Column("name", _("Name")),
+            Column("session", _("Session")),
+            Column("group", _("Group")),
+            Column("mentor", _("Mentor")),
+            Column("status", _("Status"), "status"),
+            Column("obstacles", _("Obstacles")),
+            Column("next", _("Next visit"), "date"),
+        ],
+        fmt=fmt,
+        output=output,
+        title=_("Mentoring contacts"),
+        empty=_("No mentoring contacts recorded."),
+    )
+
+
+@app.command("edit", help=_("Correct a mentoring contact: only the options given change."))
+def edit(
+    ctx: typer.Context,
+    number: LogArgument,
+    date: Annotated[str | None, typer.Option("--date", metavar="DATE", help=_("Day."))] = None,
+    mentor: Annotated[
+        str | None, typer.Option("--mentor", metavar="NAME", help=_("Mentor."))
+    ] = None,
+    status: Annotated[str | None, typer.Option("--status", metavar="S", help=_("Status."))] = None,
+    obstacles: Annotated[
+        list[str] | None,
+        typer.Option("--obstacle", metavar="CATEGORY:TEXT", help=_("Replaces the obstacles.")),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help=_("Note."))] = None,
+    next_visit: Annotated[
+        str | None, typer.Option("--next", metavar="DATE", help=_("Next visit."))
+    ] = None,
+) -> None:
+    from koptrain.cli.changes import say_changes
+    from koptrain.parsing import parse_date
+    from koptrain.services import corrections
+
+    with common.open_store(ctx, write=True).session() as db:
+        changed = corrections.edit_contact(
+            db,
+            number,
+            date=parse_date(date, what="--date") if date else None,
+            mentor=mentor,
+            status=status,
+            obstacles=obstacles,
+            note=note,
+            next_date=parse_date(next_visit, what="--next") if next_visit else None,
+        )
+    say_changes(_("Contact {n}").format(n=number), changed)
+
+
+@app.command("delete", help=_("Delete a mentoring contact (logged twice, or by mistake)."))
+def delete(ctx: typer.Context, number: LogArgument) -> None:
+    from koptrain.services import corrections
+
+    with common.open_store(ctx, write=True).session() as db:
+        corrections.delete_contact(db, number)
+    typer.echo(_("Deleted contact {n}.").format(n=number))

@@ -124,11 +124,20 @@ def show(
     from koptrain.services import refs, registry
 
     show_nik = common.nik_shower(ctx)
+    from koptrain.services import people_find
+
     with common.open_store(ctx).session() as db:
-        report = registry.person_report(db, refs.person(db, person), show_nik=show_nik)
+        found = refs.person(db, person)
+        report = registry.person_report(db, found, show_nik=show_nik)
+        report.update(people_find.history(db, found))
     if fmt == "csv":
         fmt = "json"  # one nested object: CSV cannot hold it, JSON can
-    emit_object(report, fmt=fmt, output=output, render_table=lambda con, _o: _render(con, report))
+    emit_object(
+        report,
+        fmt=fmt,
+        output=output,
+        render_table=lambda con, _o: (_render(con, report), _render_history(con, report)),
+    )
 
 
 def _render(con, report: dict) -> None:
@@ -169,3 +178,184 @@ def _render(con, report: dict) -> None:
         )
     else:
         con.print(_("Not enrolled in any training."))
+
+
+PersonArgument = Annotated[
+    str, typer.Argument(metavar="PERSON", help=_("NIK or number from `person list`."))
+]
+CoopOption = Annotated[
+    str,
+    typer.Option("--coop", metavar="COOP", help=_("The cooperative of the membership.")),
+]
+
+
+@app.command("edit", help=_("Correct a person's details: only the options given change."))
+def edit(
+    ctx: typer.Context,
+    person: PersonArgument,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help=_("Name."))] = None,
+    gender: Annotated[
+        str | None, typer.Option("--gender", metavar="L|P", help=_("L or P."))
+    ] = None,
+    birth_date: Annotated[
+        str | None, typer.Option("--birth-date", metavar="DATE", help=_("Date of birth."))
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", metavar="X", help=_("Phone."))] = None,
+    nik: Annotated[
+        str | None, typer.Option("--nik", metavar="N", help=_("The corrected 16-digit NIK."))
+    ] = None,
+) -> None:
+    from koptrain.cli.changes import say_changes
+    from koptrain.parsing import mask_niks_in
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.person(db, person)
+        changed = corrections.edit_person(
+            db, target, name=name, gender=gender, birth_date=birth_date, phone=phone, nik=nik
+        )
+        label = target.name
+    if not common.app_context(ctx).reveal_nik:
+        changed = [
+            type(c)(c.field, mask_niks_in(str(c.old)), mask_niks_in(str(c.new))) for c in changed
+        ]
+    say_changes(label, changed)
+
+
+@app.command(
+    "role", help=_("Change a person's role in a cooperative, or whether they own a business.")
+)
+def role(
+    ctx: typer.Context,
+    person: PersonArgument,
+    coop: CoopOption,
+    role: Annotated[
+        str | None, typer.Option("--role", metavar="R", help=_("The new role."))
+    ] = None,
+    business: Annotated[
+        bool | None,
+        typer.Option("--has-business/--no-business", help=_("Owns a business, or not.")),
+    ] = None,
+) -> None:
+    from koptrain.cli.changes import say_changes
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.person(db, person)
+        changed = corrections.set_membership(
+            db, target, refs.coop(db, coop), role=role, has_business=business
+        )
+        label = target.name
+    say_changes(label, changed)
+
+
+@app.command("leave", help=_("Take a person out of a cooperative (not while enrolled for it)."))
+def leave(ctx: typer.Context, person: PersonArgument, coop: CoopOption) -> None:
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target, where = refs.person(db, person), refs.coop(db, coop)
+        corrections.leave(db, target, where)
+        values = {"name": target.name, "coop": where.name}
+    typer.echo(_("{name} is no longer a member of {coop}.").format(**values))
+
+
+@app.command("delete", help=_("Delete a person who has no enrollments, groups or contacts."))
+def delete(ctx: typer.Context, person: PersonArgument) -> None:
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.person(db, person)
+        name = target.name
+        corrections.delete_person(db, target)
+    typer.echo(_("Deleted {name}.").format(name=name))
+
+
+def _render_history(con, report: dict) -> None:
+    """The rest of the history: attendance days, groups, every mentoring contact."""
+    from koptrain.i18n import current_language
+    from koptrain.io.output import Column, display_value, rich_table
+
+    lang = current_language()
+    attendance = [
+        {
+            "session": code,
+            "present": ", ".join(display_value(d, "date", lang) for d in days["present"]),
+            "absent": ", ".join(display_value(d, "date", lang) for d in days["absent"]),
+        }
+        for code, days in report["attendance"].items()
+    ]
+    if attendance:
+        con.print(
+            rich_table(
+                attendance,
+                [
+                    Column("session", _("Session")),
+                    Column("present", _("Present")),
+                    Column("absent", _("Absent")),
+                ],
+                title=_("Attendance"),
+            )
+        )
+    if report["groups"]:
+        con.print(
+            rich_table(
+                report["groups"],
+                [Column("group", _("Group")), Column("mentor", _("Mentor"))],
+                title=_("Mentoring groups"),
+            )
+        )
+    if report["contacts"]:
+        rows = [{**c, "obstacles": "; ".join(c["obstacles"])} for c in report["contacts"]]
+        con.print(
+            rich_table(
+                rows,
+                [
+                    Column("log", _("LOG"), "int"),
+                    Column("date", _("Date"), "date"),
+                    Column("session", _("Session")),
+                    Column("mentor", _("Mentor")),
+                    Column("status", _("Status"), "status"),
+                    Column("obstacles", _("Obstacles")),
+                    Column("next", _("Next visit"), "date"),
+                ],
+                title=_("Mentoring contacts"),
+            )
+        )
+    else:
+        con.print(_("No mentoring contact recorded."))
+
+
+@app.command("find", help=_("Find people by name (any case or accents), NIK ending or phone."))
+def find(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help=_("Name, NIK ending or phone."))],
+    fmt: common.FormatOption = "table",
+    output: common.OutputOption = None,
+) -> None:
+    from koptrain.io.output import Column, emit
+    from koptrain.services import people_find
+
+    show_nik = common.nik_shower(ctx)
+    with common.open_store(ctx).session() as db:
+        rows = people_find.find(db, text)
+    for row in rows:
+        row["nik"] = show_nik(row["nik"])
+        if fmt != "json":
+            row["coops"] = ", ".join(row["coops"])
+            row["trainings"] = ", ".join(row["trainings"])
+    emit(
+        rows,
+        [
+            Column("id", _("No."), "int"),
+            Column("nik", _("NIK")),
+            Column("name", _("Name")),
+            Column("phone", _("Phone")),
+            Column("coops", _("Cooperatives")),
+            Column("trainings", _("Trainings")),
+        ],
+        fmt=fmt,
+        output=output,
+        title=_("People found"),
+        empty=_("Nobody found."),
+    )

@@ -41,3 +41,18 @@ def set_(
     with common.open_store(ctx, write=True).session() as db:
         key, value = policy.set_value(db, key, value)
     typer.echo(_("{key} = {value}").format(key=key, value=value))
+
+
+@app.command("unset", help=_("Remove a setting: the default applies again."))
+def unset(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(metavar="KEY", help=_("The setting's name."))],
+) -> None:
+    from koptrain.services import corrections
+
+    with common.open_store(ctx, write=True).session() as db:
+        default = corrections.unset_policy(db, key)
+    if default is None:
+        typer.echo(_("{key} removed.").format(key=key.strip().lower()))
+    else:
+        typer.echo(_("{key} is back to its default, {value}.").format(key=key, value=default))

@@ -52,3 +52,17 @@ def list_(
         title=_("Programmes"),
         empty=_("No programmes yet: add one with `koptrain program add`."),
     )
+
+
+@app.command("delete", help=_("Delete a programme that has no sessions."))
+def delete(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(metavar="PROGRAM", help=_("The programme's code."))],
+) -> None:
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        found = refs.program(db, code)
+        code = found.code
+        corrections.delete_program(db, found)
+    typer.echo(_("Deleted programme {code}.").format(code=code))

@@ -97,3 +97,18 @@ def list_(
         Column("status", _("Status"), kind="status"),
     ]
     emit(rows, columns, fmt=fmt, output=output, title=_("RAT"), empty=_("No RAT to show."))
+
+
+@app.command("delete", help=_("Delete the RAT recorded for a fiscal year."))
+def delete(
+    ctx: typer.Context,
+    coop: CoopArgument,
+    year: Annotated[str, typer.Option("--year", metavar="FY", help=_("The fiscal year."))],
+) -> None:
+    from koptrain.services import corrections, refs
+
+    with common.open_store(ctx, write=True).session() as db:
+        target = refs.coop(db, coop)
+        corrections.delete_rat(db, target, year)
+        name = target.name
+    typer.echo(_("RAT {year} of {coop} deleted.").format(year=year, coop=name))

@@ -305,3 +305,7 @@ def close(
     )
     if result.waitlisted:
         typer.echo(_("{n} people stay on the waitlist without a seat.").format(n=result.waitlisted))
+
+
+# The corrections (edit, reopen, delete) live in their own module, on this same app.
+from koptrain.cli import session_corrections  # noqa: E402, F401

@@ -1,7 +1,7 @@
 """the position on a membership and the reason of an absence
 
 Revision ID: 0007_membership_position
-Revises: 0005_outcomes
+Revises: 0006_journal
 Create Date: 2026-11-29 03:00:00
 
 - membership.position: the title a pengurus holds in that coop (ketua, wakil ketua,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_membership_position"
-down_revision = "0005_outcomes"
+down_revision = "0006_journal"
 branch_labels = None
 depends_on = None
 

@@ -11,6 +11,10 @@ with ids counted on from the largest; on PostgreSQL (where executemany costs a r
 the protocol per row) the batch is COPYed into a temporary table and new people and their
 memberships inserted by one statement, ids from the sequence for the people inserted only.
 The comparison and upsert of people already stored (`_merge`) is the same on both.
+
+What the import wrote is told to the change journal (storage.journal) compactly: the
+runs of ids it inserted (on SQLite one run per table: ids are counted on while the
+import holds the write lock), and the old values of the rows it updated.
 """
 
 from __future__ import annotations
@@ -69,8 +73,9 @@ WITH new AS (
     INSERT INTO membership (person_id, coop_id, role, position)
     SELECT new.id, s.coop_id, s.role, s.position
     FROM new JOIN koptrain_people_batch s ON s.nik = new.nik
+    RETURNING id
 )
-SELECT nik FROM new
+SELECT 'p', id, nik FROM new UNION ALL SELECT 'm', id, NULL FROM members
 """
 
 
@@ -108,6 +113,9 @@ class PeopleHandler(PeopleChecks):
         self.set_phone = self.has("phone")
         self.set_business = self.has("has_business")
         self.blank_business: frozenset[int] = frozenset()  # batch positions of blank cells
+        # for the journal: SQLite, the largest ids before the import; PostgreSQL, the ids
+        self.first_ids: dict[str, int] | None = None
+        self.inserted_people = 0
         self.lines: list[int] = []  # the batch's line numbers, for the changes of a dry run
 
     def _sql(self, sql: str) -> str:
@@ -132,8 +140,10 @@ class PeopleHandler(PeopleChecks):
         cursor.executemany(self._sql(_INSERT_NEW_PERSON), people)
         if cursor.rowcount == len(people):
             cursor.executemany(self._sql(_INSERT_MEMBERSHIP), members)
+            self.inserted_people += len(people)
             return outcomes
         inserted = self._present({p[0] for p in people})
+        self.inserted_people += len(inserted)
         new = [i for i, person in enumerate(people) if person[0] in inserted]
         cursor.executemany(self._sql(_INSERT_MEMBERSHIP), [members[i] for i in new])
         rest = [i for i, person in enumerate(people) if person[0] not in inserted]
@@ -173,7 +183,10 @@ class PeopleHandler(PeopleChecks):
                     _pid, *membership = members[i]
                     write((i, *person, *membership))
             cursor.execute(_PG_INSERT_NEW)
-            inserted = {row[0] for row in cursor.fetchall()}
+            returned = cursor.fetchall()
+            inserted = {row[2] for row in returned if row[0] == "p"}
+            for kind, tbl in (("p", "person"), ("m", "membership")):
+                self._journal_ids(tbl, [row[1] for row in returned if row[0] == kind])
             if len(inserted) < len(new):  # inserted meanwhile by another import: merged
                 rest = sorted([*rest, *(i for i in new if people[i][1] not in inserted)])
         if rest:
@@ -193,6 +206,11 @@ class PeopleHandler(PeopleChecks):
             if self.next_id is None:
                 self.cursor.execute("SELECT max(id) FROM person")
                 self.next_id = (self.cursor.fetchone()[0] or 0) + 1
+                self.cursor.execute("SELECT max(id) FROM membership")
+                self.first_ids = {
+                    "person": self.next_id,
+                    "membership": (self.cursor.fetchone()[0] or 0) + 1,
+                }
             first = self.next_id
             self.next_id += n
             return range(first, first + n)
@@ -221,12 +239,16 @@ class PeopleHandler(PeopleChecks):
             known[row[1]] = [row[0], row[2], row[3], row[4], row[5], bool(row[6])]
         ids = [p[0] for p in known.values()] or [0]
         memberships: dict[tuple[int, int], tuple] = {}  # (person id, coop id) -> (role, position)
-        for person_id, coop_id, role, position in conn.exec_driver_sql(
-            "SELECT person_id, coop_id, role, position FROM membership "
+        membership_ids: dict[tuple[int, int], int] = {}
+        for member_id, person_id, coop_id, role, position in conn.exec_driver_sql(
+            "SELECT id, person_id, coop_id, role, position FROM membership "
             f"WHERE person_id IN ({','.join([ph] * len(ids))})",
             tuple(ids),
         ):
             memberships[(person_id, coop_id)] = (role, position)
+            membership_ids[(person_id, coop_id)] = member_id
+        journal_people: list[tuple[dict, dict]] = []
+        old_members: dict[tuple[int, int], tuple] = {}
 
         changed_people: dict[str, list] = {}
         new_members: dict[tuple[int, int], tuple] = {}
@@ -247,6 +269,7 @@ class PeopleHandler(PeopleChecks):
             ]
             outcome = UNCHANGED
             if wanted != person:
+                journal_people.append((_person_values(person), _person_values(wanted)))
                 if self.changes is not None:
                     self._note_person(i, nik, person, wanted)
                 person[1:] = wanted[1:]
@@ -268,6 +291,8 @@ class PeopleHandler(PeopleChecks):
                         if before != after:
                             self.note(field, before, after, line=self.lines[i], key=mask_nik(nik))
                 (new_members if key in new_members else changed_members)[key] = (role, position)
+                if key not in new_members:
+                    old_members.setdefault(key, old)
                 outcome = UPDATED
             memberships[key] = (role, position)
             outcomes[i] = outcome
@@ -284,9 +309,87 @@ class PeopleHandler(PeopleChecks):
             cursor.executemany(
                 self._sql(_UPDATE_MEMBERSHIP), [(*m, *key) for key, m in changed_members.items()]
             )
+        self._journal_merge(journal_people, changed_members, old_members, membership_ids)
+        if new_members and not self.sqlite:
+            self._journal_ids("membership", self._membership_ids(list(new_members)))
 
     def _note_person(self, i: int, nik: str, person: list, wanted: list) -> None:
         fields = ("name", "gender", "birth_date", "phone", "has_business")
         for field, before, after in zip(fields, person[1:], wanted[1:], strict=True):
             if before != after and str(before) != str(after):  # a date stored as text
                 self.note(field, before, after, line=self.lines[i], key=mask_nik(nik))
+
+    # --- the journal -------------------------------------------------------------------
+
+    def _journal_merge(self, people, changed_members, old_members, membership_ids) -> None:
+        from koptrain.storage import journal
+
+        journal.updated(self.db, "person", people)
+        journal.updated(
+            self.db,
+            "membership",
+            [
+                (
+                    {
+                        "id": membership_ids[key],
+                        "role": old_members[key][0],
+                        "position": old_members[key][1],
+                    },
+                    {"role": member[0], "position": member[1]},
+                )
+                for key, member in changed_members.items()
+            ],
+        )
+
+    def _membership_ids(self, keys: list[tuple[int, int]]) -> list[int]:
+        wanted = set(keys)
+        self.cursor.execute(
+            "SELECT id, person_id, coop_id FROM membership WHERE person_id = ANY(%s)",
+            (list({k[0] for k in keys}),),
+        )
+        return [row[0] for row in self.cursor.fetchall() if (row[1], row[2]) in wanted]
+
+    def _journal_ids(self, tbl: str, ids: list[int]) -> None:
+        """PostgreSQL: the ids inserted, as runs of consecutive ids (one run per batch
+        unless another import took ids from the sequence at the same time)."""
+        from koptrain.storage import journal
+
+        ids.sort()
+        start = 0
+        for i in range(1, len(ids) + 1):
+            if i == len(ids) or ids[i] != ids[i - 1] + 1:
+                journal.inserted_range(self.db, tbl, ids[start], ids[i - 1], i - start)
+                start = i
+
+    def finish(self) -> None:
+        """SQLite: every id above the largest before the import was inserted by it."""
+        super().finish()
+        if not self.sqlite or self.first_ids is None:
+            return
+        from koptrain.storage import journal
+
+        self.cursor.execute("SELECT max(id) FROM membership")
+        last_member = self.cursor.fetchone()[0] or 0
+        first = self.first_ids
+        journal.inserted_range(
+            self.db, "person", first["person"], self.next_id - 1, self.inserted_people
+        )
+        journal.inserted_range(
+            self.db,
+            "membership",
+            first["membership"],
+            last_member,
+            last_member - first["membership"] + 1,
+        )
+
+
+def _person_values(person: list) -> dict[str, Any]:
+    _id, name, gender, birth, phone, business = person
+    return {
+        "id": _id,
+        "name": name,
+        "gender": gender,
+        "birth_date": birth,
+        "phone": phone,
+        "has_business": business,
+    }
