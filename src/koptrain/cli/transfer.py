@@ -89,7 +89,13 @@ def import_(
     store = common.open_store(ctx, write=True)
 
     def on_error(error) -> None:
-        typer.echo(error.located(source.name), err=True)
+        # The row's sentence as the command's: dates as the screen writes them (SPEC §9).
+        from dataclasses import replace
+
+        from koptrain.io.output import screen_dates
+
+        shown = replace(error, message=screen_dates(error.message))
+        typer.echo(shown.located(source.name), err=True)
 
     def on_warning(message: str) -> None:
         typer.echo("koptrain: " + message, err=True)
