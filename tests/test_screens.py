@@ -206,7 +206,7 @@ def test_log_entries_take_one_or_two_lines(hostile):
     body = text.split("─\n", 1)[1].split("\n\n", 1)[0]
     heights: list[int] = []
     for line in body.splitlines():
-        if re.match(r"\d{1,2} \w+ \d{4} \d\d:\d\d", line):
+        if re.match(r"\s*\d+\s+\d{1,2} \w+ \d{4} \d\d:\d\d", line):  # entry, when
             heights.append(1)
         elif line.startswith(" "):
             heights[-1] += 1

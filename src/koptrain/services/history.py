@@ -108,7 +108,9 @@ def _said(line: dict[str, str]) -> str:
     """One line of what the audit trail said of an entry."""
     if line["entity"] == "undo":
         return _("undo of entry {n}").format(n=line["key"])
-    return f"{line['entity']} {line['key']}: {line['change']}"
+    from koptrain.io.output import change_text
+
+    return f"{line['entity']} {line['key']}: {change_text(line['change'])}"
 
 
 def _parsed(change: str) -> Any:
