@@ -153,9 +153,9 @@ _NAMED = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$")
 def parse_date(text: str | dt.date | None, *, what: str = "date") -> dt.date:
     """Read YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or '16 Juni 2020' / '16 Jun 2020'."""
     if isinstance(text, dt.datetime):
-        return text.date()
+        return check_year_range(text.date(), what=what)
     if isinstance(text, dt.date):
-        return text
+        return check_year_range(text, what=what)
     raw = (text or "").strip()
     year = month = day = None
     if m := _ISO.match(raw):
@@ -171,13 +171,28 @@ def parse_date(text: str | dt.date | None, *, what: str = "date") -> dt.date:
             ).format(what=_(what), value=shown(raw))
         )
     try:
-        return dt.date(year, month, day)
+        day_ = dt.date(year, month, day)
     except ValueError:
         raise InvalidInput(
             _("{what} '{value}' is not a real calendar date.").format(
                 what=_(what), value=shown(raw)
             )
         ) from None
+    return check_year_range(day_, what=what)
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # every date koptrain accepts or computes (SPEC §13)
+
+
+def check_year_range(day: dt.date, *, what: str = "date") -> dt.date:
+    """A date from 1900 to 2100: wherever a date enters (option, cell, policy)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(
+            _("{what} {value} is outside the years {first} to {last}.").format(
+                what=_(what), value=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR
+            )
+        )
+    return day
 
 
 def parse_optional_date(text: str | dt.date | None, *, what: str = "date") -> dt.date | None:
@@ -258,16 +273,27 @@ def parse_bool(text: str | bool | int | None, *, what: str = "value") -> bool:
     )
 
 
-def parse_int(text: str | int | None, *, what: str, minimum: int = 0) -> int:
-    try:
-        value = int(str(text).strip()) if not isinstance(text, int) else text
-    except ValueError:
+COUNT_LIMIT = 10_000_000  # members, attendees: the largest count any field holds (SPEC §13)
+
+
+def parse_int(
+    text: str | int | None, *, what: str, minimum: int = 0, maximum: int = COUNT_LIMIT
+) -> int:
+    """A whole number from `minimum` to `maximum` (a count unless the caller says otherwise)."""
+    raw = "" if isinstance(text, int) else str(text).strip()
+    if isinstance(text, int):
+        value: int | None = text
+    elif not re.fullmatch(r"[+-]?\d+", raw):
         raise InvalidInput(
             _("{what} '{value}' is not a whole number.").format(what=_(what), value=shown(text))
-        ) from None
-    if value < minimum:
+        )
+    else:  # a longer digit string is out of any range (and slow for int())
+        value = int(raw) if len(raw) <= 19 else None
+    if value is None or not minimum <= value <= maximum:
         raise InvalidInput(
-            _("{what} must be at least {minimum}.").format(what=_(what), minimum=minimum)
+            _("{what} {value} is not between {minimum} and {maximum}.").format(
+                what=_(what), value=shown(raw or value, 24), minimum=minimum, maximum=maximum
+            )
         )
     return value
 
@@ -350,12 +376,14 @@ def mask_nik(nik: str | None) -> str:
     return nik[:4] + "*" * (len(nik) - 6) + nik[-2:]
 
 
-_NIK_IN_TEXT = re.compile(r"(?<!\d)(\d{4})(\d{10})(\d{2})(?!\d)")
+# 16 digits, as typed: a space, dot or hyphen may stand between any two (3572-0141-…)
+_NIK_IN_TEXT = re.compile(r"(?<![\d.\-])\d(?:[ .\-]?\d){15}(?![\d]|[ .\-]\d)")
 
 
 def mask_niks_in(text: str) -> str:
-    """Mask every 16-digit run in free text (used for the audit trail's command line)."""
-    return _NIK_IN_TEXT.sub(lambda m: m.group(1) + "*" * 10 + m.group(3), text)
+    """Mask every NIK in free text, typed with separators or not (the audit trail's command
+    line): shown as 16 digits masked, as parse_nik would store it."""
+    return _NIK_IN_TEXT.sub(lambda m: mask_nik(re.sub(r"[ .\-]", "", m.group())), text)
 
 
 def parse_fiscal_year_end(text: str | None) -> str:

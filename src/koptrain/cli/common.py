@@ -34,9 +34,47 @@ class AppContext:
         return "koptrain " + shlex.join(self.argv)
 
 
+MESSAGE_LIMIT = 500  # no sentence koptrain prints is longer (SPEC §13)
+
+
+def one_line(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    """A message as printed: at most `limit` characters, a long one shortened with …"""
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
 def fail(error: KoptrainError) -> typer.Exit:
-    typer.echo(f"koptrain: {error}", err=True)
+    typer.echo(one_line(f"koptrain: {error}"), err=True)
     return typer.Exit(error.exit_code)
+
+
+def _not_text(args) -> KoptrainError | None:
+    """An argument holding bytes that are not UTF-8 (Python keeps them as surrogates)."""
+    from koptrain.errors import InvalidInput
+    from koptrain.parsing import shown
+
+    for arg in args:
+        try:
+            str(arg).encode("utf-8")
+        except UnicodeEncodeError:
+            return InvalidInput(
+                _("The argument '{value}' holds bytes that are not text (not UTF-8).").format(
+                    value=shown(str(arg).encode("utf-8", "replace").decode("utf-8"))
+                )
+            )
+    return None
+
+
+def quiet_closed_pipe() -> None:
+    """The reader closed the pipe (`| head`): whatever is still buffered goes nowhere,
+    so Python's flush at exit cannot fail with a message (the idiom of Python's docs)."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (in-process runs)
+        pass
 
 
 class KoptrainGroup(TyperGroup):
@@ -51,6 +89,8 @@ class KoptrainGroup(TyperGroup):
 
     def parse_args(self, ctx, args):
         ctx.meta["koptrain.argv"] = tuple(args)
+        if (error := _not_text(args)) is not None:
+            raise fail(error)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
@@ -60,6 +100,9 @@ class KoptrainGroup(TyperGroup):
             raise fail(error) from None
         except (typer.Exit, typer.Abort, _CLICK_EXCEPTION):
             raise
+        except BrokenPipeError:  # the reader has all it wanted: end quietly
+            quiet_closed_pipe()
+            raise typer.Exit(0) from None
         except Exception as error:  # never a traceback for the user
             from koptrain.errors import DatabaseError
 
@@ -67,14 +110,19 @@ class KoptrainGroup(TyperGroup):
                 from sqlalchemy import exc
 
                 if isinstance(error, exc.SQLAlchemyError):
-                    from koptrain.db import _database_message
+                    from koptrain.db import _database_message, resolve_url
 
-                    raise fail(DatabaseError(_database_message("", error))) from None
+                    url = resolve_url(app_context(ctx).db)
+                    raise fail(DatabaseError(_database_message(url, error))) from None
             except ImportError:  # pragma: no cover
                 pass
             typer.echo(
-                "koptrain: "
-                + _("unexpected error: {error}").format(error=f"{type(error).__name__}: {error}"),
+                one_line(
+                    "koptrain: "
+                    + _("unexpected error: {error}").format(
+                        error=f"{type(error).__name__}: {error}"
+                    )
+                ),
                 err=True,
             )
             raise typer.Exit(3) from None

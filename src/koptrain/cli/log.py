@@ -14,7 +14,9 @@ def register(app: typer.Typer) -> None:
 
 def log(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", min=1, help=_("How many entries."))] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1_000_000, help=_("How many entries."))
+    ] = 50,
     fmt: common.FormatOption = "table",
     output: common.OutputOption = None,
 ) -> None:
