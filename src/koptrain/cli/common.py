@@ -47,6 +47,34 @@ def fail(error: KoptrainError) -> typer.Exit:
     return typer.Exit(error.exit_code)
 
 
+class ErrorPrinter:
+    """An import's row errors on stderr: the first ERROR_LINES, then one line saying how many
+    more there are (a file of a million bad rows must not flood the terminal or a cron mail;
+    --rejects gets them all)."""
+
+    ERROR_LINES = 100
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self, line: str) -> None:
+        self.count += 1
+        if self.count <= self.ERROR_LINES:
+            typer.echo(one_line(line), err=True)
+
+    def finish(self, *, rejects_file=None) -> None:
+        more = self.count - self.ERROR_LINES
+        if more <= 0:
+            return
+        if rejects_file is not None:
+            message = _("… and {n} more errors, all written to {file}.").format(
+                n=more, file=rejects_file
+            )
+        else:
+            message = _("… and {n} more errors (--rejects FILE writes them all).").format(n=more)
+        typer.echo(one_line("koptrain: " + message), err=True)
+
+
 def _not_text(args) -> KoptrainError | None:
     """An argument holding bytes that are not UTF-8 (Python keeps them as surrogates)."""
     from koptrain.errors import InvalidInput
@@ -58,7 +86,11 @@ def _not_text(args) -> KoptrainError | None:
         except UnicodeEncodeError:
             return InvalidInput(
                 _("The argument '{value}' holds bytes that are not text (not UTF-8).").format(
-                    value=shown(str(arg).encode("utf-8", "replace").decode("utf-8"))
+                    value=shown(
+                        str(arg)
+                        .encode("utf-8", "surrogateescape")
+                        .decode("ascii", "backslashreplace")
+                    )
                 )
             )
     return None

@@ -62,8 +62,10 @@ def import_(
     if sink:
         ctx.call_on_close(sink.close)
 
+    printed = common.ErrorPrinter()
+
     def on_error(error) -> None:
-        typer.echo(error.located(source.name), err=True)
+        printed.add(error.located(source.name))
 
     with import_progress(source) as on_progress, store.session() as db:
         result = importing.run(
@@ -78,6 +80,7 @@ def import_(
         )
     if sink:
         sink.close()
+    printed.finish(rejects_file=rejects)
     _render(result, fmt)
     if result.rejected and not skip_invalid:
         raise InvalidInput(
@@ -169,6 +172,7 @@ def export(
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise InvalidInput(_("An XLSX export needs a file: give -o FILE.xlsx."))
     store = common.open_store(ctx, write=True)
-    target = str(output) if output else "-"
+    with store.session() as db:  # committed before the first NIK is written
+        exporting.record_export(db, kind, fmt=fmt, target=str(output) if output else "-")
     with writers.export_writer(fmt, output, title=kind) as write, store.session() as db:
-        exporting.export(db, kind, write, fmt=fmt, target=target)
+        exporting.export(db, kind, write)

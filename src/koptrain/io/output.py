@@ -118,9 +118,12 @@ def destination(output: Path | None) -> Iterator[TextIO]:
     if output is None or str(output) == "-":
         yield sys.stdout
         return
+    from koptrain.io.private import private_file
+
     buffer = io.StringIO()
     yield buffer
-    output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    with private_file(output) as file:  # 0600: it may hold full NIKs (--reveal-nik)
+        file.write(buffer.getvalue())
 
 
 def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, title: str | None):

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 from koptrain.errors import InvalidInput
 from koptrain.i18n import _
+from koptrain.io import limits
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _DELIMITERS = (",", ";", "\t")
@@ -146,6 +147,7 @@ def _cell(value: Any) -> Any:
 
 
 def _xlsx_source(file: Path) -> RowSource:
+    limits.check_workbook(file)  # before anything is decompressed
     try:
         import openpyxl
 

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from koptrain.errors import InvalidInput
 from koptrain.i18n import _
+from koptrain.io import limits
 from koptrain.io.readers import RowSource
 from koptrain.parsing import normalise_key, shown
 from koptrain.services import audit
@@ -177,7 +178,7 @@ def run(
 def _import_batches(handler, source, result, on_error, on_reject, on_progress) -> None:
     rows = iter(source)
     while batch := list(islice(rows, handler.batch_size)):
-        outcomes = handler.process(batch)
+        outcomes = _process(handler, source, batch)
         # counted in C: a million rows make this loop matter
         inserted, updated = outcomes.count(INSERTED), outcomes.count(UPDATED)
         unchanged = outcomes.count(UNCHANGED)
@@ -197,6 +198,25 @@ def _import_batches(handler, source, result, on_error, on_reject, on_progress) -
         result.rows += len(batch)
         if on_progress:
             on_progress(result.rows)
+
+
+def _process(handler: Handler, source: RowSource, batch: list) -> list:
+    """The handler's outcomes for a batch; a row with a cell longer than a cell may be
+    (io.limits) is a row error and never reaches the handler."""
+    oversize = limits.oversize_rows(batch)
+    if not oversize:
+        return handler.process(batch)
+    kept = [row for i, row in enumerate(batch) if i not in oversize]
+    done = iter(handler.process(kept) if kept else ())
+    outcomes = []
+    for i, (line, values) in enumerate(batch):
+        if i not in oversize:
+            outcomes.append(next(done))
+            continue
+        cell = oversize[i]
+        column = str(source.header[cell]) if cell < len(source.header) else ""
+        outcomes.append(RowError(line, column, limits.oversize_message(len(values[cell]))))
+    return outcomes
 
 
 def reject_header(source: RowSource) -> Sequence[str]:
