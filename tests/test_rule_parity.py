@@ -20,7 +20,7 @@ import factories as f
 
 COOP_NIK = "3572019475111595"
 LONG_TITLE = "Pelatihan " + "x" * 390  # 400 characters
-LONG_NAME = "N" * 301  # one over validation.NAME_LIMIT
+LONG_NAME = "N" * 201
 TODAY = dt.date.today()
 AHEAD = TODAY + dt.timedelta(days=5)
 

@@ -42,6 +42,9 @@ def sqlite_path(url: str) -> Path | None:
     if not url.startswith("sqlite:"):
         return None
     path = url.split("://", 1)[1].lstrip("/") if "://" in url else ""
+    if path.startswith("file:"):  # an SQLite URI filename (sqlite:///file:/x.db?mode=ro&uri=true)
+        path = path[len("file:") :].split("?", 1)[0]
+        return Path(path) if path else None
     if not path or path == ":memory:":
         return None
     return Path("/" + path) if url.startswith("sqlite:////") else Path(path)

@@ -17,9 +17,9 @@ from koptrain.i18n import N_, _
 from koptrain.models import Coop, Training
 from koptrain.parsing import FIRST_YEAR, LAST_YEAR, parse_int, shown
 
-CODE_LIMIT = 50
+CODE_LIMIT = 40  # the schema's code columns (VARCHAR(40))
 TITLE_LIMIT = 300
-NAME_LIMIT = 300  # people, coops, programmes, mentors
+NAME_LIMIT = 200  # people, coops, programmes, mentors: the schema's VARCHAR(200)
 PLACE_LIMIT = 80  # kecamatan, kelurahan
 VENUE_LIMIT = 200
 TRAINERS_LIMIT = 300
@@ -49,7 +49,7 @@ def plain(value: str, *, what: str, field: str | None = None, keep: frozenset = 
 
 
 def code(value: Any, what: str) -> str:
-    """A programme, session or group code: 1 to 50 characters without spaces."""
+    """A programme, session or group code: 1 to 40 characters without spaces."""
     text = str(value or "").strip()
     if (
         not text
