@@ -194,6 +194,9 @@ class Store:
         self.url = url
         self.write = write
         self.command = ""  # the command line, masked into the audit trail
+        # audit records owed by the command (a --reveal-nik): written in its first transaction
+        # that succeeds, so a refused command records nothing and no output comes before it
+        self.owed: list = []
         self.engine = create_engine(url, write=write)
         self.ensure_schema()
 
@@ -214,6 +217,8 @@ class Store:
             session.info["command"] = self.command
             try:
                 yield session
+                while self.owed:
+                    self.owed.pop(0)(session)
                 from koptrain.storage import derived
 
                 derived.flush(session)  # the reports' derived rows, in the same transaction

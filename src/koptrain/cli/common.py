@@ -178,11 +178,12 @@ def open_store(ctx: typer.Context, *, write: bool = False):
     ctx.call_on_close(store.close)
     end_start_up()
     if reveal:
-        # --reveal-nik shows personal data: the audit trail says who asked, in this store.
+        # --reveal-nik shows personal data: the audit trail says who asked, committed with the
+        # command's transaction, which ends before anything is shown; when it cannot be
+        # written the command fails (exit 3) and shows nothing.
         from koptrain.services import audit
 
-        with store.session() as db:
-            audit.record_reveal(db)
+        store.owed.append(audit.record_reveal)
         app.reveal_recorded = True
     return store
 
