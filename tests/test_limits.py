@@ -505,3 +505,12 @@ def test_a_url_is_named_without_its_password():
     result = Invoker()("--db", url, "coop", "list", code=3)
     assert "s3cret" not in result.stderr
     assert "postgresql+psycopg://koptrain@127.0.0.1:1/nowhere" in result.stderr
+
+
+def test_a_reveal_is_recorded_before_the_niks_and_a_refused_one_not_at_all(seeded, koptrain, store):
+    before = fingerprint(store)
+    koptrain("--reveal-nik", "person", "show", "no-such-person", code=2)
+    assert fingerprint(store) == before
+    shown = koptrain("--reveal-nik", "person", "list", "--format", "json").stdout
+    assert seeded["nik"] in shown
+    assert _audit_entities(store)[-1] == "nik"

@@ -27,6 +27,7 @@ class AppContext:
     db: str | None = None
     reveal_nik: bool = False
     reveal_recorded: bool = False
+    shows_niks: bool = False
     argv: tuple[str, ...] = ()
 
     @property
@@ -172,7 +173,8 @@ def open_store(ctx: typer.Context, *, write: bool = False):
     from koptrain.db import Store, resolve_url
 
     app = app_context(ctx)
-    reveal = app.reveal_nik and not app.reveal_recorded
+    # only a command that shows NIKs (it asked for nik_shower) reveals anything
+    reveal = app.reveal_nik and app.shows_niks and not app.reveal_recorded
     store = Store(resolve_url(app.db), write=write or reveal)
     store.command = app.command_line
     ctx.call_on_close(store.close)
@@ -198,10 +200,13 @@ def end_start_up() -> None:
 
 
 def nik_shower(ctx: typer.Context) -> Callable[[str | None], str]:
-    """Masked NIKs unless --reveal-nik (which the root callback records in the audit)."""
+    """Masked NIKs unless --reveal-nik, which open_store then records in the audit trail:
+    call it before open_store."""
     from koptrain.parsing import mask_nik
 
-    if app_context(ctx).reveal_nik:
+    app = app_context(ctx)
+    app.shows_niks = True  # asked before the store is opened, which records a reveal
+    if app.reveal_nik:
         return lambda nik: nik or ""
     return mask_nik
 
