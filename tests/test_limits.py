@@ -514,3 +514,17 @@ def test_a_reveal_is_recorded_before_the_niks_and_a_refused_one_not_at_all(seede
     shown = koptrain("--reveal-nik", "person", "list", "--format", "json").stdout
     assert seeded["nik"] in shown
     assert _audit_entities(store)[-1] == "nik"
+
+
+def test_a_cell_the_parser_would_hold_whole_is_refused_before_parsing(koptrain, store, tmp_path):
+    """2 MB of incompressible text in one cell: not a bomb by size or ratio, yet the XML
+    parser would hold it whole (150 MB took 400 MB): refused by a streaming scan."""
+    import base64
+
+    text = base64.b64encode(os.urandom(1536 * 1024)).decode()
+    rows = [_row(1, "code", "title", "start", "end"), _row(2, "S-1", text, "2020-08-01", "x")]
+    path = _workbook(tmp_path / "long.xlsx", _sheet(rows), level=1)
+    before = fingerprint(store)
+    result = koptrain("import", "sessions", path, code=2)
+    assert "holds a cell of more than" in result.stderr
+    assert fingerprint(store) == before

@@ -5,6 +5,7 @@ Excel's own limit."""
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ EXPANDED_LIMIT = 200 * 1024 * 1024  # bytes all parts of a workbook may expand t
 RATIO_LIMIT = 100  # how many times its compressed size a part may expand
 RATIO_FLOOR = 1024 * 1024  # smaller parts may compress better (a run of empty cells)
 CELL_LIMIT = 32_767  # characters in a cell: Excel's own limit
+# Bytes of text between two XML tags: a cell the XML parser would hold whole in memory (a
+# 150 MB cell took 400 MB) and no import could take. Longer cells up to this are row errors.
+TEXT_RUN_LIMIT = 1024 * 1024
+_CHUNK = 256 * 1024
 
 
 def check_workbook(file: Path) -> None:
@@ -34,20 +39,53 @@ def check_workbook(file: Path) -> None:
         part.file_size > RATIO_FLOOR and part.file_size > RATIO_LIMIT * max(part.compress_size, 1)
         for part in parts
     ) or (expanded > RATIO_FLOOR and expanded > RATIO_LIMIT * max(compressed, 1))
-    if expanded > EXPANDED_LIMIT or too_dense:
-        raise InvalidInput(
-            _(
-                "{file} would expand to {size} MB when opened ({ratio}× its size); koptrain "
-                "reads workbooks up to {limit} MB and {max_ratio}× compression. Save it as CSV "
-                "or split it."
-            ).format(
-                file=file,
-                size=expanded // (1024 * 1024),
-                ratio=expanded // max(compressed, 1),
-                limit=EXPANDED_LIMIT // (1024 * 1024),
-                max_ratio=RATIO_LIMIT,
-            )
+    if expanded <= EXPANDED_LIMIT and not too_dense:
+        _check_text_runs(file)
+        return
+    raise InvalidInput(
+        _(
+            "{file} would expand to {size} MB when opened ({ratio}× its size); koptrain "
+            "reads workbooks up to {limit} MB and {max_ratio}× compression. Save it as CSV "
+            "or split it."
+        ).format(
+            file=file,
+            size=expanded // (1024 * 1024),
+            ratio=expanded // max(compressed, 1),
+            limit=EXPANDED_LIMIT // (1024 * 1024),
+            max_ratio=RATIO_LIMIT,
         )
+    )
+
+
+def _check_text_runs(file: Path) -> None:
+    """One streaming pass over the workbook's XML parts (a few KB of memory): refuse a file
+    with a run of text longer than TEXT_RUN_LIMIT between two tags. Only `find` and `rfind`
+    per chunk, so the pass costs about what decompressing does."""
+    try:
+        _scan(file)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error):
+        return  # a damaged workbook: the reader says so in its own words
+
+
+def _scan(file: Path) -> None:
+    with zipfile.ZipFile(file) as archive:
+        for part in archive.infolist():
+            if part.file_size <= TEXT_RUN_LIMIT or not part.filename.endswith(".xml"):
+                continue
+            since_tag = 0
+            with archive.open(part) as stream:
+                while chunk := stream.read(_CHUNK):
+                    first = chunk.find(b"<")
+                    since_tag += len(chunk) if first < 0 else first
+                    if since_tag > TEXT_RUN_LIMIT:
+                        raise InvalidInput(
+                            _(
+                                "{file} holds a cell of more than {n} characters; a cell may "
+                                "hold at most {limit}."
+                            ).format(file=file, n=TEXT_RUN_LIMIT, limit=CELL_LIMIT)
+                        )
+                    if first >= 0:
+                        since_tag = len(chunk) - chunk.rfind(b"<") - 1
 
 
 def oversize_cell(values: Sequence[Any]) -> int | None:
