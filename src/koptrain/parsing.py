@@ -187,10 +187,9 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100  # every date koptrain accepts or computes (S
 def check_year_range(day: dt.date, *, what: str = "date") -> dt.date:
     """A date from 1900 to 2100: wherever a date enters (option, cell, policy)."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        message = _("{what} {value} is outside the years {first} to {last}.")
         raise InvalidInput(
-            _("{what} {value} is outside the years {first} to {last}.").format(
-                what=_(what), value=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR
-            )
+            message.format(what=_(what), value=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR)
         )
     return day
 
@@ -281,19 +280,15 @@ def parse_int(
 ) -> int:
     """A whole number from `minimum` to `maximum` (a count unless the caller says otherwise)."""
     raw = "" if isinstance(text, int) else str(text).strip()
-    if isinstance(text, int):
-        value: int | None = text
-    elif not re.fullmatch(r"[+-]?\d+", raw):
+    if not isinstance(text, int) and not re.fullmatch(r"[+-]?\d+", raw):
+        message = _("{what} '{value}' is not a whole number.")
+        raise InvalidInput(message.format(what=_(what), value=shown(text)))
+    value = text if isinstance(text, int) else int(raw) if len(raw) <= 19 else maximum + 1  # huge
+    if not minimum <= value <= maximum:
+        message = _("{what} {value} is not between {minimum} and {maximum}.")
+        value = shown(raw or value, 24)
         raise InvalidInput(
-            _("{what} '{value}' is not a whole number.").format(what=_(what), value=shown(text))
-        )
-    else:  # a longer digit string is out of any range (and slow for int())
-        value = int(raw) if len(raw) <= 19 else None
-    if value is None or not minimum <= value <= maximum:
-        raise InvalidInput(
-            _("{what} {value} is not between {minimum} and {maximum}.").format(
-                what=_(what), value=shown(raw or value, 24), minimum=minimum, maximum=maximum
-            )
+            message.format(what=_(what), value=value, minimum=minimum, maximum=maximum)
         )
     return value
 
