@@ -228,6 +228,8 @@ COMMANDS: list[tuple[list[str], list[tuple[str | None, st.SearchStrategy]]]] = [
     (["report", "reminders"], [("--on", DATE)]),
     (["policy", "set"], [(None, st.sampled_from(POLICY_KEYS) | TEXT), (None, NUMBER | DATE)]),
     (["policy", "show"], []),
+    ([], [(None, TEXT), (None, TEXT)]),  # a command that does not exist
+    (["coop"], [(None, TEXT), (None, COOP)]),
     (["log"], [("--limit", NUMBER)]),
     (["export"], [(None, st.sampled_from(["people", "coops", "mentoring", "sessions"]) | TEXT)]),
 ]
@@ -241,7 +243,10 @@ def command_line(draw) -> list[str]:
         if option is None or draw(st.booleans()):
             value = draw(values)
             args += [value] if option is None else [option, value]
-    if words[0] in ("report", "log", "policy", "rat", "mentor") or words[-1] in ("list", "show"):
+    if words[:1] in (["report"], ["log"], ["policy"], ["rat"], ["mentor"]) or words[-1:] in (
+        ["list"],
+        ["show"],
+    ):
         args += draw(FORMAT)
     if draw(st.integers(0, 9)) == 0:
         args = ["--reveal-nik", *args]

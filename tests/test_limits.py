@@ -528,3 +528,11 @@ def test_a_cell_the_parser_would_hold_whole_is_refused_before_parsing(koptrain, 
     result = koptrain("import", "sessions", path, code=2)
     assert "holds a cell of more than" in result.stderr
     assert fingerprint(store) == before
+
+
+@pytest.mark.parametrize(
+    "args", [["no\x1b[31m" + "k" * 5000], ["coop", "k" * 5000], ["log", "--x" * 900]]
+)
+def test_a_usage_error_echoes_what_was_typed_shortened_and_escaped(koptrain, args):
+    result = koptrain(*args, code=2)
+    assert "\x1b[31m" not in result.output and len(result.output.splitlines()) < 20
