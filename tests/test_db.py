@@ -178,7 +178,7 @@ def test_log_limit(koptrain):
 
 
 def test_reveal_nik_is_recorded_in_the_audit_trail(koptrain):
-    koptrain("--reveal-nik", "policy", "show")
+    koptrain("--reveal-nik", "person", "list")  # a command that shows NIKs
     assert '"entity": "nik"' in koptrain("log", "--format", "json").stdout
 
 

@@ -208,7 +208,7 @@ def test_rat_is_recorded_then_corrected_with_audit(store):
         ("12-31", {"held_on": "2020-02-30"}, "not a real calendar date"),
         ("12-31", {"held_on": "14 Maretz 2020"}, "is not a date"),
         ("12-31", {"held_on": "2020-06-20"}, "is in the future"),
-        ("12-31", {"held_on": "2020-03-14", "attendees": "-3"}, "at least 0"),
+        ("12-31", {"held_on": "2020-03-14", "attendees": "-3"}, "not between 0 and"),
     ],
 )
 def test_bad_rat_input(store, fye, options, message):

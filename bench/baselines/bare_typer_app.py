@@ -308,7 +308,7 @@ app.add_typer(g_program, name='program')
 def c27_add(
     code: Annotated[str, typer.Argument(help='A short code for the programme.')],
     name: Annotated[str, typer.Option('--name', help="The programme's name.")],
-    year: Annotated[Optional[int], typer.Option('--year', min=1900, max=2200, help='The year it runs.')] = None,
+    year: Annotated[Optional[int], typer.Option('--year', min=1900, max=2100, help='The year it runs.')] = None,
 ) -> None:
     pass
 
@@ -554,7 +554,7 @@ def c51_roster(
 
 @g_report.command('rat', help="Each cooperative's RAT status for fiscal year --year with its deadlines; without --year, its latest RAT as eligibility judges it on --on.")
 def c52_rat(
-    year: Annotated[Optional[int], typer.Option('--year', min=1900, max=2999, help='The fiscal year.')] = None,
+    year: Annotated[Optional[int], typer.Option('--year', min=1900, max=2100, help='The fiscal year.')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,

@@ -42,9 +42,23 @@ def main() -> None:
         common.start_up_hook = _collect_for_the_command
         from koptrain.cli.main import app
 
-        app(prog_name="koptrain")
+        try:
+            app(prog_name="koptrain")
+        finally:
+            _flush_or_quiet()
     finally:
         gc.freeze()
+
+
+def _flush_or_quiet() -> None:
+    """Flush stdout now: a reader that closed the pipe (`| head`) ends the command quietly,
+    without Python's "Exception ignored" message at exit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        from koptrain.cli.common import quiet_closed_pipe
+
+        quiet_closed_pipe()
 
 
 if __name__ == "__main__":

@@ -43,6 +43,9 @@ def sqlite_path(url: str) -> Path | None:
     if not url.startswith("sqlite:"):
         return None
     path = url.split("://", 1)[1].lstrip("/") if "://" in url else ""
+    if path.startswith("file:"):  # an SQLite URI filename (sqlite:///file:/x.db?mode=ro&uri=true)
+        path = path[len("file:") :].split("?", 1)[0]
+        return Path(path) if path else None
     if not path or path == ":memory:":
         return None
     return Path("/" + path) if url.startswith("sqlite:////") else Path(path)
@@ -247,6 +250,9 @@ class Store:
         self.url = url
         self.write = write
         self.command = ""  # the command line, masked into the audit trail
+        # audit records owed by the command (a --reveal-nik): written in its first transaction
+        # that succeeds, so a refused command records nothing and no output comes before it
+        self.owed: list = []
         path = sqlite_path(url)
         self.created = path is not None and not path.exists()  # said on stderr by the CLI
         self.engine = create_engine(url, write=write, create=create)
@@ -279,6 +285,8 @@ class Store:
                 event.listen(db, "before_commit", derived.before_commit)
             try:
                 yield db
+                while self.owed:
+                    self.owed.pop(0)(db)
                 journal.finish(db)  # before the derived rows' hook, which commit runs
                 db.commit()
             except BaseException:

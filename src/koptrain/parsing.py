@@ -66,9 +66,9 @@ def parse_date(text: str | dt.date | None, *, what: str = "date", past: bool = F
     '16 Jun 2020', each optionally after a weekday ('Sabtu, 13 Maret 2021') that must match.
     With `past` (a birth date), a two-digit year that would be in the future is 19YY."""
     if isinstance(text, dt.datetime):
-        return text.date()
+        return check_year_range(text.date(), what=what)
     if isinstance(text, dt.date):
-        return text
+        return check_year_range(text, what=what)
     raw = " ".join(str(text or "").split())
     weekday = None
     if (m := _WEEKDAY.match(raw)) and m.group(1).lower() in WEEKDAYS:
@@ -104,7 +104,20 @@ def parse_date(text: str | dt.date | None, *, what: str = "date", past: bool = F
                 what=_(what), value=shown(text), date=date.isoformat(), weekday=weekday
             )
         )
-    return date
+    return check_year_range(date, what=what)
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # every date koptrain accepts or computes (SPEC §13)
+
+
+def check_year_range(day: dt.date, *, what: str = "date") -> dt.date:
+    """A date from 1900 to 2100: wherever a date enters (option, cell, policy)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        message = _("{what} {value} is outside the years {first} to {last}.")
+        raise InvalidInput(
+            message.format(what=_(what), value=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR)
+        )
+    return day
 
 
 def parse_optional_date(
@@ -209,25 +222,26 @@ def parse_bool(text: str | bool | int | None, *, what: str = "value") -> bool:
 
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}([. \u00a0\u202f]\d{3})+$")
+COUNT_LIMIT = 10_000_000  # members, attendees: the largest count any field holds (SPEC §13)
 
 
-def parse_int(text: str | int | None, *, what: str, minimum: int = 0) -> int:
-    """A whole number, `.` or spaces allowed as thousands separators (`1.250`)."""
-    try:
-        if isinstance(text, int):
-            value = text
-        else:
-            raw = str(text).strip()
-            if _THOUSANDS.match(raw):
-                raw = re.sub(r"[. \u00a0\u202f]", "", raw)
-            value = int(raw)
-    except ValueError:
+def parse_int(
+    text: str | int | None, *, what: str, minimum: int = 0, maximum: int = COUNT_LIMIT
+) -> int:
+    """A whole number from `minimum` to `maximum` (a count unless the caller says otherwise),
+    `.` or spaces allowed as thousands separators (`1.250`)."""
+    raw = "" if isinstance(text, int) else str(text).strip()
+    if _THOUSANDS.match(raw):
+        raw = re.sub(r"[. \u00a0\u202f]", "", raw)
+    if not isinstance(text, int) and not re.fullmatch(r"[+-]?\d+", raw):
+        message = _("{what} '{value}' is not a whole number.")
+        raise InvalidInput(message.format(what=_(what), value=shown(text)))
+    value = text if isinstance(text, int) else int(raw) if len(raw) <= 19 else maximum + 1  # huge
+    if not minimum <= value <= maximum:
+        message = _("{what} {value} is not between {minimum} and {maximum}.")
+        value = shown(raw or value, 24)
         raise InvalidInput(
-            _("{what} '{value}' is not a whole number.").format(what=_(what), value=shown(text))
-        ) from None
-    if value < minimum:
-        raise InvalidInput(
-            _("{what} must be at least {minimum}.").format(what=_(what), minimum=minimum)
+            message.format(what=_(what), value=value, minimum=minimum, maximum=maximum)
         )
     return value
 
@@ -349,12 +363,13 @@ def mask_nik(nik: str | None) -> str:
     return nik[:4] + "*" * (len(nik) - 6) + nik[-2:]
 
 
-_NIK_IN_TEXT = re.compile(r"(?<!\d)(\d{4})(\d{10})(\d{2})(?!\d)")
+_NIK_IN_TEXT = re.compile(r"(?<![\d.\-])\d(?:[ .\-]?\d){15}(?![\d]|[ .\-]\d)")  # 3572-0141-…
 
 
 def mask_niks_in(text: str) -> str:
-    """Mask every 16-digit run in free text (used for the audit trail's command line)."""
-    return _NIK_IN_TEXT.sub(lambda m: m.group(1) + "*" * 10 + m.group(3), text)
+    """Mask every NIK in free text, typed with separators or not (the audit trail's command
+    line): shown as 16 digits masked, as parse_nik would store it."""
+    return _NIK_IN_TEXT.sub(lambda m: mask_nik(re.sub(r"[ .\-]", "", m.group())), text)
 
 
 def parse_fiscal_year_end(text: str | None) -> str:

@@ -27,6 +27,7 @@ class AppContext:
     db: str | None = None
     reveal_nik: bool = False
     reveal_recorded: bool = False
+    shows_niks: bool = False
     argv: tuple[str, ...] = ()
 
     @property
@@ -34,13 +35,83 @@ class AppContext:
         return "koptrain " + shlex.join(self.argv)
 
 
+MESSAGE_LIMIT = 500  # no sentence koptrain prints is longer (SPEC §13)
+
+
+def one_line(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    """A message as printed: at most `limit` characters, a long one shortened with …"""
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
 def fail(error: KoptrainError) -> typer.Exit:
     from koptrain.io.output import screen_dates
     from koptrain.io.tables import safe
 
     # what the user typed may come back in the sentence: shown, never sent to the terminal
-    typer.echo(f"koptrain: {safe(screen_dates(str(error)))}", err=True)
+    typer.echo(one_line(f"koptrain: {safe(screen_dates(str(error)))}"), err=True)
     return typer.Exit(error.exit_code)
+
+
+class ErrorPrinter:
+    """An import's row errors on stderr: the first ERROR_LINES, then one line saying how many
+    more there are (a file of a million bad rows must not flood the terminal or a cron mail;
+    --rejects gets them all)."""
+
+    ERROR_LINES = 100
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self, line: str) -> None:
+        self.count += 1
+        if self.count <= self.ERROR_LINES:
+            typer.echo(one_line(line), err=True)
+
+    def finish(self, *, rejects_file=None) -> None:
+        more = self.count - self.ERROR_LINES
+        if more <= 0:
+            return
+        if rejects_file is not None:
+            message = _("… and {n} more errors, all written to {file}.").format(
+                n=more, file=rejects_file
+            )
+        else:
+            message = _("… and {n} more errors (--rejects FILE writes them all).").format(n=more)
+        typer.echo(one_line("koptrain: " + message), err=True)
+
+
+def _not_text(args) -> KoptrainError | None:
+    """An argument holding bytes that are not UTF-8 (Python keeps them as surrogates)."""
+    from koptrain.errors import InvalidInput
+    from koptrain.parsing import shown
+
+    for arg in args:
+        try:
+            str(arg).encode("utf-8")
+        except UnicodeEncodeError:
+            return InvalidInput(
+                _("The argument '{value}' holds bytes that are not text (not UTF-8).").format(
+                    value=shown(
+                        str(arg)
+                        .encode("utf-8", "surrogateescape")
+                        .decode("ascii", "backslashreplace")
+                    )
+                )
+            )
+    return None
+
+
+def quiet_closed_pipe() -> None:
+    """The reader closed the pipe (`| head`): whatever is still buffered goes nowhere,
+    so Python's flush at exit cannot fail with a message (the idiom of Python's docs)."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (in-process runs)
+        pass
 
 
 class KoptrainGroup(TyperGroup):
@@ -55,6 +126,8 @@ class KoptrainGroup(TyperGroup):
 
     def parse_args(self, ctx, args):
         ctx.meta["koptrain.argv"] = tuple(args)
+        if (error := _not_text(args)) is not None:
+            raise fail(error)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
@@ -64,11 +137,8 @@ class KoptrainGroup(TyperGroup):
             raise fail(error) from None
         except (typer.Exit, typer.Abort, _CLICK_EXCEPTION):
             raise
-        except BrokenPipeError:  # `koptrain ... | head`: the reader has what it wanted
-            import os
-            import sys
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except BrokenPipeError:  # the reader has all it wanted: end quietly
+            quiet_closed_pipe()
             raise typer.Exit(0) from None
         except Exception as error:  # never a traceback for the user
             from koptrain.errors import DatabaseError
@@ -77,14 +147,19 @@ class KoptrainGroup(TyperGroup):
                 from sqlalchemy import exc
 
                 if isinstance(error, exc.SQLAlchemyError):
-                    from koptrain.db import _database_message
+                    from koptrain.db import _database_message, resolve_url
 
-                    raise fail(DatabaseError(_database_message("", error))) from None
+                    url = resolve_url(app_context(ctx).db)
+                    raise fail(DatabaseError(_database_message(url, error))) from None
             except ImportError:  # pragma: no cover
                 pass
             typer.echo(
-                "koptrain: "
-                + _("unexpected error: {error}").format(error=f"{type(error).__name__}: {error}"),
+                one_line(
+                    "koptrain: "
+                    + _("unexpected error: {error}").format(
+                        error=f"{type(error).__name__}: {error}"
+                    )
+                ),
                 err=True,
             )
             raise typer.Exit(3) from None
@@ -104,7 +179,8 @@ def open_store(ctx: typer.Context, *, write: bool = False, announce: bool = True
     from koptrain.db import Store, resolve_url
 
     app = app_context(ctx)
-    reveal = app.reveal_nik and not app.reveal_recorded
+    # only a command that shows NIKs (it asked for nik_shower) reveals anything
+    reveal = app.reveal_nik and app.shows_niks and not app.reveal_recorded
     store = Store(resolve_url(app.db), write=write or reveal, create=write)
     if store.created and announce:
         typer.echo(
@@ -118,11 +194,12 @@ def open_store(ctx: typer.Context, *, write: bool = False, announce: bool = True
     ctx.call_on_close(store.close)
     end_start_up()
     if reveal:
-        # --reveal-nik shows personal data: the audit trail says who asked, in this store.
+        # --reveal-nik shows personal data: the audit trail says who asked, committed with the
+        # command's transaction, which ends before anything is shown; when it cannot be
+        # written the command fails (exit 3) and shows nothing.
         from koptrain.services import audit
 
-        with store.session() as db:
-            audit.record_reveal(db)
+        store.owed.append(audit.record_reveal)
         app.reveal_recorded = True
     return store
 
@@ -137,10 +214,13 @@ def end_start_up() -> None:
 
 
 def nik_shower(ctx: typer.Context) -> Callable[[str | None], str]:
-    """Masked NIKs unless --reveal-nik (which the root callback records in the audit)."""
+    """Masked NIKs unless --reveal-nik, which open_store then records in the audit trail:
+    call it before open_store."""
     from koptrain.parsing import mask_nik
 
-    if app_context(ctx).reveal_nik:
+    app = app_context(ctx)
+    app.shows_niks = True  # asked before the store is opened, which records a reveal
+    if app.reveal_nik:
         return lambda nik: nik or ""
     return mask_nik
 

@@ -200,7 +200,10 @@ def install() -> None:
 
 def _translating(format_message: Callable) -> Callable:
     def translated(self) -> str:
-        return translate_usage_error(format_message(self))
+        from koptrain.parsing import shown
+
+        # what the user typed may be echoed: escapes shown as text, 500 characters at most
+        return shown(translate_usage_error(format_message(self)), 500)
 
     return translated
 

@@ -19,7 +19,7 @@ def add(
     name: Annotated[str, typer.Option("--name", help=_("The programme's name."))],
     year: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option("--year", min=1900, max=2200, help=_("The year it runs.")),
+        typer.Option("--year", min=1900, max=2100, help=_("The year it runs.")),
     ] = None,
 ) -> None:
     from koptrain.services import training

@@ -88,7 +88,7 @@ def roster(
 def rat(
     ctx: typer.Context,
     year: Annotated[
-        int | None, typer.Option("--year", min=1900, max=2999, help=_("The fiscal year."))
+        int | None, typer.Option("--year", min=1900, max=2100, help=_("The fiscal year."))
     ] = None,
     on: common.OnOption = None,
     fmt: common.FormatOption = "table",

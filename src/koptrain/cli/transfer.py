@@ -88,6 +88,8 @@ def import_(
         ctx.call_on_close(reject_sink.close)
     store = common.open_store(ctx, write=True)
 
+    printed = common.ErrorPrinter()
+
     def on_error(error) -> None:
         # The row's sentence as the command's: dates as the screen writes them (SPEC §9).
         from dataclasses import replace
@@ -95,7 +97,7 @@ def import_(
         from koptrain.io.output import screen_dates
 
         shown = replace(error, message=screen_dates(error.message))
-        typer.echo(shown.located(source.name), err=True)
+        printed.add(shown.located(source.name))
 
     def on_warning(message: str) -> None:
         typer.echo("koptrain: " + message, err=True)
@@ -114,6 +116,7 @@ def import_(
         )
     if reject_sink:
         reject_sink.close()
+    printed.finish(rejects_file=rejects)
     _render(result, fmt)
     if result.rejected and not skip_invalid:
         raise InvalidInput(
@@ -219,6 +222,7 @@ def export(
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise InvalidInput(_("An XLSX export needs a file: give -o FILE.xlsx."))
     store = common.open_store(ctx, write=True)
-    target = str(output) if output else "-"
+    with store.session() as db:  # committed before the first NIK is written
+        exporting.record_export(db, kind, fmt=fmt, target=str(output) if output else "-")
     with writers.export_writer(fmt, output, title=kind) as write, store.session() as db:
-        exporting.export(db, kind, write, fmt=fmt, target=target)
+        exporting.export(db, kind, write)

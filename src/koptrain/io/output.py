@@ -217,17 +217,12 @@ def destination(output: Path | None) -> Iterator[TextIO]:
     if output is None or str(output) == "-":
         yield sys.stdout
         return
+    from koptrain.io.private import private_file
+
     buffer = io.StringIO()
     yield buffer
-    try:
-        output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-    except OSError as error:
-        from koptrain.errors import InvalidInput
-        from koptrain.i18n import os_reason
-
-        raise InvalidInput(
-            _("Cannot write {file}: {reason}.").format(file=output, reason=os_reason(error))
-        ) from None
+    with private_file(output) as file:  # 0600: it may hold full NIKs (--reveal-nik)
+        file.write(buffer.getvalue())
 
 
 def table(

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 
 from koptrain.errors import InvalidInput
 from koptrain.i18n import _, os_reason
+from koptrain.io import limits
 from koptrain.io.sheets import (
     SCAN_ROWS,
     SPREADSHEET_SUFFIXES,
@@ -249,6 +250,7 @@ def _split(lines: Iterable[str], delimiter: str) -> list[list[str]]:
 
 
 def _sheet_source(file: Path, known, sheet: str | None, header_row: int | None) -> RowSource:
+    limits.check_workbook(file)  # a decompression bomb is refused before anything is read
     workbook = open_workbook(file)
 
     def header_of(rows: list[list[Any]]) -> int | None:

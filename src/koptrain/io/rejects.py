@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
 from koptrain.errors import InvalidInput
 from koptrain.i18n import _
+from koptrain.io import private
 from koptrain.io.writers import neutralise
 
 
@@ -48,15 +50,15 @@ class RejectsFile:
                 self.sheet.append(header)
             else:
                 encoding = "utf-8-sig" if source.bom else "utf-8"
-                self.file = path.open("w", encoding=encoding, newline="")
+                # rows as the user sent them hold full NIKs: 0600, in place only when complete
+                fd, self.temp = private.create(path)
+                self.file = open(fd, "w", encoding=encoding, newline="")  # noqa: SIM115
                 self.writer = csv.writer(
                     self.file, delimiter=source.delimiter or ",", lineterminator="\n"
                 )
                 self.writer.writerow(header)
         except OSError as exc:
-            raise InvalidInput(
-                _("Cannot write {file}: {reason}.").format(file=path, reason=exc.strerror)
-            ) from None
+            raise private.cannot_write(path, exc) from None
         self.closed = False
 
     def write(self, values: list[Any], error) -> None:
@@ -78,11 +80,17 @@ class RejectsFile:
             return
         self.closed = True
         if self.xlsx:
+            fd, self.temp = private.create(self.path)
+            os.close(fd)
             try:
-                self.workbook.save(self.path)
+                self.workbook.save(self.temp)
             except OSError as exc:
-                raise InvalidInput(
-                    _("Cannot write {file}: {reason}.").format(file=self.path, reason=exc.strerror)
-                ) from None
+                self.temp.unlink(missing_ok=True)
+                raise private.cannot_write(self.path, exc) from None
         else:
-            self.file.close()
+            try:
+                self.file.close()
+            except OSError as exc:
+                self.temp.unlink(missing_ok=True)
+                raise private.cannot_write(self.path, exc) from None
+        private.finish(self.temp, self.path)

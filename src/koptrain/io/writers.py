@@ -13,9 +13,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from koptrain.errors import InvalidInput
-from koptrain.i18n import _
-
 # A spreadsheet runs a cell starting with these as a formula; `'` itself is doubled so that
 # import, which removes one leading `'`, gives back exactly what was exported.
 _FORMULA_START = ("=", "+", "-", "@", "'")
@@ -181,12 +178,9 @@ def open_text(output: Path | None) -> contextlib.AbstractContextManager[TextIO]:
     """stdout (no file, or -), else the file opened for streaming UTF-8 text."""
     if output is None or str(output) == "-":
         return contextlib.nullcontext(sys.stdout)
-    try:
-        return output.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InvalidInput(
-            _("Cannot write {file}: {reason}.").format(file=output, reason=exc.strerror)
-        ) from None
+    from koptrain.io.private import private_file
+
+    return private_file(output)
 
 
 @contextlib.contextmanager
@@ -194,10 +188,13 @@ def export_writer(fmt: str, output: Path | None, *, title: str) -> Iterator[Rows
     """write(rows, columns, numeric_columns) for an export as csv, json or xlsx to `output`
     (stdout without one); the services' exporting streams its rows into it."""
     if fmt == "xlsx":
-        target = output if output else sys.stdout.buffer
-        yield lambda rows, columns, numeric: write_xlsx(
-            rows, columns, target, numeric=numeric, title=title
-        )
+        from koptrain.io.private import private_file
+
+        with private_file(output, binary=True) if output else contextlib.nullcontext(None) as file:
+            target = file if file is not None else sys.stdout.buffer
+            yield lambda rows, columns, numeric: write_xlsx(
+                rows, columns, target, numeric=numeric, title=title
+            )
         return
     with open_text(output) as out:
         if fmt == "csv":

@@ -281,17 +281,22 @@ def _joined(log: dict[str, Any]) -> dict[str, Any]:
     return log
 
 
+def record_export(db: Session, kind: str, *, fmt: str, target: str) -> None:
+    """Record an export in the audit trail: `export` writes full NIKs, so the trail says who
+    exported what, where. The caller commits this before the first row is written, so an
+    export that cannot be recorded shows nothing."""
+    audit.record(
+        db, entity="export", key=check_kind(kind), change={"format": fmt, "output": target}
+    )
+
+
 def export(
     db: Session,
     kind: str,
     write: Callable[[Iterator[dict[str, Any]], Sequence[str], frozenset[str]], Any],
-    *,
-    fmt: str,
-    target: str,
 ) -> int:
-    """Stream every row of `kind` to `write(rows, columns, numeric_columns)` (an io writer)
-    and record the export in the audit trail, in one transaction: `export` writes full
-    NIKs, so the trail says who exported what, where. Returns how many rows."""
+    """Stream every row of `kind` to `write(rows, columns, numeric_columns)` (an io writer);
+    returns how many rows. Recorded beforehand by record_export."""
     kind = check_kind(kind)
     columns, numeric = COLUMNS[kind]
     count = 0
@@ -303,10 +308,4 @@ def export(
             yield row
 
     write(counted(), columns, numeric)
-    audit.record(
-        db,
-        entity="export",
-        key=kind,
-        change={"rows": count, "format": fmt, "output": target},
-    )
     return count

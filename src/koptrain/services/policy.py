@@ -12,8 +12,9 @@ from sqlmodel import Session, select
 from koptrain.errors import InvalidInput
 from koptrain.i18n import N_, _
 from koptrain.models import Policy
-from koptrain.parsing import RATINGS, normalise_key, parse_date
+from koptrain.parsing import RATINGS, normalise_key, parse_date, parse_int, shown
 from koptrain.services import audit
+from koptrain.services.validation import CAPACITY_MAX
 
 DEFAULTS: dict[str, str] = {
     "rat.months_primary": "3",
@@ -26,6 +27,15 @@ DEFAULTS: dict[str, str] = {
     "followup.window_days": "180",
     "reminders.session_days": "7",
 }
+DAYS_MAX, MONTHS_MAX = 3_650, 24  # so that no report's date arithmetic leaves 1900-2100
+# key -> (minimum, maximum); every other number is a day count from 1 to DAYS_MAX
+_RANGES: dict[str, tuple[int, int]] = {
+    "rat.months_primary": (0, MONTHS_MAX),
+    "rat.months_secondary": (0, MONTHS_MAX),
+    "rat.report_days": (0, DAYS_MAX),
+    "session.capacity": (1, CAPACITY_MAX),
+}
+
 # The printed documents' texts (SPEC §10): free text, empty until the office sets them.
 TEXTS: dict[str, str] = {
     "office.name": "",
@@ -48,7 +58,9 @@ class Settings:
     values: dict[str, str]
 
     def int(self, key: str) -> int:
-        return int(self.values[key])
+        # a value stored before the ranges existed is held to them, so reports keep working
+        minimum, maximum = _RANGES.get(key, (1, DAYS_MAX))
+        return max(minimum, min(int(self.values[key]), maximum))
 
     @property
     def accepted_ratings(self) -> tuple[str, ...]:
@@ -75,7 +87,7 @@ def validate(key: str, value: str) -> tuple[str, str]:
         known = ", ".join([*DEFAULTS, "rat.extension.<FY>"])
         raise InvalidInput(
             _("Unknown policy setting '{key}'; known settings: {known}.").format(
-                key=key, known=known
+                key=shown(key), known=known
             )
         )
     if key in TEXTS:
@@ -90,13 +102,8 @@ def validate(key: str, value: str) -> tuple[str, str]:
                 )
             )
         return key, ",".join(dict.fromkeys(ratings))
-    if not value.strip().isdigit() or (key != "rat.report_days" and int(value) == 0):
-        raise InvalidInput(
-            _("{key} takes a whole number of at least 1, not '{value}'.").format(
-                key=key, value=value
-            )
-        )
-    return key, str(int(value))
+    minimum, maximum = _RANGES.get(key, (1, DAYS_MAX))
+    return key, str(parse_int(value, what=key, minimum=minimum, maximum=maximum))
 
 
 def _text(key: str, value: str) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, col, func, select
 
 from koptrain.errors import Ambiguous, NotFound
 from koptrain.i18n import _
 from koptrain.models import Coop, MentorGroup, Person, Program, Training
 from koptrain.parsing import mask_nik, shown
+from koptrain.services.validation import NAME_LIMIT
 
 
 def coop(db: Session, ref: str) -> Coop:
@@ -23,6 +26,8 @@ def coop(db: Session, ref: str) -> Coop:
         found = db.get(Coop, int(text))
     if found is not None:
         return found
+    if len(text) > NAME_LIMIT:  # no name starts with it (and SQL LIKE refuses long patterns)
+        raise NotFound(_("No cooperative matches '{ref}'.").format(ref=shown(text)))
     pattern = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     matches = db.exec(
         select(Coop).where(func.lower(Coop.name).like(pattern, escape="\\")).limit(11)
@@ -45,6 +50,8 @@ def coop(db: Session, ref: str) -> Coop:
 def person(db: Session, ref: str) -> Person:
     """A person by NIK or by number from `person list`."""
     text = "".join((ref or "").split()).lstrip("'")
+    if re.fullmatch(r"\d(?:[.\-]?\d)*", text):  # a NIK typed with dots or hyphens
+        text = re.sub(r"[.\-]", "", text)
     found = None
     if text.isdigit() and len(text) == 16:
         found = db.exec(select(Person).where(Person.nik == text)).first()

@@ -9,32 +9,56 @@ and the same sentence because both call the same function here.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 from koptrain.errors import InvalidInput, Refused
 from koptrain.i18n import N_, _
 from koptrain.models import Coop, Training
-from koptrain.parsing import parse_int, shown
+from koptrain.parsing import FIRST_YEAR, LAST_YEAR, parse_int, shown
 
-FIRST_YEAR, LAST_YEAR = 1900, 2100
-CODE_LIMIT = 40
+CODE_LIMIT = 40  # the schema's code columns (VARCHAR(40))
 TITLE_LIMIT = 300
-NAME_LIMIT = 200
+NAME_LIMIT = 200  # people, coops, programmes, mentors: the schema's VARCHAR(200)
 PLACE_LIMIT = 80  # kecamatan, kelurahan
 VENUE_LIMIT = 200
 TRAINERS_LIMIT = 300
 LEGAL_NUMBER_LIMIT = 120
 PHONE_LIMIT = 40
 REASON_LIMIT = 500
+NOTE_LIMIT = 5000  # a mentoring note or an obstacle's words
+CAPACITY_MAX = 10_000
+_NOTE_WHITESPACE = frozenset("\n\t")
+
+
+def plain(value: str, *, what: str, field: str | None = None, keep: frozenset = frozenset()) -> str:
+    """Text refuses control characters (escape sequences, newlines, NUL) and bytes that are
+    not text (the surrogates Python makes of undecodable argv bytes); `keep` lets a note keep
+    its newlines and tabs."""
+    for ch in value:
+        if ch in keep or ch.isprintable() or ch == " ":
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs"):
+            raise InvalidInput(
+                _("{what} '{value}' holds a control character or bytes that are not text.").format(
+                    what=_(what), value=shown(value)
+                ),
+                field=field,
+            )
+    return value
 
 
 def code(value: Any, what: str) -> str:
-    """A programme or session code: 1 to 40 characters without spaces."""
+    """A programme, session or group code: 1 to 40 characters without spaces."""
     text = str(value or "").strip()
-    if not text or len(text) > CODE_LIMIT or any(ch.isspace() for ch in text):
+    if (
+        not text
+        or len(text) > CODE_LIMIT
+        or any(ch.isspace() or not ch.isprintable() for ch in text)
+    ):
         raise InvalidInput(
-            _("{what} '{value}' must be 1 to 40 characters without spaces.").format(
-                what=_(what), value=shown(text)
+            _("{what} '{value}' must be 1 to {limit} characters without spaces.").format(
+                what=_(what), value=shown(text), limit=CODE_LIMIT
             ),
             field="code",
         )
@@ -42,11 +66,22 @@ def code(value: Any, what: str) -> str:
 
 
 def text(value: Any, limit: int, *, what: str, field: str | None = None) -> str | None:
-    """Free text with its runs of whitespace made one space; None when empty."""
-    cleaned = " ".join(str(value or "").split())
+    """Free text with its runs of spaces made one space; None when empty."""
+    cleaned = " ".join(plain(str(value or ""), what=what, field=field).split())
     if len(cleaned) > limit:
         raise InvalidInput(
             _("{what} is longer than {limit} characters.").format(what=_(what), limit=limit),
+            field=field,
+        )
+    return cleaned or None
+
+
+def note(value: Any, *, what: str, field: str | None = None) -> str | None:
+    """A free-text note: keeps its newlines and tabs, refuses other control characters."""
+    cleaned = plain(str(value or ""), what=what, field=field, keep=_NOTE_WHITESPACE).strip()
+    if len(cleaned) > NOTE_LIMIT:
+        raise InvalidInput(
+            _("{what} is longer than {limit} characters.").format(what=_(what), limit=NOTE_LIMIT),
             field=field,
         )
     return cleaned or None
@@ -145,14 +180,11 @@ def session_dates(start: dt.date, end: dt.date) -> None:
 
 
 def capacity(value: int | str) -> int:
-    """A session's capacity: a whole number, at least 1."""
+    """A session's capacity: a whole number from 1 to 10,000."""
     try:
-        number = parse_int(value, what=N_("capacity"), minimum=-(2**63))
+        return parse_int(value, what=N_("capacity"), minimum=1, maximum=CAPACITY_MAX)
     except InvalidInput as error:
         raise InvalidInput(str(error), field="capacity") from None
-    if number < 1:
-        raise InvalidInput(_("The capacity must be at least 1."), field="capacity")
-    return number
 
 
 def capacity_holds(training: Training, new_capacity: int, seat_holders: int) -> None:

@@ -133,6 +133,7 @@ def _pg_dump(url: str, dest: Path) -> None:
                 "and run: pg_dump --format=custom --file {dest} {url}"
             ).format(dest=dest, url=describe_url(libpq_url))
         )
+    create_private_file(dest)  # 0600 before pg_dump writes a row into it
     done = subprocess.run(
         [pg_dump, "--format=custom", "--file", str(dest), libpq_url],
         capture_output=True,

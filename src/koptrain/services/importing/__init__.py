@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from koptrain.errors import InvalidInput
 from koptrain.i18n import _
+from koptrain.io import limits
 from koptrain.io.readers import NumberCell, RowSource, column_key
 from koptrain.parsing import normalise_key, shown
 from koptrain.services import audit
@@ -202,7 +203,7 @@ def run(
     rows = iter(source)
     if source.spreadsheet:
         rows = _number_cells(rows, mapping, handler, result, on_error, on_reject)
-    _import_batches(handler, rows, result, on_error, on_reject, on_progress)
+    _import_batches(handler, rows, source.header, result, on_error, on_reject, on_progress)
     handler.finish()
     _audit_changes(handler, result)
     result.skipped = source.skipped
@@ -280,9 +281,9 @@ def _audit_changes(handler, result) -> None:
     changes.clear()
 
 
-def _import_batches(handler, rows, result, on_error, on_reject, on_progress) -> None:
+def _import_batches(handler, rows, header, result, on_error, on_reject, on_progress) -> None:
     while batch := list(islice(rows, handler.batch_size)):
-        outcomes = handler.process(batch)
+        outcomes = _process(handler, header, batch)
         _audit_changes(handler, result)
         # counted in C: a million rows make this loop matter
         inserted, updated = outcomes.count(INSERTED), outcomes.count(UPDATED)
@@ -297,6 +298,25 @@ def _import_batches(handler, rows, result, on_error, on_reject, on_progress) -> 
         result.rows += len(batch)
         if on_progress:
             on_progress(result.rows)
+
+
+def _process(handler: Handler, header: Sequence[Any], batch: list) -> list:
+    """The handler's outcomes for a batch; a row with a cell longer than a cell may be
+    (io.limits) is a row error and never reaches the handler."""
+    oversize = limits.oversize_rows(batch)
+    if not oversize:
+        return handler.process(batch)
+    kept = [row for i, row in enumerate(batch) if i not in oversize]
+    done = iter(handler.process(kept) if kept else ())
+    outcomes = []
+    for i, (line, values) in enumerate(batch):
+        if i not in oversize:
+            outcomes.append(next(done))
+            continue
+        cell = oversize[i]
+        column = str(header[cell]) if cell < len(header) else ""
+        outcomes.append(RowError(line, column, limits.oversize_message(len(values[cell]))))
+    return outcomes
 
 
 def reject_header(source: RowSource) -> Sequence[str]:

@@ -18,6 +18,7 @@ from koptrain.parsing import (
     parse_optional_date,
     parse_role_title,
 )
+from koptrain.services import validation
 from koptrain.services.importing.base import (
     Handler,
     Problem,
@@ -172,7 +173,7 @@ class PeopleChecks(Handler):
                 and text[:1] != " "
                 and text[-1:] != " "
                 and min(map(len, cells)) > 0
-                and max(map(len, cells)) <= 200
+                and max(map(len, cells)) <= validation.NAME_LIMIT
             ):
                 return cells
         except TypeError:  # a date cell (XLSX): the check cell by cell names it
@@ -180,28 +181,27 @@ class PeopleChecks(Handler):
         return self._each(cells, errors, self._name)
 
     def _name(self, value: Any) -> str:
-        name = " ".join(value.split())
+        name = self._parsed(
+            "name", validation.text, value, limit=validation.NAME_LIMIT, what=self.label("name")
+        )
         if not name:
             raise Problem("name", _("A person needs a name."))
-        if len(name) > 200:
-            raise self._long("name", 200)
         return name
 
     def _phones(self, cells, errors: dict) -> list:
         """Phones as written when all are digits or empty (None), else each one tidied."""
         try:
             digits = "".join(cells)
-            if (not digits or digits.isdigit()) and max(map(len, cells)) <= 40:
+            if (not digits or digits.isdigit()) and max(map(len, cells)) <= validation.PHONE_LIMIT:
                 return [cell or None for cell in cells]
         except TypeError:
             pass
         return self._each(cells, errors, self._phone)
 
     def _phone(self, value: Any) -> str | None:
-        phone = " ".join(str(value).split()) or None
-        if phone and len(phone) > 40:
-            raise self._long("phone", 40)
-        return phone
+        return self._parsed(
+            "phone", validation.text, value, limit=validation.PHONE_LIMIT, what=self.label("phone")
+        )
 
     def _gender(self, value: Any) -> str:
         if not value.strip():
@@ -230,14 +230,6 @@ class PeopleChecks(Handler):
             return parse(value, **options)
         except KoptrainError as error:
             raise Problem(column, str(error)) from None
-
-    def _long(self, column: str, limit: int) -> Problem:
-        return Problem(
-            column,
-            _("{what} is longer than {limit} characters.").format(
-                what=self.label(column), limit=limit
-            ),
-        )
 
     def _empty(self, column: str) -> Problem:
         return Problem(column, _("{column} is empty.").format(column=self.label(column)))

@@ -26,7 +26,7 @@ from koptrain.parsing import (
     mask_nik,
     parse_choice,
 )
-from koptrain.services import audit, refs
+from koptrain.services import audit, refs, validation
 from koptrain.services.mentoring.groups import has_any_seat, mentor_name, seat_in, training_ref
 from koptrain.storage import derived
 from koptrain.storage.queries import counted_contact
@@ -41,7 +41,7 @@ def parse_obstacle(text: str) -> tuple[str, str | None]:
     """`CATEGORY:TEXT` (or just CATEGORY): the category validated, the words kept as typed."""
     category, sep, words = (text or "").partition(":")
     return parse_choice(category, OBSTACLE_CATEGORIES, what=N_("obstacle category")), (
-        words.strip() or None if sep else None
+        validation.note(words, what=N_("obstacle")) if sep else None
     )
 
 
@@ -49,7 +49,7 @@ def _obstacle(item) -> tuple[str, str | None]:
     if isinstance(item, str):
         return parse_obstacle(item)
     category, words = item
-    words = (words or "").strip() or None
+    words = validation.note(words, what=N_("obstacle"))
     return parse_choice(category, OBSTACLE_CATEGORIES, what=N_("obstacle category")), words
 
 
@@ -80,6 +80,7 @@ def log_contact(
     measured = outcome_records.parse_assignments(db, indicators)
     status = parse_choice(status, PRACTICE_STATUSES, what=N_("status"))
     mentor = mentor_name(mentor)
+    note = validation.note(note, what=N_("note"))
     parsed = [_obstacle(o) for o in obstacles]
     if next_date is not None and next_date <= date:
         raise InvalidInput(
@@ -115,7 +116,7 @@ def log_contact(
             date=date,
             mentor=mentor,
             status=status,
-            note=(note or "").strip() or None,
+            note=note,
             next_date=next_date,
         )
         db.add(log)

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from koptrain.errors import InvalidInput, Refused
-from koptrain.i18n import _
+from koptrain.i18n import N_, _
 from koptrain.models import Enrollment, GroupMember, MentorGroup, MentoringLog, Person, Training
 from koptrain.parsing import SEAT_STATUSES, mask_nik
-from koptrain.services import audit, refs
+from koptrain.services import audit, refs, validation
 
 E = Enrollment.__table__
 T = Training.__table__
@@ -23,7 +23,7 @@ GM = GroupMember.__table__
 
 
 def mentor_name(mentor: str | None) -> str:
-    name = " ".join((mentor or "").split())
+    name = validation.text(mentor, validation.NAME_LIMIT, what=N_("mentor"), field="mentor")
     if not name:
         raise InvalidInput(_("Give the mentor's name with --mentor."))
     return name
@@ -32,9 +32,9 @@ def mentor_name(mentor: str | None) -> str:
 def create_group(
     db: Session, code: str, *, mentor: str, session_ref: str | Training | None = None
 ) -> MentorGroup:
-    code = (code or "").strip()
-    if not code:
+    if not (code or "").strip():
         raise InvalidInput(_("Give the group a code."))
+    code = validation.code(code, N_("group code"))
     exists_already = db.execute(select(G.c.id).where(func.lower(G.c.code) == code.lower())).first()
     if exists_already:
         raise Refused(

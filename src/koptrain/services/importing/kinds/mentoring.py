@@ -53,13 +53,10 @@ class GroupsHandler(RefsHandler):
     def row(self, rec):
         from koptrain.services import mentoring
 
-        code = self.need(rec, "group")
-        if len(code) > 40:
-            raise Problem(
-                "group",
-                _("{what} is longer than {limit} characters.").format(what=_("group"), limit=40),
-            )
-        mentor = clean_text(self.need(rec, "mentor"), 200, what=N_("mentor"), column="mentor")
+        code = self.valid("group", validation.code, self.need(rec, "group"), N_("group code"))
+        mentor = clean_text(
+            self.need(rec, "mentor"), validation.NAME_LIMIT, what=N_("mentor"), column="mentor"
+        )
         training = self.training(rec) if rec.get("session") else None
         person = self.person(rec)
         group = self.db.exec(
@@ -117,7 +114,9 @@ class MentoringHandler(RefsHandler):
 
     def _obstacles(self, rec) -> list[tuple[str, str | None]]:
         categories = [c for c in re.split(r"[,;]", rec.get("obstacle_category") or "") if c.strip()]
-        text = (rec.get("obstacle") or "").strip()
+        text = (
+            self.valid("obstacle", validation.note, rec.get("obstacle"), what=N_("obstacle")) or ""
+        )
         if not categories and not text:
             return []
         if not categories:
@@ -136,13 +135,15 @@ class MentoringHandler(RefsHandler):
 
     def row(self, rec):
         day = self.field(rec, "date", lambda v: parse_date(v, what=N_("date")))
-        mentor = clean_text(self.need(rec, "mentor"), 200, what=N_("mentor"), column="mentor")
+        mentor = clean_text(
+            self.need(rec, "mentor"), validation.NAME_LIMIT, what=N_("mentor"), column="mentor"
+        )
         status = self.field(
             rec, "status", lambda v: parse_choice(v, PRACTICE_STATUSES, what=N_("status"))
         )
         next_date = self.field(rec, "next", lambda v: parse_optional_date(v, what=N_("next visit")))
         self.valid("next", validation.next_visit, day, next_date)
-        note = (rec.get("note") or "").strip() or None
+        note = self.valid("note", validation.note, rec.get("note"), what=N_("note"))
         try:
             obstacles = self._obstacles(rec)
         except Problem as problem:
