@@ -31,7 +31,7 @@ from sqlalchemy import and_, delete, func, insert, literal, select, text, true
 
 from koptrain import models
 from koptrain.models import Enrollment, Person, Training
-from koptrain.storage import queries
+from koptrain.storage import outcome_sums, queries
 
 E = Enrollment.__table__
 T = Training.__table__
@@ -40,6 +40,8 @@ F = models.followup
 S = models.session_stats
 PA = models.participant
 SC = models.scope_coop
+OS = models.outcome_score
+OI = models.outcome_indicator
 DD = models.derived_dirty
 
 KINDS = ("p", "s", "c")  # person, session, coop
@@ -134,18 +136,33 @@ def session_stats_rows(sessions: Keys):
     ).select_from(counts.outerjoin(tallies, tallies.c.session_id == counts.c.session_id))
 
 
+def outcome_score_rows(sessions: Keys):
+    """Per session picked and practice status: storage.outcome_sums.score_sums over its
+    seats, their status from the followup rows."""
+    return outcome_sums.score_sums(outcome_sums.seats(F, sessions(E.c.session_id)))
+
+
+def outcome_indicator_rows(sessions: Keys):
+    """Per session picked, practice status and indicator: outcome_sums.indicator_sums,
+    every value recorded."""
+    return outcome_sums.indicator_sums(outcome_sums.seats(F, sessions(E.c.session_id)), None)
+
+
 # (table, key column, the kind of key, the rows) in the order they are worked out: the
-# session counts read the followup rows.
+# session counts and outcome sums read the followup rows.
 TABLES = (
     (F, F.c.person_id, "p", followup_rows),
     (PA, PA.c.person_id, "p", participant_rows),
     (SC, SC.c.coop_id, "c", scope_coop_rows),
     (S, S.c.session_id, "s", session_stats_rows),
+    (OS, OS.c.session_id, "s", outcome_score_rows),
+    (OI, OI.c.session_id, "s", outcome_indicator_rows),
 )
+OUTCOME_TABLES = TABLES[-2:]
 
 
-def _work_out(db, kind: str, keys: Keys) -> None:
-    for table, column, table_kind, rows in TABLES:
+def _work_out(db, kind: str, keys: Keys, tables=TABLES) -> None:
+    for table, column, table_kind, rows in tables:
         if table_kind == kind:
             db.execute(delete(table).where(keys(column)))
             db.execute(insert(table).from_select([c.name for c in table.columns], rows(keys)))
@@ -259,6 +276,28 @@ def covers(db, on: dt.date) -> bool:
         return False
     latest = latest_contact(db)
     return latest is None or latest <= on
+
+
+def latest_value(db) -> dt.date | None:
+    """The date of the latest indicator value (one probe of ix_indicator_value_date)."""
+    value = db.execute(text("SELECT max(date) FROM indicator_value")).scalar()
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def covers_outcomes(db, on: dt.date) -> bool:
+    """The outcome rows give the figures as of `on`: the follow-up rows do (`covers`) and
+    no indicator value is dated after it."""
+    if not covers(db, on):
+        return False
+    latest = latest_value(db)
+    return latest is None or latest <= on
+
+
+def work_out_outcomes(db) -> None:
+    """The outcome rows of every session (migration 0008, on current derived rows)."""
+    _work_out(db, "s", lambda column: true(), OUTCOME_TABLES)
 
 
 # --------------------------------------------------------------------------- check

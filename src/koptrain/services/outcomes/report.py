@@ -14,21 +14,21 @@ import datetime as dt
 import math
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from koptrain import models
 from koptrain.errors import InvalidInput
 from koptrain.i18n import _
-from koptrain.models import Enrollment, Evaluation, Indicator, IndicatorValue, Score, Training
+from koptrain.models import Enrollment, Evaluation, Indicator, Training
 from koptrain.parsing import PRACTICE_STATUSES, SEAT_STATUSES
-from koptrain.services.mentoring import count_where
 from koptrain.services.outcomes.values import EVALUATION_ITEMS
+from koptrain.storage import outcome_sums
+from koptrain.storage.outcome_sums import SCORE_SUMS
 
-E, T, SC = Enrollment.__table__, Training.__table__, Score.__table__
-EV, IV, IN = Evaluation.__table__, IndicatorValue.__table__, Indicator.__table__
+E, T = Enrollment.__table__, Training.__table__
+EV, IN = Evaluation.__table__, Indicator.__table__
 STATUSES = (*PRACTICE_STATUSES, "no_contact")
-SCORE_SUMS = ("n", "pre", "post", "gain", "gain2", "norm", "below", "improved")
 PRACTISING = ("practicing", "partly")
 
 
@@ -43,103 +43,41 @@ def _mean(total, n) -> float | None:
 # --------------------------------------------------------------------------- the queries
 
 
-def _seats(session: Session, on: dt.date, in_scope):
-    """Each seat holder of a session in scope with the status of the latest contact counted
-    for that session as of `on` (mentoring's definition of it), 'no_contact' without one."""
+def _sums(session: Session, on: dt.date, in_scope):
+    """The rows of outcome_sums.score_sums and indicator_sums for the sessions in scope:
+    from the derived rows when they cover `on`, else worked out from the source tables
+    (the seats' status from mentoring's follow-ups as of `on`)."""
     from koptrain.services import mentoring
     from koptrain.storage import derived
 
-    condition = and_(T.c.status != "cancelled", E.c.status.in_(SEAT_STATUSES), in_scope)
-    # The derived follow-up rows hold each seat's latest contact when no contact is
-    # dated after `on`; otherwise the follow-ups are worked out as of `on`.
-    fu = models.followup if derived.covers(session, on) else mentoring.followups(on, scope=in_scope)
-    joined = T.join(E, E.c.session_id == T.c.id).outerjoin(fu, fu.c.enrollment_id == E.c.id)
-    return (
-        select(
-            E.c.session_id,
-            E.c.person_id,
-            T.c.start,
-            T.c.end,
-            func.coalesce(fu.c.last_status, literal("no_contact")).label("status"),
-        )
-        .select_from(joined)
-        .where(condition)
-        .offset(0)  # fenced: worked out once, read by every query below
-        .subquery("seat")
-    )
-
-
-def _per_status(session: Session, seat, indicators: list[tuple[int, str]], on: dt.date):
-    """One pass over the seats, grouped by (session, practice status): seats, the sums of
-    the scores of those with both, and per indicator those with a baseline and a follow-up
-    value, the sums of both and how many went up. Each value is one probe of
-    ix_indicator_value_probe; indicators nobody has a value of are not probed."""
-
-    def latest(indicator_id: int, *conditions):
+    if derived.covers_outcomes(session, on):
+        picked = select(T.c.id).where(in_scope)
+        os, oi = models.outcome_score, models.outcome_indicator
         return (
-            select(IV.c.value)
-            .where(
-                IV.c.person_id == seat.c.person_id, IV.c.indicator_id == indicator_id, *conditions
-            )
-            .order_by(IV.c.date.desc())
-            .limit(1)
-            .correlate(seat)
-            .scalar_subquery()
+            select(os).where(os.c.session_id.in_(picked)),
+            select(oi).where(oi.c.session_id.in_(picked)),
         )
+    # The followup rows hold each seat's latest contact when no contact is dated after
+    # `on`; otherwise the follow-ups are worked out as of `on`.
+    fu = models.followup if derived.covers(session, on) else mentoring.followups(on, scope=in_scope)
+    seat = outcome_sums.seats(fu, in_scope)
+    return outcome_sums.score_sums(seat), outcome_sums.indicator_sums(seat, on)
 
-    probes = []
-    for indicator_id, code in indicators:
-        probes += [
-            latest(indicator_id, IV.c.date <= seat.c.start).label(f"{code}__base"),
-            latest(indicator_id, IV.c.date > seat.c.end, IV.c.date <= on).label(f"{code}__follow"),
-        ]
-    row = (
-        select(seat.c.session_id, seat.c.status, SC.c.pre, SC.c.post, *probes)
-        .select_from(
-            seat.outerjoin(
-                SC, and_(SC.c.session_id == seat.c.session_id, SC.c.person_id == seat.c.person_id)
-            )
-        )
-        .offset(0)
-        .subquery("row")
-    )
-    both = and_(row.c.pre.is_not(None), row.c.post.is_not(None))
-    gain = row.c.post - row.c.pre
-    below = and_(both, row.c.pre < 100)
-    columns = [
-        func.count().label("seats"),
-        count_where(both).label("n"),
-        func.sum(case((both, row.c.pre))).label("pre"),
-        func.sum(case((both, row.c.post))).label("post"),
-        func.sum(case((both, gain))).label("gain"),
-        func.sum(case((both, gain * gain))).label("gain2"),
-        func.sum(case((below, gain / (100 - row.c.pre)))).label("norm"),
-        count_where(below).label("below"),
-        count_where(and_(both, row.c.post > row.c.pre)).label("improved"),
-    ]
-    for _id, code in indicators:
-        base, follow = row.c[f"{code}__base"], row.c[f"{code}__follow"]
-        has = and_(base.is_not(None), follow.is_not(None))
-        columns += [
-            count_where(has).label(f"{code}__n"),
-            func.sum(case((has, base))).label(f"{code}__base"),
-            func.sum(case((has, follow))).label(f"{code}__follow"),
-            count_where(and_(has, follow > base)).label(f"{code}__improved"),
-        ]
-    query = select(row.c.session_id, row.c.status, *columns).group_by(
-        row.c.session_id, row.c.status
-    )
+
+def _per_status(session: Session, on: dt.date, in_scope, indicators: dict[int, str]):
+    """Per session: seats by practice status, the score sums, and per indicator code the
+    value sums by practice status (only where someone has both values)."""
+    score_rows, indicator_rows = _sums(session, on, in_scope)
     practice: dict[int, dict[str, int]] = {}
     scores: dict[int, dict[str, float]] = {}
-    values: dict[str, dict[int, dict[str, dict[str, float]]]] = {c: {} for _i, c in indicators}
-    for r in session.execute(query):
+    for r in session.execute(score_rows):
         m = r._mapping
         practice.setdefault(r.session_id, {})[r.status] = int(r.seats)
         _add(scores.setdefault(r.session_id, {}), {k: m[k] for k in SCORE_SUMS})
-        for _id, code in indicators:
-            part = {k: m[f"{code}__{k}"] for k in ("n", "base", "follow", "improved")}
-            if part["n"]:
-                values[code].setdefault(r.session_id, {})[r.status] = part
+    values: dict[str, dict[int, dict[str, dict[str, float]]]] = {c: {} for c in indicators.values()}
+    for r in session.execute(indicator_rows):
+        part = {k: r._mapping[k] for k in outcome_sums.INDICATOR_SUMS}
+        values[indicators[r.indicator_id]].setdefault(r.session_id, {})[r.status] = part
     return practice, scores, values
 
 
@@ -153,16 +91,6 @@ def _evaluations(session: Session, ids_in_scope) -> dict[int, dict[str, float]]:
         .group_by(EV.c.session_id)
     )
     return {r.session_id: dict(r._mapping) for r in session.execute(query)}
-
-
-def _measured(session: Session) -> list[tuple[int, str]]:
-    """The indicators with at least one value recorded (one index probe each)."""
-    found = []
-    for indicator_id, code in session.execute(select(IN.c.id, IN.c.code).order_by(IN.c.id)):
-        probe = select(IV.c.id).where(IV.c.indicator_id == indicator_id).limit(1)
-        if session.execute(probe).first() is not None:
-            found.append((indicator_id, code))
-    return found
 
 
 # --------------------------------------------------------------------------- the figures
@@ -264,13 +192,9 @@ def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> d
     trainings = session.execute(
         select(T.c.id, T.c.code, T.c.title).where(in_scope).order_by(T.c.start, T.c.code)
     ).all()
-    seat = _seats(session, on, in_scope)
-    measured = _measured(session)
-    practice, scores, values = _per_status(session, seat, measured, on)
-    evaluations = _evaluations(session, select(T.c.id).where(in_scope))
     indicators = session.execute(select(IN.c.id, IN.c.code).order_by(IN.c.id)).all()
-    for _i, code in indicators:
-        values.setdefault(code, {})
+    practice, scores, values = _per_status(session, on, in_scope, dict(indicators))
+    evaluations = _evaluations(session, select(T.c.id).where(in_scope))
     intervals = _t_quantiles(scores)
 
     rows = []
@@ -305,11 +229,36 @@ def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> d
         "scope": scope,
         "on": on.isoformat(),
         "sessions": rows,
-        "totals": _totals(session, seat, practice, scores, evaluations, values, indicators),
+        "totals": _totals(
+            _participants(session, on, in_scope, program, training),
+            practice,
+            scores,
+            evaluations,
+            values,
+            indicators,
+        ),
     }
 
 
-def _totals(session, seat, practice, scores, evaluations, values, indicators) -> dict[str, Any]:
+def _participants(session: Session, on: dt.date, in_scope, program, training) -> int:
+    """Distinct people holding a seat in scope: the derived participant rows (one per
+    person and programme) when current, else counted over the seats."""
+    from koptrain.storage import derived
+
+    if training is None and derived.current(session):
+        scope_id = program.id if program is not None else 0
+        pa = models.participant
+        query = select(func.count()).select_from(pa).where(pa.c.scope_id == scope_id)
+    else:
+        query = (
+            select(func.count(func.distinct(E.c.person_id)))
+            .select_from(T.join(E, E.c.session_id == T.c.id))
+            .where(in_scope, E.c.status.in_(SEAT_STATUSES))
+        )
+    return int(session.execute(query).scalar() or 0)
+
+
+def _totals(people, practice, scores, evaluations, values, indicators) -> dict[str, Any]:
     score_sum: dict[str, float] = {}
     for part in scores.values():
         _add(score_sum, part)
@@ -327,9 +276,8 @@ def _totals(session, seat, practice, scores, evaluations, values, indicators) ->
             for status, part in per_session.items():
                 _add(by_status.setdefault(status, {}), part)
         indicator_totals[code] = _indicator_figures(by_status)
-    people = session.execute(select(func.count(func.distinct(seat.c.person_id)))).scalar()
     return {
-        "participants": int(people or 0),
+        "participants": people,
         "seats": sum(counts.values()),
         "evaluation": _evaluation_figures(evaluation_sum),
         "scores": _score_figures(score_sum, _t_quantiles({0: score_sum})),
