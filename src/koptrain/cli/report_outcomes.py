@@ -74,6 +74,8 @@ def outcomes(
         training = refs.training(session, session_code) if session_code else None
         units = _units(session)
         report = compute(session, day, program=found_program, training=training)
+        if fmt != "table":  # the files hold every session: worked out in one pass
+            report["sessions"] = list(report["sessions"])
     if fmt == "xlsx":
         write_xlsx(report, output)
         return

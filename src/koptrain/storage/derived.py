@@ -278,23 +278,6 @@ def covers(db, on: dt.date) -> bool:
     return latest is None or latest <= on
 
 
-def latest_value(db) -> dt.date | None:
-    """The date of the latest indicator value (one probe of ix_indicator_value_date)."""
-    value = db.execute(text("SELECT max(date) FROM indicator_value")).scalar()
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
-
-
-def covers_outcomes(db, on: dt.date) -> bool:
-    """The outcome rows give the figures as of `on`: the follow-up rows do (`covers`) and
-    no indicator value is dated after it."""
-    if not covers(db, on):
-        return False
-    latest = latest_value(db)
-    return latest is None or latest <= on
-
-
 def work_out_outcomes(db) -> None:
     """The outcome rows of every session (migration 0008, on current derived rows)."""
     _work_out(db, "s", lambda column: true(), OUTCOME_TABLES)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -20,14 +21,14 @@ from sqlmodel import Session
 from koptrain import models
 from koptrain.errors import InvalidInput
 from koptrain.i18n import _
-from koptrain.models import Enrollment, Evaluation, Indicator, Training
+from koptrain.models import Enrollment, Evaluation, Indicator, IndicatorValue, Training
 from koptrain.parsing import PRACTICE_STATUSES, SEAT_STATUSES
 from koptrain.services.outcomes.values import EVALUATION_ITEMS
 from koptrain.storage import outcome_sums
 from koptrain.storage.outcome_sums import SCORE_SUMS
 
 E, T = Enrollment.__table__, Training.__table__
-EV, IN = Evaluation.__table__, Indicator.__table__
+EV, IN, IV = Evaluation.__table__, Indicator.__table__, IndicatorValue.__table__
 STATUSES = (*PRACTICE_STATUSES, "no_contact")
 PRACTISING = ("practicing", "partly")
 
@@ -43,42 +44,86 @@ def _mean(total, n) -> float | None:
 # --------------------------------------------------------------------------- the queries
 
 
-def _sums(session: Session, on: dt.date, in_scope):
+def _sums(session: Session, on: dt.date, in_scope, covered: bool):
     """The rows of outcome_sums.score_sums and indicator_sums for the sessions in scope:
-    from the derived rows when they cover `on`, else worked out from the source tables
-    (the seats' status from mentoring's follow-ups as of `on`)."""
+    the derived outcome rows when the follow-up rows cover `on` (`covered`), else worked
+    out from the source tables."""
     from koptrain.services import mentoring
-    from koptrain.storage import derived
 
-    if derived.covers_outcomes(session, on):
+    if covered:
         picked = select(T.c.id).where(in_scope)
         os, oi = models.outcome_score, models.outcome_indicator
         return (
             select(os).where(os.c.session_id.in_(picked)),
-            select(oi).where(oi.c.session_id.in_(picked)),
+            [(1, select(oi).where(oi.c.session_id.in_(picked)))],
         )
-    # The followup rows hold each seat's latest contact when no contact is dated after
-    # `on`; otherwise the follow-ups are worked out as of `on`.
-    fu = models.followup if derived.covers(session, on) else mentoring.followups(on, scope=in_scope)
-    seat = outcome_sums.seats(fu, in_scope)
-    return outcome_sums.score_sums(seat), outcome_sums.indicator_sums(seat, on)
+    seat = outcome_sums.seats(mentoring.followups(on, scope=in_scope), in_scope)
+    return outcome_sums.score_sums(seat), [(1, outcome_sums.indicator_sums(seat, on))]
 
 
-def _per_status(session: Session, on: dt.date, in_scope, indicators: dict[int, str]):
-    """Per session: seats by practice status, the score sums, and per indicator code the
-    value sums by practice status (only where someone has both values)."""
-    score_rows, indicator_rows = _sums(session, on, in_scope)
+def _corrections(on: dt.date, in_scope):
+    """What turns the derived indicator rows into the figures as of `on`: their follow-up
+    values are the latest of any date, and a value dated after `on` is no follow-up value
+    as of `on`. The seats of the few people with such a value have their sums as of `on`
+    added and as of any date taken away (sums add up seat by seat)."""
+    later = select(IV.c.person_id).where(IV.c.date > on)  # ix_indicator_value_date
+    seat = outcome_sums.seats(models.followup, and_(in_scope, E.c.person_id.in_(later)))
+    return [
+        (1, outcome_sums.indicator_sums(seat, on)),
+        (-1, outcome_sums.indicator_sums(seat, None)),
+    ]
+
+
+def _gathered(session: Session, score_rows, indicator_rows, indicators: dict[int, str], by_session):
+    """The sums of `score_rows` and of `indicator_rows` (each with its sign: +1, or -1 to
+    be taken away), per session (`by_session`) or all together (key 0), each by practice
+    status: {key: {status: seats}}, {key: score sums}, and per indicator code
+    {key: {status: value sums}}."""
+
+    def regrouped(rows, *keys, names):
+        sub = rows.subquery("sums")
+        key = [sub.c.session_id] if by_session else []
+        columns = [func.sum(sub.c[name]).label(name) for name in names]
+        group = [*key, sub.c.status, *(sub.c[k] for k in keys)]
+        return select(*group, *columns).group_by(*group)
+
     practice: dict[int, dict[str, int]] = {}
     scores: dict[int, dict[str, float]] = {}
-    for r in session.execute(score_rows):
-        m = r._mapping
-        practice.setdefault(r.session_id, {})[r.status] = int(r.seats)
-        _add(scores.setdefault(r.session_id, {}), {k: m[k] for k in SCORE_SUMS})
+    if score_rows is not None:
+        for r in session.execute(regrouped(score_rows, names=("seats", *SCORE_SUMS))):
+            m = r._mapping
+            key = m["session_id"] if by_session else 0
+            practice.setdefault(key, {})[r.status] = int(r.seats)
+            _add(scores.setdefault(key, {}), {k: m[k] for k in SCORE_SUMS})
     values: dict[str, dict[int, dict[str, dict[str, float]]]] = {c: {} for c in indicators.values()}
-    for r in session.execute(indicator_rows):
-        part = {k: r._mapping[k] for k in outcome_sums.INDICATOR_SUMS}
-        values[indicators[r.indicator_id]].setdefault(r.session_id, {})[r.status] = part
+    for sign, rows in indicator_rows:
+        query = regrouped(rows, "indicator_id", names=outcome_sums.INDICATOR_SUMS)
+        for r in session.execute(query):
+            m = r._mapping
+            key = m["session_id"] if by_session else 0
+            by_status = values[indicators[r.indicator_id]].setdefault(key, {})
+            _add_signed(by_status.setdefault(r.status, {}), m, sign)
     return practice, scores, values
+
+
+def _add_signed(into: dict[str, float], part, sign: int = 1) -> None:
+    for name in outcome_sums.INDICATOR_SUMS:
+        into[name] = into.get(name, 0) + sign * (part[name] or 0)
+
+
+def _corrected(values, corrections, keys) -> None:
+    """Add to `values` the corrections of the sessions `keys` ({key: session ids}), then
+    drop what leaves nobody with both values."""
+    for code, per_key in values.items():
+        for key, ids in keys.items():
+            for session_id in ids:
+                for status, part in corrections.get(code, {}).get(session_id, {}).items():
+                    _add_signed(per_key.setdefault(key, {}).setdefault(status, {}), part)
+        for key, by_status in list(per_key.items()):
+            for status in [s for s, part in by_status.items() if not part["n"]]:
+                del by_status[status]
+            if not by_status:
+                del per_key[key]
 
 
 def _evaluations(session: Session, ids_in_scope) -> dict[int, dict[str, float]]:
@@ -177,8 +222,34 @@ def _group_change(by_status: dict[str, dict[str, float]], statuses) -> dict[str,
     return {"n": n, "change": _r((part["follow"] - part["base"]) / n) if n else None}
 
 
+class Sessions(Sequence):
+    """The report's sessions, each worked out when it is read: the screen shows a
+    province's first and last ten of 50,000, the files read them all (in one pass)."""
+
+    def __init__(self, trainings, figures) -> None:
+        self._trainings = trainings
+        self._figures = figures  # ids (None: every one) -> {id: the session's figures}
+
+    def __len__(self) -> int:
+        return len(self._trainings)
+
+    def __getitem__(self, index):
+        picked = self._trainings[index]
+        if isinstance(index, slice):
+            rows = self._figures([t.id for t in picked])
+            return [rows[t.id] for t in picked]
+        return self._figures([picked.id])[picked.id]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        rows = self._figures(None)
+        return (rows[t.id] for t in self._trainings)
+
+
 def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> dict[str, Any]:
-    """The §12 report as a dict, sessions in order of their first day."""
+    """The §12 report as a dict, sessions in order of their first day (a Sessions:
+    `list()` it for every session at once)."""
+    from koptrain.storage import derived
+
     if program is not None and training is not None:
         raise InvalidInput(_("Give --program or --session, not both."))
     in_scope = T.c.status != "cancelled"
@@ -192,23 +263,34 @@ def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> d
     trainings = session.execute(
         select(T.c.id, T.c.code, T.c.title).where(in_scope).order_by(T.c.start, T.c.code)
     ).all()
-    indicators = session.execute(select(IN.c.id, IN.c.code).order_by(IN.c.id)).all()
-    practice, scores, values = _per_status(session, on, in_scope, dict(indicators))
+    indicators = dict(session.execute(select(IN.c.id, IN.c.code).order_by(IN.c.id)).all())
     evaluations = _evaluations(session, select(T.c.id).where(in_scope))
-    intervals = _t_quantiles(scores)
 
-    rows = []
-    # A province has 50,000 sessions, most without evaluations or indicator values: their
-    # figures over nobody are one shared object each (read-only), not 50,000 copies.
-    nobody_evaluated = _evaluation_figures({})
-    nobody_scored = _score_figures({}, intervals)
-    nobody_measured = _indicator_figures({})
-    for t in trainings:
-        counts = practice.get(t.id, {})
-        evaluation = evaluations.get(t.id)
-        score = scores.get(t.id)
-        rows.append(
-            {
+    covered = derived.covers(session, on)
+    corrections = {}
+    if covered:
+        corrections = _gathered(session, None, _corrections(on, in_scope), indicators, True)[2]
+
+    def figures(ids) -> dict[int, dict[str, Any]]:
+        picked = in_scope if ids is None else and_(in_scope, T.c.id.in_(ids))
+        practice, scores, values = _gathered(
+            session, *_sums(session, on, picked, covered), indicators, True
+        )
+        chosen = [t.id for t in trainings] if ids is None else ids
+        _corrected(values, corrections, {i: [i] for i in chosen})
+        intervals = _t_quantiles(scores)
+        # Sessions without evaluations or indicator values share their figures over
+        # nobody (read-only), not one copy each.
+        nobody_evaluated = _evaluation_figures({})
+        nobody_scored = _score_figures({}, intervals)
+        nobody_measured = _indicator_figures({})
+        rows = {}
+        wanted = None if ids is None else set(ids)
+        for t in trainings if wanted is None else [t for t in trainings if t.id in wanted]:
+            counts = practice.get(t.id, {})
+            evaluation = evaluations.get(t.id)
+            score = scores.get(t.id)
+            rows[t.id] = {
                 "code": t.code,
                 "title": t.title,
                 "participants": sum(counts.values()),
@@ -221,21 +303,25 @@ def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> d
                         if t.id in values[code]
                         else nobody_measured
                     )
-                    for _i, code in indicators
+                    for code in indicators.values()
                 },
             }
-        )
+        return rows
+
+    practice, scores, values = _gathered(
+        session, *_sums(session, on, in_scope, covered), indicators, False
+    )
+    _corrected(values, corrections, {0: [t.id for t in trainings]})
     return {
         "scope": scope,
         "on": on.isoformat(),
-        "sessions": rows,
+        "sessions": Sessions(trainings, figures),
         "totals": _totals(
             _participants(session, on, in_scope, program, training),
-            practice,
-            scores,
+            practice.get(0, {}),
+            scores.get(0, {}),
             evaluations,
-            values,
-            indicators,
+            {code: values[code].get(0, {}) for code in indicators.values()},
         ),
     }
 
@@ -258,29 +344,16 @@ def _participants(session: Session, on: dt.date, in_scope, program, training) ->
     return int(session.execute(query).scalar() or 0)
 
 
-def _totals(people, practice, scores, evaluations, values, indicators) -> dict[str, Any]:
-    score_sum: dict[str, float] = {}
-    for part in scores.values():
-        _add(score_sum, part)
+def _totals(people, counts, score_sum, evaluations, values) -> dict[str, Any]:
     evaluation_sum: dict[str, float] = {}
     for part in evaluations.values():
         _add(evaluation_sum, part)
-    counts = {status: 0 for status in STATUSES}
-    for per_session in practice.values():
-        for status, n in per_session.items():
-            counts[status] += n
-    indicator_totals = {}
-    for _i, code in indicators:
-        by_status: dict[str, dict[str, float]] = {}
-        for per_session in values[code].values():
-            for status, part in per_session.items():
-                _add(by_status.setdefault(status, {}), part)
-        indicator_totals[code] = _indicator_figures(by_status)
+    counts = {status: counts.get(status, 0) for status in STATUSES}
     return {
         "participants": people,
         "seats": sum(counts.values()),
         "evaluation": _evaluation_figures(evaluation_sum),
         "scores": _score_figures(score_sum, _t_quantiles({0: score_sum})),
         "practice": counts,
-        "indicators": indicator_totals,
+        "indicators": {code: _indicator_figures(by_status) for code, by_status in values.items()},
     }
