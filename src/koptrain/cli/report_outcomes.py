@@ -7,21 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from koptrain.cli import common
-from koptrain.i18n import N_, _
+from koptrain.i18n import _
+from koptrain.services.outcomes.words import STATUS_NAMES
 
-STATUS_NAMES = {
-    "practicing": N_("practicing"),
-    "partly": N_("partly"),
-    "not_yet": N_("not_yet"),
-    "stopped": N_("stopped"),
-    "no_contact": N_("no contact"),
-}
-ITEM_NAMES = {
-    "materi": N_("material"),
-    "narasumber": N_("trainers"),
-    "fasilitas": N_("facilities"),
-    "manfaat": N_("usefulness"),
-}
 BAR_WIDTH = 30
 
 
