@@ -328,6 +328,23 @@ outcome_indicator = Table(
 """Per session, practice status and indicator where someone has a baseline and a
 follow-up value: the sums of both (storage.outcome_sums.indicator_sums, every value)."""
 
+outcome_value = Table(
+    "outcome_value",
+    _meta,
+    Column("session_id", Integer, primary_key=True, autoincrement=False),
+    Column("person_id", Integer, primary_key=True, autoincrement=False),
+    Column("indicator_id", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(12), nullable=False),
+    Column("end", Date, nullable=False),
+    Column("base", Float, nullable=False),
+    Column("follow", Float, nullable=False),
+    Column("follow_date", Date, nullable=False),
+    Index("ix_outcome_value_follow_date", "follow_date"),
+)
+"""Each seat's baseline and follow-up value of an indicator where it has both
+(storage.outcome_sums.value_rows, every value), with the follow-up's date: the seats
+whose follow-up is dated after a report's date are the only ones it changes."""
+
 derived_dirty = Table(
     "derived_dirty",
     _meta,

@@ -42,6 +42,7 @@ PA = models.participant
 SC = models.scope_coop
 OS = models.outcome_score
 OI = models.outcome_indicator
+OV = models.outcome_value
 DD = models.derived_dirty
 
 KINDS = ("p", "s", "c")  # person, session, coop
@@ -145,7 +146,17 @@ def outcome_score_rows(sessions: Keys):
 def outcome_indicator_rows(sessions: Keys):
     """Per session picked, practice status and indicator: outcome_sums.indicator_sums,
     every value recorded."""
-    return outcome_sums.indicator_sums(outcome_sums.seats(F, sessions(E.c.session_id)), None)
+    seat = outcome_sums.seats(F, sessions(E.c.session_id))
+    return outcome_sums.indicator_sums(outcome_sums.value_rows(seat, None))
+
+
+def outcome_value_rows(sessions: Keys):
+    """Each seat of the sessions picked with a baseline and a follow-up value of an
+    indicator: outcome_sums.value_rows, every value recorded, dated."""
+    row = outcome_sums.value_rows(outcome_sums.seats(F, sessions(E.c.session_id)), None, dated=True)
+    return select(*(row.c[c.name] for c in OV.columns)).where(
+        row.c.base.is_not(None), row.c.follow.is_not(None)
+    )
 
 
 # (table, key column, the kind of key, the rows) in the order they are worked out: the
@@ -157,8 +168,9 @@ TABLES = (
     (S, S.c.session_id, "s", session_stats_rows),
     (OS, OS.c.session_id, "s", outcome_score_rows),
     (OI, OI.c.session_id, "s", outcome_indicator_rows),
+    (OV, OV.c.session_id, "s", outcome_value_rows),
 )
-OUTCOME_TABLES = TABLES[-2:]
+OUTCOME_TABLES = TABLES[-3:]
 
 
 def _work_out(db, kind: str, keys: Keys, tables=TABLES) -> None:

@@ -73,43 +73,55 @@ def score_sums(seat):
     ).group_by(row.c.session_id, row.c.status)
 
 
-def indicator_sums(seat, on: dt.date | None):
-    """Per (session_id, status, indicator_id) of `seat` and the indicators with a value
-    recorded, where someone has both: INDICATOR_SUMS (n, Σbaseline, Σfollow-up, how many
-    went up). The baseline is the latest value on or before the first day, the follow-up
-    the latest after the last day and on or before `on` (any date when None); each is one
+def latest_value(person_id, indicator_id, *conditions, column=IV.c.value):
+    """A person's latest value of an indicator meeting `conditions` (its `column`): one
     probe of ix_indicator_value_probe."""
+    return (
+        select(column)
+        .where(IV.c.person_id == person_id, IV.c.indicator_id == indicator_id, *conditions)
+        .order_by(IV.c.date.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def value_rows(seat, on: dt.date | None, *, dated: bool = False):
+    """Per seat of `seat` and indicator with a value recorded: session_id, status,
+    indicator_id, person_id, end, the baseline (the latest value on or before the first
+    day), the follow-up value (the latest after the last day and on or before `on`, any
+    date when None), and with `dated` its date."""
     measured = (
         select(IN.c.id)
         .where(select(IV.c.id).where(IV.c.indicator_id == IN.c.id).exists())
         .subquery("measured")
     )
-
-    def latest(*conditions):
-        return (
-            select(IV.c.value)
-            .where(
-                IV.c.person_id == seat.c.person_id, IV.c.indicator_id == measured.c.id, *conditions
-            )
-            .order_by(IV.c.date.desc())
-            .limit(1)
-            .correlate(seat, measured)
-            .scalar_subquery()
-        )
-
-    until = [] if on is None else [IV.c.date <= on]
-    row = (
+    who, which = seat.c.person_id, measured.c.id
+    after = [IV.c.date > seat.c.end, *([] if on is None else [IV.c.date <= on])]
+    return (
         select(
             seat.c.session_id,
             seat.c.status,
-            measured.c.id.label("indicator_id"),
-            latest(IV.c.date <= seat.c.start).label("base"),
-            latest(IV.c.date > seat.c.end, *until).label("follow"),
+            which.label("indicator_id"),
+            who,
+            seat.c.end,
+            latest_value(who, which, IV.c.date <= seat.c.start).label("base"),
+            latest_value(who, which, *after).label("follow"),
+            *(
+                [latest_value(who, which, *after, column=IV.c.date).label("follow_date")]
+                if dated
+                else []
+            ),
         )
         .select_from(seat.join(measured, true()))
         .offset(0)
         .subquery("row")
     )
+
+
+def indicator_sums(row):
+    """Per (session_id, status, indicator_id) of `row` (value_rows, or rows with the same
+    columns) where someone has both values: INDICATOR_SUMS (n, Σbaseline, Σfollow-up,
+    how many went up)."""
     has = and_(row.c.base.is_not(None), row.c.follow.is_not(None))
     n = count_where(has)
     return (

@@ -5,8 +5,8 @@ Revises: 0007_membership_position
 Create Date: 2026-11-29 04:10:00
 
 - outcome_score, outcome_indicator: per session and practice status, the sums
-  `report outcomes` is made of (koptrain.storage.outcome_sums), kept exact like the other
-  derived rows of migration 0003.
+  `report outcomes` is made of (koptrain.storage.outcome_sums), and outcome_value, each
+  seat's baseline and follow-up value, kept exact like the other derived rows of 0003.
 - triggers on score and indicator_value naming the session or person they touch.
 - index indicator_value (date): whether the rows cover a date is one probe.
 
@@ -52,6 +52,21 @@ def upgrade() -> None:
             "session_id", "status", "indicator_id", name=op.f("pk_outcome_indicator")
         ),
     )
+    op.create_table(
+        "outcome_value",
+        sa.Column("session_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("person_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("indicator_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("end", sa.Date(), nullable=False),
+        sa.Column("base", sa.Float(), nullable=False),
+        sa.Column("follow", sa.Float(), nullable=False),
+        sa.Column("follow_date", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "session_id", "person_id", "indicator_id", name=op.f("pk_outcome_value")
+        ),
+    )
+    op.create_index("ix_outcome_value_follow_date", "outcome_value", ["follow_date"], unique=False)
     op.create_index("ix_indicator_value_date", "indicator_value", ["date"], unique=False)
     conn = op.get_bind()
     triggers.install(conn)
@@ -70,5 +85,7 @@ def downgrade() -> None:
         if dialect == "postgresql":
             op.execute(f"DROP FUNCTION IF EXISTS koptrain_mark_{table}()")
     op.drop_index("ix_indicator_value_date", table_name="indicator_value")
+    op.drop_index("ix_outcome_value_follow_date", table_name="outcome_value")
+    op.drop_table("outcome_value")
     op.drop_table("outcome_indicator")
     op.drop_table("outcome_score")

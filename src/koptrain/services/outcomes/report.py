@@ -58,20 +58,29 @@ def _sums(session: Session, on: dt.date, in_scope, covered: bool):
             [(1, select(oi).where(oi.c.session_id.in_(picked)))],
         )
     seat = outcome_sums.seats(mentoring.followups(on, scope=in_scope), in_scope)
-    return outcome_sums.score_sums(seat), [(1, outcome_sums.indicator_sums(seat, on))]
+    rows = outcome_sums.value_rows(seat, on)
+    return outcome_sums.score_sums(seat), [(1, outcome_sums.indicator_sums(rows))]
 
 
 def _corrections(on: dt.date, in_scope):
     """What turns the derived indicator rows into the figures as of `on`: their follow-up
-    values are the latest of any date, and a value dated after `on` is no follow-up value
-    as of `on`. The seats of the few people with such a value have their sums as of `on`
-    added and as of any date taken away (sums add up seat by seat)."""
-    later = select(IV.c.person_id).where(IV.c.date > on)  # ix_indicator_value_date
-    seat = outcome_sums.seats(models.followup, and_(in_scope, E.c.person_id.in_(later)))
-    return [
-        (1, outcome_sums.indicator_sums(seat, on)),
-        (-1, outcome_sums.indicator_sums(seat, None)),
-    ]
+    values are the latest of any date, and one dated after `on` is no follow-up value as
+    of `on`. The seats whose follow-up is dated after `on` (outcome_value, a range of its
+    follow_date index) have it taken away and the latest on or before `on` (if any) added
+    in its place (sums add up seat by seat)."""
+    ov = models.outcome_value
+    late = (
+        select(ov)
+        .where(ov.c.follow_date > on, ov.c.session_id.in_(select(T.c.id).where(in_scope)))
+        .subquery("late")
+    )
+    follow = outcome_sums.latest_value(
+        late.c.person_id, late.c.indicator_id, IV.c.date > late.c.end, IV.c.date <= on
+    )
+    instead = select(
+        late.c.session_id, late.c.status, late.c.indicator_id, late.c.base, follow.label("follow")
+    ).subquery("instead")
+    return [(-1, outcome_sums.indicator_sums(late)), (1, outcome_sums.indicator_sums(instead))]
 
 
 def _gathered(session: Session, score_rows, indicator_rows, indicators: dict[int, str], by_session):
