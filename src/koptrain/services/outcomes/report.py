@@ -69,9 +69,11 @@ def _corrections(on: dt.date, in_scope):
     follow_date index) have it taken away and the latest on or before `on` (if any) added
     in its place (sums add up seat by seat)."""
     ov = models.outcome_value
+    dated = select(ov).where(ov.c.follow_date > on).offset(0).subquery("dated")  # fenced
     late = (
-        select(ov)
-        .where(ov.c.follow_date > on, ov.c.session_id.in_(select(T.c.id).where(in_scope)))
+        select(dated)
+        .select_from(dated.join(T, T.c.id == dated.c.session_id))
+        .where(in_scope)
         .subquery("late")
     )
     follow = outcome_sums.latest_value(
