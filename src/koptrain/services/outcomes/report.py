@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Float, Integer, and_, cast, func, select
 from sqlmodel import Session
 
 from koptrain import models
@@ -31,6 +31,7 @@ E, T = Enrollment.__table__, Training.__table__
 EV, IN, IV = Evaluation.__table__, Indicator.__table__, IndicatorValue.__table__
 STATUSES = (*PRACTICE_STATUSES, "no_contact")
 PRACTISING = ("practicing", "partly")
+COUNTS = ("seats", "n", "below", "improved")
 
 
 def _r(value: float | None) -> float | None:
@@ -94,7 +95,11 @@ def _gathered(session: Session, score_rows, indicator_rows, indicators: dict[int
     def regrouped(rows, *keys, names):
         sub = rows.subquery("sums")
         key = [sub.c.session_id] if by_session else []
-        columns = [func.sum(sub.c[name]).label(name) for name in names]
+        # typed: PostgreSQL sums bigints into numeric, which Python reads as Decimal
+        columns = [
+            cast(func.sum(sub.c[name]), Integer if name in COUNTS else Float).label(name)
+            for name in names
+        ]
         group = [*key, sub.c.status, *(sub.c[k] for k in keys)]
         return select(*group, *columns).group_by(*group)
 
