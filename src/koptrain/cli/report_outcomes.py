@@ -8,7 +8,6 @@ import typer
 
 from koptrain.cli import common
 from koptrain.i18n import _
-from koptrain.services.outcomes.words import STATUS_NAMES
 
 BAR_WIDTH = 30
 
@@ -129,6 +128,7 @@ def write_xlsx(report: dict[str, Any], target: Path) -> None:
     from openpyxl import Workbook
 
     from koptrain.io.writers import neutralise
+    from koptrain.services.outcomes.words import STATUS_NAMES
 
     def cell(value):
         return neutralise(value) if isinstance(value, str) else value
