@@ -297,3 +297,39 @@ def test_the_demo_shows_the_outcomes_of_the_sample(koptrain, db_url):
     assert (totals["participants"], totals["seats"]) == (230, 240)
     assert totals["evaluation"]["n"] == 214 and totals["scores"]["n"] == 227
     assert all(totals["indicators"][code]["n"] > 0 for code in totals["indicators"])
+
+
+def pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_print_summary_has_the_outcomes(koptrain, world, tmp_path):
+    """SPEC §10: the printed report adds each training's outcomes and the totals."""
+    out = tmp_path / "report.pdf"
+    koptrain("print", "summary", "--program", "BLITAR-2020", "--on", ON, "-o", out)
+    text = pdf_text(out)
+    section = text[text.index("Outcomes") :]
+    assert "BLT20-01 — " in section and "(5 participants)" in section
+    # A 60->80, B 100->90, C 50->75, D 70->70: +8.75 (95% CI -17.54 to 35.04, n = 4)
+    assert "Learning: post-test +8.8 points (95% CI -17.5 to 35.0, n = 4)" in section
+    assert "practicing 1 · partly 1 · not_yet 1 · stopped 1 · no contact 1" in section
+    assert "omzet (Rp mln): 1.50 → 1.65 (+0.15; n = 2)" in section
+    assert "pembukuan: 25% → 75% (+50%; n = 4)" in section
+    assert "tenaga_kerja" not in section  # nobody measured
+    assert "All trainings (5 participants)" in section  # A sits in both: once
+    koptrain("--lang", "id", "print", "summary", "--on", ON, "-o", out, "--force")
+    text = pdf_text(out)
+    assert "Hasil pelatihan" in text and "Pembelajaran: " in text
+
+
+def test_print_summary_without_outcomes_has_no_outcome_section(koptrain, store, tmp_path):
+    with store.session() as s:
+        coop = f.coop(s)
+        t = f.training(s)
+        f.seat(s, t, f.person(s, coop), coop)
+    out = tmp_path / "report.pdf"
+    koptrain("print", "summary", "-o", out)
+    text = pdf_text(out)
+    assert "Mentoring" in text and "Outcomes" not in text

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     Index,
     Integer,
     String,
@@ -299,6 +300,52 @@ scope_coop = Table(
 )
 """Seats held through each coop per scope (rows only where there are some)."""
 
+outcome_score = Table(
+    "outcome_score",
+    _meta,
+    Column("session_id", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(12), primary_key=True),
+    Column("seats", Integer, nullable=False),
+    Column("n", Integer, nullable=False),
+    *(Column(name, Float) for name in ("pre", "post", "gain", "gain2", "norm")),
+    Column("below", Integer, nullable=False),
+    Column("improved", Integer, nullable=False),
+)
+"""Per session and practice status of its seat holders (their latest contact's status,
+no_contact without one): seats, and the sums of the scores of those with both
+(storage.outcome_sums.score_sums, every contact recorded)."""
+
+outcome_indicator = Table(
+    "outcome_indicator",
+    _meta,
+    Column("session_id", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(12), primary_key=True),
+    Column("indicator_id", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, nullable=False),
+    Column("base", Float),
+    Column("follow", Float),
+    Column("improved", Integer, nullable=False),
+)
+"""Per session, practice status and indicator where someone has a baseline and a
+follow-up value: the sums of both (storage.outcome_sums.indicator_sums, every value)."""
+
+outcome_value = Table(
+    "outcome_value",
+    _meta,
+    Column("session_id", Integer, primary_key=True, autoincrement=False),
+    Column("person_id", Integer, primary_key=True, autoincrement=False),
+    Column("indicator_id", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(12), nullable=False),
+    Column("end", Date, nullable=False),
+    Column("base", Float, nullable=False),
+    Column("follow", Float, nullable=False),
+    Column("follow_date", Date, nullable=False),
+    Index("ix_outcome_value_follow_date", "follow_date"),
+)
+"""Each seat's baseline and follow-up value of an indicator where it has both
+(storage.outcome_sums.value_rows, every value), with the follow-up's date: the seats
+whose follow-up is dated after a report's date are the only ones it changes."""
+
 derived_dirty = Table(
     "derived_dirty",
     _meta,
@@ -372,6 +419,7 @@ class IndicatorValue(SQLModel, table=True):
         UniqueConstraint("person_id", "indicator_id", "date"),
         # Covering: a person's latest value before or after a date is one index probe.
         Index("ix_indicator_value_probe", "person_id", "indicator_id", "date", "value"),
+        Index("ix_indicator_value_date", "date"),  # the latest value: derived rows cover it
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")

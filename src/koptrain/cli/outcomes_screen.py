@@ -3,31 +3,21 @@ bar chart of practice and the indicators' change among those practising and not.
 
 from typing import Any, TextIO
 
-from koptrain.cli.report_outcomes import BAR_WIDTH, ITEM_NAMES, STATUS_NAMES
+from koptrain.cli.report_outcomes import BAR_WIDTH
 from koptrain.i18n import _, current_language, ngettext
 from koptrain.parsing import format_number
+from koptrain.services.outcomes.words import (
+    ITEM_NAMES,
+    STATUS_NAMES,
+    learning_sentence,
+    number,
+    value_text,
+)
 
-
-def _n(value: float | None, decimals: int = 1, lang: str = "en") -> str:
-    return "-" if value is None else format_number(value, lang, decimals)
+_n = number
 
 
 SCREEN_SESSIONS = 20  # a screen shows the first and last ten; the files have every one
-
-
-def learning_sentence(scores: dict[str, Any], lang: str) -> str:
-    """e.g. "post-test +21.5 points (95% CI 14.8 to 28.2, n = 38)"."""
-    n = scores["n"]
-    if not n:
-        return _("no participant has both a pre- and a post-test score")
-    gain = scores["gain_mean"]
-    signed = ("+" if gain >= 0 else "-") + _n(abs(gain), 1, lang)
-    if scores["gain_ci95"] is None:
-        return _("post-test {gain} points (n = {n})").format(gain=signed, n=n)
-    low, high = scores["gain_ci95"]
-    return _("post-test {gain} points (95% CI {low} to {high}, n = {n})").format(
-        gain=signed, low=_n(low, 1, lang), high=_n(high, 1, lang), n=n
-    )
 
 
 def reaction_sentence(evaluation: dict[str, Any], lang: str) -> str:
@@ -53,16 +43,7 @@ def demo_line(session, program, on) -> str:
     )
 
 
-def _value(value: float | None, kind: str, unit: str | None, lang: str, *, signed=False) -> str:
-    """A mean or a change as a person reads it: yes/no as a share, money with its unit."""
-    if value is None:
-        return "-"
-    sign = ("+" if value >= 0 else "-") if signed else ""
-    if kind == "yes_no":
-        return sign + format_number(abs(value) * 100, lang) + "%"
-    if kind == "money":  # in millions (the column says so): the table fits 80 columns
-        return sign + format_number(abs(value) / 1_000_000, lang, 2)
-    return sign + format_number(abs(value), lang, 1)
+_value = value_text
 
 
 def _practice_chart(practice: dict[str, int], lang: str):

@@ -151,6 +151,8 @@ def summary(
     from koptrain.services.documents import summary as summary_document
     from koptrain.services.documents.facts import office
     from koptrain.services.documents.pdf import save
+    from koptrain.services.outcomes import records
+    from koptrain.services.outcomes import report as outcome_report
 
     day = common.parse_on(on)
     name = _("report-{program}").format(program=program) if program else _("report")
@@ -158,6 +160,8 @@ def summary(
     with common.open_store(ctx).session() as db:
         scope = refs.program(db, program) if program else None
         figures = reports.summary(db, program=scope, on=day)
-        document = summary_document.build(office(db), figures)
+        outcomes = outcome_report.outcomes(db, day, program=scope)
+        units = {i.code: (i.kind, i.unit) for i in records.list_indicators(db)}
+        document = summary_document.build(office(db), figures, outcomes, units)
     save(document, path, force=force)
     _written(path, document.pages_count)

@@ -7,21 +7,8 @@ from typing import Annotated, Any
 import typer
 
 from koptrain.cli import common
-from koptrain.i18n import N_, _
+from koptrain.i18n import _
 
-STATUS_NAMES = {
-    "practicing": N_("practicing"),
-    "partly": N_("partly"),
-    "not_yet": N_("not_yet"),
-    "stopped": N_("stopped"),
-    "no_contact": N_("no contact"),
-}
-ITEM_NAMES = {
-    "materi": N_("material"),
-    "narasumber": N_("trainers"),
-    "fasilitas": N_("facilities"),
-    "manfaat": N_("usefulness"),
-}
 BAR_WIDTH = 30
 
 
@@ -74,6 +61,8 @@ def outcomes(
         training = refs.training(session, session_code) if session_code else None
         units = _units(session)
         report = compute(session, day, program=found_program, training=training)
+        if fmt != "table":  # the files hold every session: worked out in one pass
+            report["sessions"] = list(report["sessions"])
     if fmt == "xlsx":
         write_xlsx(report, output)
         return
@@ -139,6 +128,7 @@ def write_xlsx(report: dict[str, Any], target: Path) -> None:
     from openpyxl import Workbook
 
     from koptrain.io.writers import neutralise
+    from koptrain.services.outcomes.words import STATUS_NAMES
 
     def cell(value):
         return neutralise(value) if isinstance(value, str) else value

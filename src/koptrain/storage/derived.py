@@ -31,7 +31,7 @@ from sqlalchemy import and_, delete, func, insert, literal, select, text, true
 
 from koptrain import models
 from koptrain.models import Enrollment, Person, Training
-from koptrain.storage import queries
+from koptrain.storage import outcome_sums, queries
 
 E = Enrollment.__table__
 T = Training.__table__
@@ -40,6 +40,9 @@ F = models.followup
 S = models.session_stats
 PA = models.participant
 SC = models.scope_coop
+OS = models.outcome_score
+OI = models.outcome_indicator
+OV = models.outcome_value
 DD = models.derived_dirty
 
 KINDS = ("p", "s", "c")  # person, session, coop
@@ -134,18 +137,44 @@ def session_stats_rows(sessions: Keys):
     ).select_from(counts.outerjoin(tallies, tallies.c.session_id == counts.c.session_id))
 
 
+def outcome_score_rows(sessions: Keys):
+    """Per session picked and practice status: storage.outcome_sums.score_sums over its
+    seats, their status from the followup rows."""
+    return outcome_sums.score_sums(outcome_sums.seats(F, sessions(E.c.session_id)))
+
+
+def outcome_indicator_rows(sessions: Keys):
+    """Per session picked, practice status and indicator: outcome_sums.indicator_sums,
+    every value recorded."""
+    seat = outcome_sums.seats(F, sessions(E.c.session_id))
+    return outcome_sums.indicator_sums(outcome_sums.value_rows(seat, None))
+
+
+def outcome_value_rows(sessions: Keys):
+    """Each seat of the sessions picked with a baseline and a follow-up value of an
+    indicator: outcome_sums.value_rows, every value recorded, dated."""
+    row = outcome_sums.value_rows(outcome_sums.seats(F, sessions(E.c.session_id)), None, dated=True)
+    return select(*(row.c[c.name] for c in OV.columns)).where(
+        row.c.base.is_not(None), row.c.follow.is_not(None)
+    )
+
+
 # (table, key column, the kind of key, the rows) in the order they are worked out: the
-# session counts read the followup rows.
+# session counts and outcome sums read the followup rows.
 TABLES = (
     (F, F.c.person_id, "p", followup_rows),
     (PA, PA.c.person_id, "p", participant_rows),
     (SC, SC.c.coop_id, "c", scope_coop_rows),
     (S, S.c.session_id, "s", session_stats_rows),
+    (OS, OS.c.session_id, "s", outcome_score_rows),
+    (OI, OI.c.session_id, "s", outcome_indicator_rows),
+    (OV, OV.c.session_id, "s", outcome_value_rows),
 )
+OUTCOME_TABLES = TABLES[-3:]
 
 
-def _work_out(db, kind: str, keys: Keys) -> None:
-    for table, column, table_kind, rows in TABLES:
+def _work_out(db, kind: str, keys: Keys, tables=TABLES) -> None:
+    for table, column, table_kind, rows in tables:
         if table_kind == kind:
             db.execute(delete(table).where(keys(column)))
             db.execute(insert(table).from_select([c.name for c in table.columns], rows(keys)))
@@ -261,6 +290,11 @@ def covers(db, on: dt.date) -> bool:
     return latest is None or latest <= on
 
 
+def work_out_outcomes(db) -> None:
+    """The outcome rows of every session (migration 0008, on current derived rows)."""
+    _work_out(db, "s", lambda column: true(), OUTCOME_TABLES)
+
+
 # --------------------------------------------------------------------------- check
 
 
@@ -287,6 +321,12 @@ def differences(db, sample: int = 200) -> list[str]:
         stored = db.execute(select(table).where(keys(column)).order_by(*order)).all()
         again = rows(keys).subquery("again")
         rebuilt = db.execute(select(again).order_by(*(again.c[n] for n in order))).all()
-        if [tuple(r) for r in stored] != [tuple(r) for r in rebuilt]:
+        if [_comparable(r) for r in stored] != [_comparable(r) for r in rebuilt]:
             found.append(table.name)
     return found
+
+
+def _comparable(row) -> tuple:
+    """A row as compared: sums of floats (the outcome sums) to 9 significant digits, as
+    PostgreSQL may add the same values in another order from one plan to the next."""
+    return tuple(float(f"{v:.9g}") if isinstance(v, float) else v for v in row)

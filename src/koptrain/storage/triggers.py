@@ -27,6 +27,16 @@ MARKS = {
     ),
     "person": (("gender",), [("p", "{r}.id")]),
 }
+# The outcome rows (migration 0008): a score names its session, an indicator value its
+# person (and so, at the refresh, the person's sessions).
+OUTCOME_MARKS = {
+    "score": (("session_id", "person_id", "pre", "post"), [("s", "{r}.session_id")]),
+    "indicator_value": (
+        ("person_id", "indicator_id", "date", "value"),
+        [("p", "{r}.person_id")],
+    ),
+}
+EVERY_MARK = {**MARKS, **OUTCOME_MARKS}
 # A session whose status, days or programme change: itself, its people and coops (the
 # first day orders a person's seats, the last day dates their follow-ups).
 TRAINING_COLUMNS = ("status", "start", "end", "program_id")
@@ -39,7 +49,8 @@ def _q(column: str) -> str:
 def _marks(table: str, row: str) -> str:
     """INSERT's SELECT of the (kind, ref) pairs a row of `table` (OLD or NEW) names."""
     parts = " UNION ALL ".join(
-        f"SELECT '{kind}' AS kind, {expr.format(r=row)} AS ref" for kind, expr in MARKS[table][1]
+        f"SELECT '{kind}' AS kind, {expr.format(r=row)} AS ref"
+        for kind, expr in EVERY_MARK[table][1]
     )
     return f"SELECT kind, ref FROM ({parts}) AS marks WHERE ref IS NOT NULL"
 
@@ -63,7 +74,7 @@ def _events(table: str) -> list[str]:
 def _sqlite_triggers() -> list[str]:
     statements = []
     insert = "INSERT OR IGNORE INTO derived_dirty (kind, ref) "
-    for table, (columns, _marked) in MARKS.items():
+    for table, (columns, _marked) in EVERY_MARK.items():
         for event in _events(table):
             rows = {"INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]}[event]
             when = f" WHEN {_changed(columns, 'IS NOT')}" if event == "UPDATE" else ""
@@ -84,7 +95,7 @@ def _postgresql_triggers() -> list[str]:
     statements = []
     conflict = " ON CONFLICT DO NOTHING;"
     insert = "INSERT INTO derived_dirty (kind, ref) "
-    for table, (columns, _marked) in MARKS.items():
+    for table, (columns, _marked) in EVERY_MARK.items():
         statements.append(
             f"CREATE FUNCTION koptrain_mark_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             "BEGIN "
@@ -113,7 +124,7 @@ def _postgresql_triggers() -> list[str]:
 
 def names() -> list[str]:
     """Every trigger koptrain's derived state needs."""
-    found = [f"trg_{table}_{event.lower()}" for table in MARKS for event in _events(table)]
+    found = [f"trg_{table}_{event.lower()}" for table in EVERY_MARK for event in _events(table)]
     return [*found, "trg_training_update"]
 
 
@@ -129,7 +140,13 @@ def present(conn) -> set[str]:
 def install(conn) -> list[str]:
     """Create the triggers that are missing (all of them on a new database); returns their
     names. On PostgreSQL the functions are (re)defined with them."""
-    missing = [name for name in names() if name not in present(conn)]
+    from sqlalchemy import inspect
+
+    tables = set(inspect(conn).get_table_names())
+    if "outcome_score" not in tables:  # before migration 0008: not the outcome triggers
+        tables -= set(OUTCOME_MARKS)
+    there = present(conn)
+    missing = [n for n in names() if n not in there and _table_of(n) in tables]
     if not missing:
         return []
     if conn.dialect.name == "postgresql":
@@ -147,3 +164,8 @@ def install(conn) -> list[str]:
         if name in missing:
             conn.exec_driver_sql(statement)
     return missing
+
+
+def _table_of(name: str) -> str:
+    """The table a trigger named by names() is on."""
+    return name.removeprefix("trg_").rsplit("_", 1)[0]

@@ -4,18 +4,21 @@ Outcomes (SPEC §12) have their place in `outcomes_section`, fed by whoever comp
 
 from __future__ import annotations
 
-from koptrain.i18n import _, current_language
+from koptrain.i18n import _, current_language, ngettext
 from koptrain.parsing import format_number
 from koptrain.services.documents.charts import Series, bar_chart
 from koptrain.services.documents.facts import Office, date_span, long_date, role_label
 from koptrain.services.documents.pdf import FONT, Document
 
 CHART_SESSIONS = 60  # a province's thousands of sessions: the chart shows the first and last
+OUTCOME_SESSIONS = 20  # the outcomes of the first and last ten (the files have every one)
 
 
-def build(head: Office, report: dict, outcomes: dict | None = None) -> Document:
+def build(
+    head: Office, report: dict, outcomes: dict | None = None, units: dict | None = None
+) -> Document:
     """`report` is services.reports.summary's result; `outcomes` the outcome figures of
-    SPEC §12 when there are any."""
+    SPEC §12 (services.outcomes.report) and `units` their indicators' (kind, unit)."""
     document = Document(title=_("TRAINING PROGRAMME REPORT"))
     document.footer_text = _("TRAINING PROGRAMME REPORT")
     document.add_page()
@@ -36,7 +39,7 @@ def build(head: Office, report: dict, outcomes: dict | None = None) -> Document:
     sessions_section(document, report["sessions"])
     breakdowns_section(document, report)
     mentoring_section(document, report["mentoring"])
-    outcomes_section(document, outcomes)
+    outcomes_section(document, outcomes, units)
     return document
 
 
@@ -160,15 +163,81 @@ def mentoring_section(document: Document, mentoring: dict) -> None:
     )
 
 
-def outcomes_section(document: Document, outcomes: dict | None) -> None:
-    """Did the training work (SPEC §12)? Nothing is printed until outcomes are recorded;
-    the outcome report's figures are added here."""
-    if not outcomes:
+def outcomes_section(document: Document, outcomes: dict | None, units: dict | None = None) -> None:
+    """Did the training work (SPEC §12)? Nothing is printed unless outcomes are recorded
+    (services.outcomes.words.recorded); then, for each training shown and in total, the
+    learning sentence, practice by the latest contact's status and each indicator's
+    change, from services.outcomes.report's figures. `units`: code -> (kind, unit)."""
+    from koptrain.services.outcomes.words import recorded
+
+    if not outcomes or not recorded(outcomes):
         return
-    _section(document, _("Outcomes"))
-    for key, value in outcomes.items():
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            document.set_font(FONT, size=9.5)
-            document.cell(70, 6, str(key), border="B")
-            document.cell(30, 6, format_number(value, current_language(), 2), border="B")
-            document.ln(6)
+    _section(document, _("Outcomes"), room=40)
+    sessions = outcomes["sessions"]
+    half = OUTCOME_SESSIONS // 2
+    shown = sessions[:half] + sessions[-half:] if len(sessions) > OUTCOME_SESSIONS else sessions
+    for i, item in enumerate(shown):
+        if i == half and len(shown) < len(sessions):
+            document.set_font(FONT, size=8)
+            document.cell(
+                document.inner_width,
+                6,
+                _("{shown} of {total} sessions shown (the first and the last).").format(
+                    shown=format_number(len(shown), current_language()),
+                    total=format_number(len(sessions), current_language()),
+                ),
+            )
+            document.ln(7)
+        heading = f"{item['code']} — {item['title']} ({_people(item['participants'])})"
+        _outcome_block(document, heading, item, units or {})
+    if len(sessions) != 1:
+        totals = outcomes["totals"]
+        heading = _("All trainings ({people})").format(people=_people(totals["participants"]))
+        _outcome_block(document, heading, totals, units or {})
+
+
+def _people(n: int) -> str:
+    return ngettext("{n} participant", "{n} participants", n).format(
+        n=format_number(n, current_language())
+    )
+
+
+def _outcome_block(document: Document, heading: str, item: dict, units: dict) -> None:
+    from koptrain.services.outcomes.words import (
+        STATUS_NAMES,
+        learning_sentence,
+        value_text,
+    )
+
+    lang = current_language()
+    measured = {code: f for code, f in item["indicators"].items() if f["n"]}
+    if document.will_page_break(18 + 5 * len(measured)):
+        document.add_page()
+    document.set_font(FONT, "B", 9.5)
+    document.fit_cell(document.inner_width, 6, heading)
+    document.ln(6)
+    document.set_font(FONT, size=9)
+    practice = " · ".join(
+        f"{_(STATUS_NAMES[status])} {format_number(n, lang)}"
+        for status, n in item["practice"].items()
+    )
+    lines = [
+        _("Learning: ") + learning_sentence(item["scores"], lang),
+        _("Practice (latest contact):") + " " + practice,
+    ]
+    for code, f in measured.items():
+        kind, unit = units.get(code, ("number", None))
+        label = code + (" " + _("({unit} mln)").format(unit=unit or "") if kind == "money" else "")
+        lines.append(
+            _("{indicator}: {before} → {after} ({change}; n = {n})").format(
+                indicator=label,
+                before=value_text(f["baseline"], kind, unit, lang),
+                after=value_text(f["followup"], kind, unit, lang),
+                change=value_text(f["change"], kind, unit, lang, signed=True),
+                n=format_number(f["n"], lang),
+            )
+        )
+    for line in lines:
+        document.set_x(document.l_margin + 4)
+        document.multi_cell(document.inner_width - 4, 5, line)
+    document.ln(2)

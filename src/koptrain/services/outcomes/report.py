@@ -12,24 +12,26 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import Float, Integer, and_, cast, func, select
 from sqlmodel import Session
 
 from koptrain import models
 from koptrain.errors import InvalidInput
 from koptrain.i18n import _
-from koptrain.models import Enrollment, Evaluation, Indicator, IndicatorValue, Score, Training
+from koptrain.models import Enrollment, Evaluation, Indicator, IndicatorValue, Training
 from koptrain.parsing import PRACTICE_STATUSES, SEAT_STATUSES
-from koptrain.services.mentoring import count_where
 from koptrain.services.outcomes.values import EVALUATION_ITEMS
+from koptrain.storage import outcome_sums
+from koptrain.storage.outcome_sums import SCORE_SUMS
 
-E, T, SC = Enrollment.__table__, Training.__table__, Score.__table__
-EV, IV, IN = Evaluation.__table__, IndicatorValue.__table__, Indicator.__table__
+E, T = Enrollment.__table__, Training.__table__
+EV, IN, IV = Evaluation.__table__, Indicator.__table__, IndicatorValue.__table__
 STATUSES = (*PRACTICE_STATUSES, "no_contact")
-SCORE_SUMS = ("n", "pre", "post", "gain", "gain2", "norm", "below", "improved")
 PRACTISING = ("practicing", "partly")
+COUNTS = ("seats", "n", "below", "improved")
 
 
 def _r(value: float | None) -> float | None:
@@ -43,104 +45,101 @@ def _mean(total, n) -> float | None:
 # --------------------------------------------------------------------------- the queries
 
 
-def _seats(session: Session, on: dt.date, in_scope):
-    """Each seat holder of a session in scope with the status of the latest contact counted
-    for that session as of `on` (mentoring's definition of it), 'no_contact' without one."""
+def _sums(session: Session, on: dt.date, in_scope, covered: bool):
+    """The rows of outcome_sums.score_sums and indicator_sums for the sessions in scope:
+    the derived outcome rows when the follow-up rows cover `on` (`covered`), else worked
+    out from the source tables."""
     from koptrain.services import mentoring
-    from koptrain.storage import derived
 
-    condition = and_(T.c.status != "cancelled", E.c.status.in_(SEAT_STATUSES), in_scope)
-    # The derived follow-up rows hold each seat's latest contact when no contact is
-    # dated after `on`; otherwise the follow-ups are worked out as of `on`.
-    fu = models.followup if derived.covers(session, on) else mentoring.followups(on, scope=in_scope)
-    joined = T.join(E, E.c.session_id == T.c.id).outerjoin(fu, fu.c.enrollment_id == E.c.id)
-    return (
-        select(
-            E.c.session_id,
-            E.c.person_id,
-            T.c.start,
-            T.c.end,
-            func.coalesce(fu.c.last_status, literal("no_contact")).label("status"),
-        )
-        .select_from(joined)
-        .where(condition)
-        .offset(0)  # fenced: worked out once, read by every query below
-        .subquery("seat")
-    )
-
-
-def _per_status(session: Session, seat, indicators: list[tuple[int, str]], on: dt.date):
-    """One pass over the seats, grouped by (session, practice status): seats, the sums of
-    the scores of those with both, and per indicator those with a baseline and a follow-up
-    value, the sums of both and how many went up. Each value is one probe of
-    ix_indicator_value_probe; indicators nobody has a value of are not probed."""
-
-    def latest(indicator_id: int, *conditions):
+    if covered:
+        picked = select(T.c.id).where(in_scope)
+        os, oi = models.outcome_score, models.outcome_indicator
         return (
-            select(IV.c.value)
-            .where(
-                IV.c.person_id == seat.c.person_id, IV.c.indicator_id == indicator_id, *conditions
-            )
-            .order_by(IV.c.date.desc())
-            .limit(1)
-            .correlate(seat)
-            .scalar_subquery()
+            select(os).where(os.c.session_id.in_(picked)),
+            [(1, select(oi).where(oi.c.session_id.in_(picked)))],
         )
+    seat = outcome_sums.seats(mentoring.followups(on, scope=in_scope), in_scope)
+    rows = outcome_sums.value_rows(seat, on)
+    return outcome_sums.score_sums(seat), [(1, outcome_sums.indicator_sums(rows))]
 
-    probes = []
-    for indicator_id, code in indicators:
-        probes += [
-            latest(indicator_id, IV.c.date <= seat.c.start).label(f"{code}__base"),
-            latest(indicator_id, IV.c.date > seat.c.end, IV.c.date <= on).label(f"{code}__follow"),
-        ]
-    row = (
-        select(seat.c.session_id, seat.c.status, SC.c.pre, SC.c.post, *probes)
-        .select_from(
-            seat.outerjoin(
-                SC, and_(SC.c.session_id == seat.c.session_id, SC.c.person_id == seat.c.person_id)
-            )
-        )
-        .offset(0)
-        .subquery("row")
+
+def _corrections(on: dt.date, in_scope):
+    """What turns the derived indicator rows into the figures as of `on`: their follow-up
+    values are the latest of any date, and one dated after `on` is no follow-up value as
+    of `on`. The seats whose follow-up is dated after `on` (outcome_value, a range of its
+    follow_date index) have it taken away and the latest on or before `on` (if any) added
+    in its place (sums add up seat by seat)."""
+    ov = models.outcome_value
+    dated = select(ov).where(ov.c.follow_date > on).offset(0).subquery("dated")  # fenced
+    late = (
+        select(dated)
+        .select_from(dated.join(T, T.c.id == dated.c.session_id))
+        .where(in_scope)
+        .subquery("late")
     )
-    both = and_(row.c.pre.is_not(None), row.c.post.is_not(None))
-    gain = row.c.post - row.c.pre
-    below = and_(both, row.c.pre < 100)
-    columns = [
-        func.count().label("seats"),
-        count_where(both).label("n"),
-        func.sum(case((both, row.c.pre))).label("pre"),
-        func.sum(case((both, row.c.post))).label("post"),
-        func.sum(case((both, gain))).label("gain"),
-        func.sum(case((both, gain * gain))).label("gain2"),
-        func.sum(case((below, gain / (100 - row.c.pre)))).label("norm"),
-        count_where(below).label("below"),
-        count_where(and_(both, row.c.post > row.c.pre)).label("improved"),
-    ]
-    for _id, code in indicators:
-        base, follow = row.c[f"{code}__base"], row.c[f"{code}__follow"]
-        has = and_(base.is_not(None), follow.is_not(None))
-        columns += [
-            count_where(has).label(f"{code}__n"),
-            func.sum(case((has, base))).label(f"{code}__base"),
-            func.sum(case((has, follow))).label(f"{code}__follow"),
-            count_where(and_(has, follow > base)).label(f"{code}__improved"),
-        ]
-    query = select(row.c.session_id, row.c.status, *columns).group_by(
-        row.c.session_id, row.c.status
+    follow = outcome_sums.latest_value(
+        late.c.person_id, late.c.indicator_id, IV.c.date > late.c.end, IV.c.date <= on
     )
+    instead = select(
+        late.c.session_id, late.c.status, late.c.indicator_id, late.c.base, follow.label("follow")
+    ).subquery("instead")
+    return [(-1, outcome_sums.indicator_sums(late)), (1, outcome_sums.indicator_sums(instead))]
+
+
+def _gathered(session: Session, score_rows, indicator_rows, indicators: dict[int, str], by_session):
+    """The sums of `score_rows` and of `indicator_rows` (each with its sign: +1, or -1 to
+    be taken away), per session (`by_session`) or all together (key 0), each by practice
+    status: {key: {status: seats}}, {key: score sums}, and per indicator code
+    {key: {status: value sums}}."""
+
+    def regrouped(rows, *keys, names):
+        sub = rows.subquery("sums")
+        key = [sub.c.session_id] if by_session else []
+        # typed: PostgreSQL sums bigints into numeric, which Python reads as Decimal
+        columns = [
+            cast(func.sum(sub.c[name]), Integer if name in COUNTS else Float).label(name)
+            for name in names
+        ]
+        group = [*key, sub.c.status, *(sub.c[k] for k in keys)]
+        return select(*group, *columns).group_by(*group)
+
     practice: dict[int, dict[str, int]] = {}
     scores: dict[int, dict[str, float]] = {}
-    values: dict[str, dict[int, dict[str, dict[str, float]]]] = {c: {} for _i, c in indicators}
-    for r in session.execute(query):
-        m = r._mapping
-        practice.setdefault(r.session_id, {})[r.status] = int(r.seats)
-        _add(scores.setdefault(r.session_id, {}), {k: m[k] for k in SCORE_SUMS})
-        for _id, code in indicators:
-            part = {k: m[f"{code}__{k}"] for k in ("n", "base", "follow", "improved")}
-            if part["n"]:
-                values[code].setdefault(r.session_id, {})[r.status] = part
+    if score_rows is not None:
+        for r in session.execute(regrouped(score_rows, names=("seats", *SCORE_SUMS))):
+            m = r._mapping
+            key = m["session_id"] if by_session else 0
+            practice.setdefault(key, {})[r.status] = int(r.seats)
+            _add(scores.setdefault(key, {}), {k: m[k] for k in SCORE_SUMS})
+    values: dict[str, dict[int, dict[str, dict[str, float]]]] = {c: {} for c in indicators.values()}
+    for sign, rows in indicator_rows:
+        query = regrouped(rows, "indicator_id", names=outcome_sums.INDICATOR_SUMS)
+        for r in session.execute(query):
+            m = r._mapping
+            key = m["session_id"] if by_session else 0
+            by_status = values[indicators[r.indicator_id]].setdefault(key, {})
+            _add_signed(by_status.setdefault(r.status, {}), m, sign)
     return practice, scores, values
+
+
+def _add_signed(into: dict[str, float], part, sign: int = 1) -> None:
+    for name in outcome_sums.INDICATOR_SUMS:
+        into[name] = into.get(name, 0) + sign * (part[name] or 0)
+
+
+def _corrected(values, corrections, keys) -> None:
+    """Add to `values` the corrections of the sessions `keys` ({key: session ids}), then
+    drop what leaves nobody with both values."""
+    for code, per_key in values.items():
+        for key, ids in keys.items():
+            for session_id in ids:
+                for status, part in corrections.get(code, {}).get(session_id, {}).items():
+                    _add_signed(per_key.setdefault(key, {}).setdefault(status, {}), part)
+        for key, by_status in list(per_key.items()):
+            for status in [s for s, part in by_status.items() if not part["n"]]:
+                del by_status[status]
+            if not by_status:
+                del per_key[key]
 
 
 def _evaluations(session: Session, ids_in_scope) -> dict[int, dict[str, float]]:
@@ -153,16 +152,6 @@ def _evaluations(session: Session, ids_in_scope) -> dict[int, dict[str, float]]:
         .group_by(EV.c.session_id)
     )
     return {r.session_id: dict(r._mapping) for r in session.execute(query)}
-
-
-def _measured(session: Session) -> list[tuple[int, str]]:
-    """The indicators with at least one value recorded (one index probe each)."""
-    found = []
-    for indicator_id, code in session.execute(select(IN.c.id, IN.c.code).order_by(IN.c.id)):
-        probe = select(IV.c.id).where(IV.c.indicator_id == indicator_id).limit(1)
-        if session.execute(probe).first() is not None:
-            found.append((indicator_id, code))
-    return found
 
 
 # --------------------------------------------------------------------------- the figures
@@ -249,8 +238,34 @@ def _group_change(by_status: dict[str, dict[str, float]], statuses) -> dict[str,
     return {"n": n, "change": _r((part["follow"] - part["base"]) / n) if n else None}
 
 
+class Sessions(Sequence):
+    """The report's sessions, each worked out when it is read: the screen shows a
+    province's first and last ten of 50,000, the files read them all (in one pass)."""
+
+    def __init__(self, trainings, figures) -> None:
+        self._trainings = trainings
+        self._figures = figures  # ids (None: every one) -> {id: the session's figures}
+
+    def __len__(self) -> int:
+        return len(self._trainings)
+
+    def __getitem__(self, index):
+        picked = self._trainings[index]
+        if isinstance(index, slice):
+            rows = self._figures([t.id for t in picked])
+            return [rows[t.id] for t in picked]
+        return self._figures([picked.id])[picked.id]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        rows = self._figures(None)
+        return (rows[t.id] for t in self._trainings)
+
+
 def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> dict[str, Any]:
-    """The §12 report as a dict, sessions in order of their first day."""
+    """The §12 report as a dict, sessions in order of their first day (a Sessions:
+    `list()` it for every session at once)."""
+    from koptrain.storage import derived
+
     if program is not None and training is not None:
         raise InvalidInput(_("Give --program or --session, not both."))
     in_scope = T.c.status != "cancelled"
@@ -264,27 +279,34 @@ def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> d
     trainings = session.execute(
         select(T.c.id, T.c.code, T.c.title).where(in_scope).order_by(T.c.start, T.c.code)
     ).all()
-    seat = _seats(session, on, in_scope)
-    measured = _measured(session)
-    practice, scores, values = _per_status(session, seat, measured, on)
+    indicators = dict(session.execute(select(IN.c.id, IN.c.code).order_by(IN.c.id)).all())
     evaluations = _evaluations(session, select(T.c.id).where(in_scope))
-    indicators = session.execute(select(IN.c.id, IN.c.code).order_by(IN.c.id)).all()
-    for _i, code in indicators:
-        values.setdefault(code, {})
-    intervals = _t_quantiles(scores)
 
-    rows = []
-    # A province has 50,000 sessions, most without evaluations or indicator values: their
-    # figures over nobody are one shared object each (read-only), not 50,000 copies.
-    nobody_evaluated = _evaluation_figures({})
-    nobody_scored = _score_figures({}, intervals)
-    nobody_measured = _indicator_figures({})
-    for t in trainings:
-        counts = practice.get(t.id, {})
-        evaluation = evaluations.get(t.id)
-        score = scores.get(t.id)
-        rows.append(
-            {
+    covered = derived.covers(session, on)
+    corrections = {}
+    if covered:
+        corrections = _gathered(session, None, _corrections(on, in_scope), indicators, True)[2]
+
+    def figures(ids) -> dict[int, dict[str, Any]]:
+        picked = in_scope if ids is None else and_(in_scope, T.c.id.in_(ids))
+        practice, scores, values = _gathered(
+            session, *_sums(session, on, picked, covered), indicators, True
+        )
+        chosen = [t.id for t in trainings] if ids is None else ids
+        _corrected(values, corrections, {i: [i] for i in chosen})
+        intervals = _t_quantiles(scores)
+        # Sessions without evaluations or indicator values share their figures over
+        # nobody (read-only), not one copy each.
+        nobody_evaluated = _evaluation_figures({})
+        nobody_scored = _score_figures({}, intervals)
+        nobody_measured = _indicator_figures({})
+        rows = {}
+        wanted = None if ids is None else set(ids)
+        for t in trainings if wanted is None else [t for t in trainings if t.id in wanted]:
+            counts = practice.get(t.id, {})
+            evaluation = evaluations.get(t.id)
+            score = scores.get(t.id)
+            rows[t.id] = {
                 "code": t.code,
                 "title": t.title,
                 "participants": sum(counts.values()),
@@ -297,42 +319,57 @@ def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> d
                         if t.id in values[code]
                         else nobody_measured
                     )
-                    for _i, code in indicators
+                    for code in indicators.values()
                 },
             }
-        )
+        return rows
+
+    practice, scores, values = _gathered(
+        session, *_sums(session, on, in_scope, covered), indicators, False
+    )
+    _corrected(values, corrections, {0: [t.id for t in trainings]})
     return {
         "scope": scope,
         "on": on.isoformat(),
-        "sessions": rows,
-        "totals": _totals(session, seat, practice, scores, evaluations, values, indicators),
+        "sessions": Sessions(trainings, figures),
+        "totals": _totals(
+            _participants(session, on, in_scope, program, training),
+            practice.get(0, {}),
+            scores.get(0, {}),
+            evaluations,
+            {code: values[code].get(0, {}) for code in indicators.values()},
+        ),
     }
 
 
-def _totals(session, seat, practice, scores, evaluations, values, indicators) -> dict[str, Any]:
-    score_sum: dict[str, float] = {}
-    for part in scores.values():
-        _add(score_sum, part)
+def _participants(session: Session, on: dt.date, in_scope, program, training) -> int:
+    """Distinct people holding a seat in scope: the derived participant rows (one per
+    person and programme) when current, else counted over the seats."""
+    from koptrain.storage import derived
+
+    if training is None and derived.current(session):
+        scope_id = program.id if program is not None else 0
+        pa = models.participant
+        query = select(func.count()).select_from(pa).where(pa.c.scope_id == scope_id)
+    else:
+        query = (
+            select(func.count(func.distinct(E.c.person_id)))
+            .select_from(T.join(E, E.c.session_id == T.c.id))
+            .where(in_scope, E.c.status.in_(SEAT_STATUSES))
+        )
+    return int(session.execute(query).scalar() or 0)
+
+
+def _totals(people, counts, score_sum, evaluations, values) -> dict[str, Any]:
     evaluation_sum: dict[str, float] = {}
     for part in evaluations.values():
         _add(evaluation_sum, part)
-    counts = {status: 0 for status in STATUSES}
-    for per_session in practice.values():
-        for status, n in per_session.items():
-            counts[status] += n
-    indicator_totals = {}
-    for _i, code in indicators:
-        by_status: dict[str, dict[str, float]] = {}
-        for per_session in values[code].values():
-            for status, part in per_session.items():
-                _add(by_status.setdefault(status, {}), part)
-        indicator_totals[code] = _indicator_figures(by_status)
-    people = session.execute(select(func.count(func.distinct(seat.c.person_id)))).scalar()
+    counts = {status: counts.get(status, 0) for status in STATUSES}
     return {
-        "participants": int(people or 0),
+        "participants": people,
         "seats": sum(counts.values()),
         "evaluation": _evaluation_figures(evaluation_sum),
         "scores": _score_figures(score_sum, _t_quantiles({0: score_sum})),
         "practice": counts,
-        "indicators": indicator_totals,
+        "indicators": {code: _indicator_figures(by_status) for code, by_status in values.items()},
     }
