@@ -82,9 +82,7 @@ def _entry(conn, row) -> dict[str, Any]:
     # an import's field-by-field changes are listed from the journal below, not as the
     # audit's batch records of them
     said = [line for line in summary if '"changes": [' not in line["change"]]
-    what = "; ".join(_said(line) for line in said) or "; ".join(
-        _describe(c) for c in changes[:3]
-    )
+    what = "; ".join(_said(line) for line in said) or "; ".join(_describe(c) for c in changes[:3])
     if any(line["entity"] == "import" for line in summary):  # its updates, field by field
         updates = [_describe(c) for c in changes if c["op"] == "update"]
         what = "; ".join([what, *updates[:3]]) + (" …" if len(updates) > 3 else "")
