@@ -18,43 +18,38 @@ CoopArgument = Annotated[
 ]
 
 
+def _text(flag: str, metavar: str, text: str):
+    """An optional text option: `add` and `edit` share one definition of each field."""
+    return Annotated[str | None, typer.Option(flag, metavar=metavar, help=text)]
+
+
+NameOption = _text("--name", "NAME", _("The cooperative's name."))
+NikOption = _text("--nik", "N", _("NIK Koperasi (national cooperative number)."))
+LegalNumberOption = _text("--legal-number", "X", _("Legal number (nomor badan hukum)."))
+TypeOption = _text(
+    "--type", "T", _("simpan_pinjam, konsumen, produsen, pemasaran, jasa or serba_usaha.")
+)
+LevelOption = _text("--level", "LEVEL", _("primer (default) or sekunder."))
+KecamatanOption = _text("--kecamatan", "TEXT", _("Kecamatan."))
+KelurahanOption = _text("--kelurahan", "TEXT", _("Kelurahan."))
+FiscalYearEndOption = _text(
+    "--fiscal-year-end", "MM-DD", _("Day the books close, MM-DD (default 12-31).")
+)
+MembersOption = _text("--members", "N", _("Number of members."))
+
+
 @app.command("add", help=_("Register a cooperative (it needs --nik or --legal-number)."))
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Option("--name", metavar="NAME", help=_("The cooperative's name."))],
-    nik: Annotated[
-        str | None,
-        typer.Option("--nik", metavar="N", help=_("NIK Koperasi (national cooperative number).")),
-    ] = None,
-    legal_number: Annotated[
-        str | None,
-        typer.Option("--legal-number", metavar="X", help=_("Legal number (nomor badan hukum).")),
-    ] = None,
-    type_: Annotated[
-        str | None,
-        typer.Option(
-            "--type",
-            metavar="T",
-            help=_("simpan_pinjam, konsumen, produsen, pemasaran, jasa or serba_usaha."),
-        ),
-    ] = None,
-    level: Annotated[
-        str | None,
-        typer.Option("--level", metavar="LEVEL", help=_("primer (default) or sekunder.")),
-    ] = None,
-    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help=_("Kecamatan."))] = None,
-    kelurahan: Annotated[str | None, typer.Option("--kelurahan", help=_("Kelurahan."))] = None,
-    fiscal_year_end: Annotated[
-        str | None,
-        typer.Option(
-            "--fiscal-year-end",
-            metavar="MM-DD",
-            help=_("Day the books close, MM-DD (default 12-31)."),
-        ),
-    ] = None,
-    members: Annotated[
-        str | None, typer.Option("--members", metavar="N", help=_("Number of members."))
-    ] = None,
+    name: NameOption,
+    nik: NikOption = None,
+    legal_number: LegalNumberOption = None,
+    type_: TypeOption = None,
+    level: LevelOption = None,
+    kecamatan: KecamatanOption = None,
+    kelurahan: KelurahanOption = None,
+    fiscal_year_end: FiscalYearEndOption = None,
+    members: MembersOption = None,
 ) -> None:
     from koptrain.services import registry
 
@@ -309,24 +304,15 @@ def _delete_health(ctx: typer.Context, coop: str, year: str) -> None:
 def edit(
     ctx: typer.Context,
     coop: CoopArgument,
-    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help=_("Name."))] = None,
-    nik: Annotated[str | None, typer.Option("--nik", metavar="N", help=_("NIK Koperasi."))] = None,
-    legal_number: Annotated[
-        str | None, typer.Option("--legal-number", metavar="X", help=_("Legal number."))
-    ] = None,
-    type_: Annotated[str | None, typer.Option("--type", metavar="T", help=_("Type."))] = None,
-    level: Annotated[
-        str | None, typer.Option("--level", metavar="LEVEL", help=_("primer or sekunder."))
-    ] = None,
-    kecamatan: Annotated[str | None, typer.Option("--kecamatan", help=_("Kecamatan."))] = None,
-    kelurahan: Annotated[str | None, typer.Option("--kelurahan", help=_("Kelurahan."))] = None,
-    fiscal_year_end: Annotated[
-        str | None,
-        typer.Option("--fiscal-year-end", metavar="MM-DD", help=_("Day the books close.")),
-    ] = None,
-    members: Annotated[
-        str | None, typer.Option("--members", metavar="N", help=_("Number of members."))
-    ] = None,
+    name: NameOption = None,
+    nik: NikOption = None,
+    legal_number: LegalNumberOption = None,
+    type_: TypeOption = None,
+    level: LevelOption = None,
+    kecamatan: KecamatanOption = None,
+    kelurahan: KelurahanOption = None,
+    fiscal_year_end: FiscalYearEndOption = None,
+    members: MembersOption = None,
 ) -> None:
     """Correct a cooperative; an empty value ("") clears an optional field."""
     from koptrain.cli.changes import say_changes

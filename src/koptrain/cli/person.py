@@ -10,17 +10,27 @@ from koptrain.i18n import _
 app = typer.Typer(help=_("Register people as members of cooperatives, and look them up."))
 
 
+def _text(flag: str, metavar: str, text: str):
+    """An optional text option: `add` and `edit` share one definition of each field."""
+    return Annotated[str | None, typer.Option(flag, metavar=metavar, help=text)]
+
+
+NikOption = _text("--nik", "N", _("The 16-digit NIK."))
+NameOption = _text("--name", "NAME", _("Full name."))
+GenderOption = _text("--gender", "L|P", _("L (male) or P (female)."))
+PhoneOption = _text("--phone", "X", _("Phone number."))
+BirthDateOption = _text("--birth-date", "DATE", _("Date of birth."))
+
+
 @app.command(
     "add",
     help=_("Add a person to a cooperative (a person already known by NIK joins one more)."),
 )
 def add(
     ctx: typer.Context,
-    nik: Annotated[str, typer.Option("--nik", metavar="N", help=_("The 16-digit NIK."))],
-    name: Annotated[str, typer.Option("--name", metavar="NAME", help=_("Full name."))],
-    gender: Annotated[
-        str, typer.Option("--gender", metavar="L|P", help=_("L (male) or P (female)."))
-    ],
+    nik: NikOption,
+    name: NameOption,
+    gender: GenderOption,
     coop: Annotated[
         str,
         typer.Option(
@@ -35,12 +45,8 @@ def add(
     has_business: Annotated[
         bool, typer.Option("--has-business", help=_("The person owns a business."))
     ] = False,
-    phone: Annotated[
-        str | None, typer.Option("--phone", metavar="X", help=_("Phone number."))
-    ] = None,
-    birth_date: Annotated[
-        str | None, typer.Option("--birth-date", metavar="DATE", help=_("Date of birth."))
-    ] = None,
+    phone: PhoneOption = None,
+    birth_date: BirthDateOption = None,
 ) -> None:
     from koptrain.io.output import warn
     from koptrain.services import refs, registry
@@ -193,17 +199,11 @@ CoopOption = Annotated[
 def edit(
     ctx: typer.Context,
     person: PersonArgument,
-    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help=_("Name."))] = None,
-    gender: Annotated[
-        str | None, typer.Option("--gender", metavar="L|P", help=_("L or P."))
-    ] = None,
-    birth_date: Annotated[
-        str | None, typer.Option("--birth-date", metavar="DATE", help=_("Date of birth."))
-    ] = None,
-    phone: Annotated[str | None, typer.Option("--phone", metavar="X", help=_("Phone."))] = None,
-    nik: Annotated[
-        str | None, typer.Option("--nik", metavar="N", help=_("The corrected 16-digit NIK."))
-    ] = None,
+    name: NameOption = None,
+    gender: GenderOption = None,
+    birth_date: BirthDateOption = None,
+    phone: PhoneOption = None,
+    nik: NikOption = None,
 ) -> None:
     from koptrain.cli.changes import say_changes
     from koptrain.parsing import mask_niks_in
