@@ -92,7 +92,7 @@ def test_indicators_list_and_add(koptrain, world):
 @pytest.mark.parametrize(
     ("value", "words"),
     [
-        ("omzet=banyak", "is not a number"),
+        ("omzet=banyak", "is not an amount of money"),
         ("pembukuan=mungkin", "is not yes or no"),
         ("tenaga_kerja=2,5", "is not a whole number"),
         ("tenaga_kerja=-1", "must not be negative"),

@@ -274,8 +274,8 @@ def parse_money(text: str | int | float | None, *, what: str) -> float:
     """An amount of rupiah: `Rp 2.500.000`, `2.500.000,50`, `2500000`."""
     if isinstance(text, int | float) and not isinstance(text, bool):
         return float(text)
-    raw = re.sub(r"^rp\.?", "", str(text or "").strip().lower()).strip()
-    raw = re.sub(r"[\s\u00a0]", "", raw)
+    raw = re.sub(r"[\s\u00a0]", "", re.sub(r"^rp\.?", "", str(text or "").strip().lower()))
+    raw = raw.replace(".", ",") if re.fullmatch(r"\d+\.\d{1,2}", raw) else raw  # 2500.50
     if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?|\d+(,\d+)?", raw):
         return float(raw.replace(".", "").replace(",", "."))
     raise InvalidInput(

@@ -82,12 +82,7 @@ def log_contact(
     mentor = mentor_name(mentor)
     note = validation.note(note, what=N_("note"))
     parsed = [_obstacle(o) for o in obstacles]
-    if next_date is not None and next_date <= date:
-        raise InvalidInput(
-            _("The next visit ({next}) must come after the contact ({date}).").format(
-                next=next_date.isoformat(), date=date.isoformat()
-            )
-        )
+    next_date = validation.next_visit(date, next_date)
     if (person is None) == (group is None):
         raise InvalidInput(_("Give either a person or --group, not both."))
     training = training_ref(db, session_ref)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from koptrain.errors import InvalidInput
 from koptrain.i18n import N_, _
-from koptrain.parsing import normalise_key, parse_bool, shown
+from koptrain.parsing import normalise_key, parse_bool, parse_int, parse_money, shown
 
 INDICATOR_KINDS = ("money", "count", "number", "yes_no")
 EVALUATION_ITEMS = ("materi", "narasumber", "fasilitas", "manfaat")
-_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _YES_NO = {"ya", "tidak", "yes", "no", "1", "0", "y", "n", "true", "false"}
 
 
@@ -71,7 +68,8 @@ def parse_indicator_kind(value) -> str:
 
 def parse_indicator_value(value, kind: str, *, code: str) -> float:
     """A value of an indicator of `kind`: money as `Rp 2.500.000` (`.` thousands, `,`
-    decimals), counts as whole numbers (`1.250`), yes_no as ya/tidak, yes/no or 1/0."""
+    decimals), counts as whole numbers (`1.250`), yes_no as ya/tidak, yes/no or 1/0.
+    Money and counts are read by the project's one rule for each (parsing.py)."""
     what = _("value of {code}").format(code=code)
     if _blank(value):
         raise InvalidInput(_("The {what} is empty.").format(what=what))
@@ -87,25 +85,18 @@ def parse_indicator_value(value, kind: str, *, code: str) -> float:
                 )
             )
         return 1.0 if parse_bool(text) else 0.0
-    if numeric:
-        text = repr(float(value))
-    elif kind == "money":
-        text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE).strip()
-    text = text.replace(" ", "")
-    if numeric:
-        pass
-    elif "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif _THOUSANDS.match(text) and kind != "number":
-        text = text.replace(".", "")
-    number = _number(text, what)
-    if number < 0:
+    if (value < 0) if numeric else text.startswith("-"):
         raise InvalidInput(_("The {what} must not be negative.").format(what=what))
-    if kind == "count" and number != int(number):
-        raise InvalidInput(
-            _("The {what} '{value}' is not a whole number.").format(what=what, value=shown(value))
-        )
-    return number
+    if kind == "money":
+        return parse_money(value, what=what)
+    if kind == "count":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return float(parse_int(value, what=what))
+    if numeric:
+        return float(value)
+    text = text.replace(" ", "")
+    return _number(text.replace(".", "").replace(",", ".") if "," in text else text, what)
 
 
 def split_assignment(text: str) -> tuple[str, str]:

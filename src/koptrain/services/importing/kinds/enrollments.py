@@ -20,6 +20,7 @@ from koptrain.services.importing.base import (
     clean_text,
 )
 from koptrain.services.importing.kinds.common import RefsHandler
+from koptrain.services.upsert import upsert
 
 
 class EnrollmentsHandler(RefsHandler):
@@ -79,11 +80,12 @@ class EnrollmentsHandler(RefsHandler):
                         "cooperative; withdraw first to change it."
                     ).format(person=training_service.person_label(person), session=training.code),
                 )
-            if self.has("override_reason") and existing.override_reason != reason:
-                existing.override_reason = reason
-                existing.updated_at = training_service.utc_now()
-                self.db.flush()
-                return UPDATED
+            if self.has("override_reason"):
+                values = {"override_reason": reason}
+                if upsert(self.db, existing, values, make=Enrollment).outcome == UPDATED:
+                    existing.updated_at = training_service.utc_now()
+                    self.db.flush()
+                    return UPDATED
             return UNCHANGED
         try:
             coop = training_service.coop_for(self.db, person, coop)
