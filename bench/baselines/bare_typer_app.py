@@ -115,8 +115,8 @@ def c9_add(
     legal_number: Annotated[Optional[str], typer.Option('--legal-number', help='Legal number (nomor badan hukum).', metavar='X')] = None,
     type_: Annotated[Optional[str], typer.Option('--type', help='simpan_pinjam, konsumen, produsen, pemasaran, jasa or serba_usaha.', metavar='T')] = None,
     level: Annotated[Optional[str], typer.Option('--level', help='primer (default) or sekunder.', metavar='LEVEL')] = None,
-    kecamatan: Annotated[Optional[str], typer.Option('--kecamatan', help='Kecamatan.')] = None,
-    kelurahan: Annotated[Optional[str], typer.Option('--kelurahan', help='Kelurahan.')] = None,
+    kecamatan: Annotated[Optional[str], typer.Option('--kecamatan', help='Kecamatan.', metavar='TEXT')] = None,
+    kelurahan: Annotated[Optional[str], typer.Option('--kelurahan', help='Kelurahan.', metavar='TEXT')] = None,
     fiscal_year_end: Annotated[Optional[str], typer.Option('--fiscal-year-end', help='Day the books close, MM-DD (default 12-31).', metavar='MM-DD')] = None,
     members: Annotated[Optional[str], typer.Option('--members', help='Number of members.', metavar='N')] = None,
 ) -> None:
@@ -167,14 +167,14 @@ def c13_health(
 @g_coop.command('edit', help='Correct a cooperative: only the options given change.')
 def c14_edit(
     coop: Annotated[str, typer.Argument(help='NIK Koperasi, legal number, number from `coop list`, or start of the name.', metavar='COOP')],
-    name: Annotated[Optional[str], typer.Option('--name', help='Name.', metavar='NAME')] = None,
-    nik: Annotated[Optional[str], typer.Option('--nik', help='NIK Koperasi.', metavar='N')] = None,
-    legal_number: Annotated[Optional[str], typer.Option('--legal-number', help='Legal number.', metavar='X')] = None,
-    type_: Annotated[Optional[str], typer.Option('--type', help='Type.', metavar='T')] = None,
-    level: Annotated[Optional[str], typer.Option('--level', help='primer or sekunder.', metavar='LEVEL')] = None,
-    kecamatan: Annotated[Optional[str], typer.Option('--kecamatan', help='Kecamatan.')] = None,
-    kelurahan: Annotated[Optional[str], typer.Option('--kelurahan', help='Kelurahan.')] = None,
-    fiscal_year_end: Annotated[Optional[str], typer.Option('--fiscal-year-end', help='Day the books close.', metavar='MM-DD')] = None,
+    name: Annotated[Optional[str], typer.Option('--name', help="The cooperative's name.", metavar='NAME')] = None,
+    nik: Annotated[Optional[str], typer.Option('--nik', help='NIK Koperasi (national cooperative number).', metavar='N')] = None,
+    legal_number: Annotated[Optional[str], typer.Option('--legal-number', help='Legal number (nomor badan hukum).', metavar='X')] = None,
+    type_: Annotated[Optional[str], typer.Option('--type', help='simpan_pinjam, konsumen, produsen, pemasaran, jasa or serba_usaha.', metavar='T')] = None,
+    level: Annotated[Optional[str], typer.Option('--level', help='primer (default) or sekunder.', metavar='LEVEL')] = None,
+    kecamatan: Annotated[Optional[str], typer.Option('--kecamatan', help='Kecamatan.', metavar='TEXT')] = None,
+    kelurahan: Annotated[Optional[str], typer.Option('--kelurahan', help='Kelurahan.', metavar='TEXT')] = None,
+    fiscal_year_end: Annotated[Optional[str], typer.Option('--fiscal-year-end', help='Day the books close, MM-DD (default 12-31).', metavar='MM-DD')] = None,
     members: Annotated[Optional[str], typer.Option('--members', help='Number of members.', metavar='N')] = None,
 ) -> None:
     pass
@@ -258,11 +258,11 @@ def c21_show(
 @g_person.command('edit', help="Correct a person's details: only the options given change.")
 def c22_edit(
     person: Annotated[str, typer.Argument(help='NIK or number from `person list`.', metavar='PERSON')],
-    name: Annotated[Optional[str], typer.Option('--name', help='Name.', metavar='NAME')] = None,
-    gender: Annotated[Optional[str], typer.Option('--gender', help='L or P.', metavar='L|P')] = None,
+    name: Annotated[Optional[str], typer.Option('--name', help='Full name.', metavar='NAME')] = None,
+    gender: Annotated[Optional[str], typer.Option('--gender', help='L (male) or P (female).', metavar='L|P')] = None,
     birth_date: Annotated[Optional[str], typer.Option('--birth-date', help='Date of birth.', metavar='DATE')] = None,
-    phone: Annotated[Optional[str], typer.Option('--phone', help='Phone.', metavar='X')] = None,
-    nik: Annotated[Optional[str], typer.Option('--nik', help='The corrected 16-digit NIK.', metavar='N')] = None,
+    phone: Annotated[Optional[str], typer.Option('--phone', help='Phone number.', metavar='X')] = None,
+    nik: Annotated[Optional[str], typer.Option('--nik', help='The 16-digit NIK.', metavar='N')] = None,
 ) -> None:
     pass
 
