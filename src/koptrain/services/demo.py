@@ -31,6 +31,12 @@ SAMPLE_FILES = (
 PROGRAM = "BLITAR-2020"
 # The summary is shown as the Dinas saw it at the end of 2020, after the mentoring rounds.
 AS_OF = "2020-12-31"
+# The letterhead of the sample's documents (no person's name: the signature line stays blank).
+OFFICE = {
+    "office.name": "Dinas Koperasi dan Usaha Mikro Kota Blitar",
+    "office.city": "Blitar",
+    "office.head_title": "Kepala Dinas Koperasi dan Usaha Mikro",
+}
 
 
 def sample_dir() -> Path:
@@ -79,6 +85,10 @@ def load(db: Session, directory: Path | None = None) -> list:
             )
         results.append(result)
     close_trainings(db)
+    from koptrain.services import policy
+
+    for key, value in OFFICE.items():
+        policy.set_value(db, key, value)
     return results
 
 
