@@ -88,3 +88,14 @@ def test_an_import_shows_the_fields_it_updated_old_to_new(koptrain, niks, tmp_pa
     entry = entries(koptrain, "--limit", "1")[0]
     assert "person id=" in entry["what"] and "name: Sri Wahyuni → Sri Salah" in entry["what"]
     assert "role: anggota → pengurus" in entry["what"]
+
+
+def test_fields_are_named_in_the_interface_language(koptrain, niks):
+    koptrain("person", "edit", niks["Sri"], "--phone", "0812")
+    cleared = koptrain("person", "edit", niks["Sri"], "--phone", "").stdout
+    assert "phone: 0812 → -" in cleared and "None" not in cleared
+    assert "phone: – → 0812" in entries(koptrain, "--limit", "2")[1]["what"]
+    said = koptrain("--lang", "id", "person", "edit", niks["Sri"], "--phone", "0813").stdout
+    assert "telepon: - → 0813" in said  # in-process, the language stays Indonesian from here
+    entry = json.loads(koptrain("log", "--format", "json", "--limit", "3").stdout)
+    assert "telepon: – → 0812" in entry[2]["what"]

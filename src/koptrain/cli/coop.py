@@ -334,7 +334,7 @@ def edit(
             members=members,
         )
         label = target.name
-    say_changes(label, changed)
+    say_changes(label, changed, "coop")
 
 
 @app.command("delete", help=_("Delete a cooperative that nothing refers to."))

@@ -118,7 +118,7 @@ def edit(
         group = refs.group(db, group_code)
         changed = corrections.edit_group(db, group, mentor=mentor)
         label = _("Group {group}").format(group=group.code)
-    say_changes(label, changed)
+    say_changes(label, changed, "group")
 
 
 @app.command("remove", help=_("Take people out of a group."))

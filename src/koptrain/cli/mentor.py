@@ -209,7 +209,7 @@ def edit(
             note=note,
             next_date=parse_date(next_visit, what="--next") if next_visit else None,
         )
-    say_changes(_("Contact {n}").format(n=number), changed)
+    say_changes(_("Contact {n}").format(n=number), changed, "mentoring_log")
 
 
 @app.command("delete", help=_("Delete a mentoring contact (logged twice, or by mistake)."))

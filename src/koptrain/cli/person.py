@@ -216,10 +216,9 @@ def edit(
         )
         label = target.name
     if not common.app_context(ctx).reveal_nik:
-        changed = [
-            type(c)(c.field, mask_niks_in(str(c.old)), mask_niks_in(str(c.new))) for c in changed
-        ]
-    say_changes(label, changed)
+        masked = lambda v: mask_niks_in(v) if isinstance(v, str) else v  # noqa: E731
+        changed = [type(c)(c.field, masked(c.old), masked(c.new)) for c in changed]
+    say_changes(label, changed, "person")
 
 
 @app.command(
@@ -246,7 +245,7 @@ def role(
             db, target, refs.coop(db, coop), role=role, has_business=business
         )
         label = target.name
-    say_changes(label, changed)
+    say_changes(label, changed, "membership")
 
 
 @app.command("leave", help=_("Take a person out of a cooperative (not while enrolled for it)."))

@@ -63,7 +63,7 @@ def edit(
         )
         label = _("Session {code}").format(code=found.code)
         names = [m.person.name for m in moved]
-    say_changes(label, changed)
+    say_changes(label, changed, "session")
     for name in names:
         typer.echo(_("{person} moved up from the waitlist.").format(person=name))
 

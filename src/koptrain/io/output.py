@@ -8,7 +8,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -114,8 +114,9 @@ def display_value(value: Any, kind: str, lang: str) -> str:
     return str(value)
 
 
-def change_text(value: Any) -> str:
-    """An audit record's change in a line: `status: open → closed, completed: 38`."""
+def change_text(value: Any, label: Callable[[str], str] = str) -> str:
+    """An audit record's change in a line: `status: open → closed, completed: 38`, each
+    field named by `label` (the interface language's name of the field)."""
     try:
         change = json.loads(value) if isinstance(value, str) else value
     except ValueError:
@@ -130,7 +131,7 @@ def change_text(value: Any) -> str:
             return "–"
         return status_label(v) if isinstance(v, str) and v in STATUS_LABELS else str(v)
 
-    return ", ".join(f"{k}: {one(v)}" for k, v in change.items())
+    return ", ".join(f"{label(k)}: {one(v)}" for k, v in change.items())
 
 
 def date_text(value: dt.date | str | None) -> str:

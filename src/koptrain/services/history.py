@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
 from sqlmodel import Session
 
-from koptrain.i18n import _
+from koptrain.i18n import _, current_language
 from koptrain.models import journal_change, journal_entry, journal_ref
 from koptrain.parsing import mask_niks_in
 
@@ -105,13 +106,47 @@ def _entry(conn, row) -> dict[str, Any]:
     }
 
 
+# The import kind that reads the rows of an audit entity or a journal table.
+_KIND_OF = {
+    "coop": "coops",
+    "person": "people",
+    "membership": "people",
+    "rat": "rat",
+    "health": "health",
+    "health_rating": "health",
+    "program": "programs",
+    "session": "sessions",
+    "training": "sessions",
+    "enrollment": "enrollments",
+    "attendance": "attendance",
+    "group": "groups",
+    "mentor_group": "groups",
+    "group_member": "groups",
+    "mentoring_log": "mentoring",
+    "score": "scores",
+    "indicator_value": "indicators",
+}
+
+
+def field_label(entity: str) -> Callable[[str], str]:
+    """How a field of `entity` is named on screen: in Indonesian, the column header its
+    import kind reads (`nama`, `jenis_kelamin`); otherwise the field itself."""
+    if current_language() != "id" or entity not in _KIND_OF:
+        return str
+    from koptrain.services.importing import handler_for
+
+    columns = handler_for(_KIND_OF[entity]).columns
+    return lambda field: (columns.get(field) or (field,))[0]
+
+
 def _said(line: dict[str, str]) -> str:
     """One line of what the audit trail said of an entry."""
     if line["entity"] == "undo":
         return _("undo of entry {n}").format(n=line["key"])
     from koptrain.io.output import change_text
 
-    return f"{line['entity']} {line['key']}: {change_text(line['change'])}"
+    text = change_text(line["change"], field_label(line["entity"]))
+    return f"{line['entity']} {line['key']}: {text}"
 
 
 def _parsed(change: str) -> Any:
@@ -139,8 +174,9 @@ def _change(c) -> dict[str, Any]:
 def _describe(change: dict[str, Any]) -> str:
     key = ", ".join(f"{k}={v}" for k, v in change["key"].items())
     if change["op"] == "update" and change["old"]:
+        label = field_label(change["table"])
         fields = ", ".join(
-            f"{k}: {change['old'].get(k)} → {v}" for k, v in (change["new"] or {}).items()
+            f"{label(k)}: {change['old'].get(k)} → {v}" for k, v in (change["new"] or {}).items()
         )
         return f"{change['table']} {key}: {fields}"
     return f"{change['op']} {change['table']} {key}"

@@ -22,8 +22,8 @@ class Changed:
     old: Any
     new: Any
 
-    def text(self) -> str:
-        return f"{self.field}: {_shown(self.old)} → {_shown(self.new)}"
+    def text(self, label=str) -> str:
+        return f"{label(self.field)}: {_shown(self.old)} → {_shown(self.new)}"
 
 
 def _shown(value: Any) -> str:
