@@ -20,15 +20,21 @@ SHEET_NAME_LIMIT = 31  # Excel's
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _LIST_FORMULA_LIMIT = 255  # Excel's limit for a list typed into a validation rule
 DATE_FORMAT = "dd/mm/yyyy"  # how Indonesian offices write a date
-KINDS = ("text", "date", "int", "choice")
-_NUMBER_FORMATS = {"text": "@", "choice": "@", "date": DATE_FORMAT, "int": "0"}
+KINDS = ("text", "date", "int", "number", "choice")
+_NUMBER_FORMATS = {
+    "text": "@",
+    "choice": "@",
+    "date": DATE_FORMAT,
+    "int": "#,##0",
+    "number": "General",
+}
 _HEADER_FILL = {False: "D9D9D9", True: "FFF2CC"}  # grey: prefilled, locked; yellow: to fill
 
 
 @dataclass(frozen=True)
 class Column:
     """One column of a field table: its header, width in characters, the kind of its
-    cells (text, date, int or choice), the choices of a drop-down list, and whether the
+    cells (text, date, int, number or choice), the choices of a drop-down list, and whether the
     person filling the workbook types in it (input) or it is prefilled and locked."""
 
     header: str
@@ -87,11 +93,12 @@ def add_table(
     columns: Sequence[Column],
     rows: Iterable[Sequence[Any]],
     *,
-    above: Sequence[str] = (),
+    above: Sequence[str | Sequence[Any]] = (),
     blank_rows: int = 0,
     freeze_columns: int = 0,
 ):
-    """A protected sheet: the lines `above` (a title, the rules of a form), then the header
+    """A protected sheet: the lines `above` (a title, the rules of a form; a line is a text
+    or a sequence of cells, its first in bold), then a blank line, the header
     and one line per row, then `blank_rows` empty lines to fill. Text cells are formatted
     as Text (`@`, so Excel keeps a NIK's or phone's digits), dates as dates; a choice column
     gets a drop-down list; only the input columns' cells are unlocked."""
@@ -100,7 +107,14 @@ def add_table(
 
     sheet = workbook.create_sheet(sheet_title(name, workbook.sheetnames))
     for row, line in enumerate(above, start=1):
-        _set_text(sheet.cell(row=row, column=1), line).font = Font(bold=row == 1)
+        cells = [line] if isinstance(line, str) else list(line)
+        for index, value in enumerate(cells, start=1):
+            cell = sheet.cell(row=row, column=index)
+            if isinstance(value, dt.date):
+                cell.value, cell.number_format = value, DATE_FORMAT
+            elif value is not None:
+                _set_text(cell, str(value))
+            cell.font = Font(bold=index == 1)
     header_row = len(above) + 1 + (1 if above else 0)
     for index, column in enumerate(columns, start=1):
         cell = _set_text(sheet.cell(row=header_row, column=index), column.header)
@@ -157,7 +171,7 @@ def _fill(cell, column: Column, value: Any, unlocked) -> None:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         cell.value = value
         cell.number_format = DATE_FORMAT
-    elif column.kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+    elif column.kind in ("int", "number") and type(value) in (int, float):
         cell.value = value
     else:
         _set_text(cell, str(value))
