@@ -112,7 +112,7 @@ def add_table(
             cell = sheet.cell(row=row, column=index)
             if isinstance(value, dt.date):
                 cell.value, cell.number_format = value, DATE_FORMAT
-            elif value is not None:
+            elif value is not None and value != "":
                 _set_text(cell, str(value))
             cell.font = Font(bold=index == 1)
     header_row = len(above) + 1 + (1 if above else 0)
@@ -213,3 +213,67 @@ def save(workbook, path: Path, *, inputs: Iterable[Path | None] = ()) -> Path:
     with private.private_file(path, binary=True) as file:
         workbook.save(file)
     return path
+
+
+class WorkbookRejects:
+    """`--rejects` of a field workbook (SPEC §11): the returned workbook itself, with only
+    its rejected rows and an `error` column, ready to send back; its drop-downs, formats and
+    locked cells as they were. A workbook that openpyxl cannot open (.ods, .xls) is rebuilt
+    sheet by sheet from the cells read."""
+
+    def __init__(self, path: Path, source) -> None:
+        self.path, self.source = Path(path), source
+        self.errors: dict[str, dict[int, str]] = {}
+        self.rows: dict[str, list[list[Any]]] = {}
+        self.closed = False
+
+    def write(self, values: list[Any], error) -> None:
+        message = (f"{error.column}: " if error.column else "") + error.message
+        self.errors.setdefault(error.sheet, {})[int(error.line)] = message
+        self.rows.setdefault(error.sheet, []).append([*values, message])
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        book = self._pruned() if self.source.format == "xlsx" else self._rebuilt()
+        save(book, self.path, inputs=[self.source.path])
+
+    def _pruned(self):
+        from openpyxl import load_workbook
+        from openpyxl.styles import Font
+
+        book = load_workbook(self.source.path)
+        column = len(self.source.header) + 1
+        for part in self.source.parts:
+            sheet = book[part.name]
+            errors = self.errors.get(part.name)
+            if not errors:
+                book.remove(sheet)
+                continue
+            _set_text(sheet.cell(row=part.header_line, column=column), "error").font = Font(
+                bold=True
+            )
+            sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = 60
+            line = sheet.max_row
+            while line > part.header_line:  # runs of rows not rejected, from the bottom
+                if line in errors:
+                    _set_text(sheet.cell(row=line, column=column), errors[line])
+                    line -= 1
+                    continue
+                end = line
+                while line > part.header_line and line not in errors:
+                    line -= 1
+                sheet.delete_rows(line + 1, end - line)
+        return book
+
+    def _rebuilt(self):
+        book = new_workbook()
+        columns = [Column(str(h), 16, input=True) for h in self.source.header]
+        columns.append(Column("error", 60))
+        for part in self.source.parts:
+            if part.name in self.rows:
+                add_table(book, part.name, columns, self.rows[part.name], above=part.above)
+        if not book.sheetnames:
+            book.create_sheet("error")
+        return book

@@ -5,14 +5,17 @@ in Indonesian; `import mentoring` reads it back by its column names."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from koptrain.i18n import _
 from koptrain.io import workbooks
 from koptrain.io.workbooks import Column
 from koptrain.models import Indicator
 from koptrain.parsing import OBSTACLE_CATEGORIES, PRACTICE_STATUSES, mask_nik
-from koptrain.services.fieldbooks.mentoring import GroupSheet
 from koptrain.words import ALIASES
+
+if TYPE_CHECKING:
+    from koptrain.services.fieldbooks.mentoring import GroupSheet
 
 # The cell left of the group's code above each table: how import knows a sheet's group.
 GROUP_LABEL = "Kelompok:"
