@@ -435,3 +435,15 @@ def test_a_workbook_saved_as_ods_reads_the_same(world, koptrain, tmp_path):
     assert from_ods[0][7:] == (NOTE, [("bahan_baku", "harga kedelai naik")], [1.0, 2500000.0])
     koptrain("import", "mentoring", path)  # the same contacts from the .xlsx: nothing new
     assert contacts(world["store"]) == from_ods
+
+
+def test_a_row_changed_after_its_import_updates_its_contact(world, koptrain, tmp_path):
+    path = returned(koptrain, tmp_path)
+    koptrain("import", "mentoring", path, "--sheet", "KLP-A")  # the bad sheet left out
+    fill(path, "KLP-A", "Ani Lestari", status="menerapkan", omzet=3000000, kendala="")
+    done = koptrain("import", "mentoring", path, "--sheet", "KLP-A", "--format", "json")
+    result = json.loads(done.stdout)
+    assert (result["inserted"], result["updated"], result["unchanged"]) == (0, 1, 1)
+    ani = contacts(world["store"])[0]
+    assert ani[5] == "practicing" and ani[9] == [1.0, 3000000.0]
+    assert ani[8] == [("bahan_baku", None)]  # the category kept, its words cleared
