@@ -200,3 +200,15 @@ def test_a_row_changed_after_its_import_updates_its_contact(world, koptrain, tmp
     ani = contacts(world["store"])[0]
     assert ani[5] == "practicing" and ani[9] == [1.0, 3000000.0]
     assert ani[8] == [("bahan_baku", None)]  # the category kept, its words cleared
+
+
+def test_a_row_filled_in_without_its_date_is_left_with_a_warning(world, koptrain, tmp_path):
+    path = write_sheet(koptrain, tmp_path, "--group", "KLP-A")
+    fill(path, "KLP-A", "Sri Wahyuni", status="belum", catatan="lupa tanggal")
+    done = koptrain("import", "mentoring", path, "--format", "json")
+    assert json.loads(done.stdout)["skipped"] == 3
+    assert (
+        f"koptrain: {path}:KLP-A:9: tanggal: empty, so the row is left as it is, though "
+        "status, catatan is filled in." in done.stderr
+    )
+    assert contacts(world["store"]) == []

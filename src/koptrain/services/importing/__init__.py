@@ -221,6 +221,9 @@ def run(
     if source.spreadsheet:
         rows = _number_cells(rows, mapping, handler, result, on_error, on_reject)
     _import_batches(handler, rows, source.header, result, on_error, on_reject, on_progress)
+    if on_warning:
+        for warning in handler.warnings[: MAX_KEPT_ERRORS // 10]:
+            on_warning(warning.located(source.name))
     handler.finish()
     _audit_changes(handler, result)
     result.skipped += source.skipped

@@ -112,6 +112,7 @@ class Handler:
         self.changes: list[dict[str, Any]] | None = None  # a list when the runner asks for them
         self.line = 0
         self.rec: dict[str, Any] = {}
+        self.warnings: list[RowError] = []  # rows taken as they are, with a word to the user
 
     def extra_columns(self, header: list[tuple[int, str]]) -> list[tuple[int, str]]:
         """(cell index, column name) for the header cells (index, key) that no fixed column

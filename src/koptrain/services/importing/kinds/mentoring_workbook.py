@@ -12,10 +12,18 @@ from koptrain.models import Enrollment, GroupMember, Indicator, Person, Training
 from koptrain.parsing import shown
 from koptrain.services.fieldbooks.mentoring_book import GROUP_LABEL
 from koptrain.services.fieldbooks.refs import parse_ref
-from koptrain.services.importing.base import INSERTED, SKIPPED, UNCHANGED, UPDATED, Problem
+from koptrain.services.importing.base import (
+    INSERTED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    Problem,
+    RowError,
+)
 from koptrain.services.outcomes import records as outcome_records
 
 INDICATOR = "indicator:"
+_INPUT = ("status", "obstacle_category", "obstacle", "next", "note")  # besides the date
 
 
 def indicator_columns(db, header: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -84,6 +92,13 @@ def workbook_row(handler, rec) -> str:
     from koptrain.services import mentoring
 
     if rec.get("date") in ("", None):
+        filled = [c for c in _INPUT if rec.get(c) not in ("", None)]
+        if filled:
+            message = _("empty, so the row is left as it is, though {columns} is filled in.")
+            columns = ", ".join(handler.label(c) for c in filled)
+            handler.warnings.append(
+                RowError(handler.line, handler.label("date"), message.format(columns=columns))
+            )
         return SKIPPED
     seat, person, training = _seat(handler, rec)
     group = _group(handler, seat, rec)
