@@ -180,7 +180,10 @@ def _render(result, fmt: str) -> None:
         "updated": _("Updated"),
         "unchanged": _("Unchanged"),
         "rejected": _("Rejected"),
+        "skipped": _("Skipped (nothing to read)"),
     }
+    if result.skipped:  # blank rows, titles, a workbook's rows left empty
+        keys = (*keys, "skipped")
     if result.dry_run:
         title = _("Import {kind} from {file} (dry run: nothing written)")
     elif result.written:
