@@ -25,6 +25,7 @@ from koptrain.cli import report as report_cli
 from koptrain.cli import report_outcomes as report_outcomes_cli
 from koptrain.cli import score as score_cli
 from koptrain.cli import session as session_cli
+from koptrain.cli import sheet as sheet_cli
 from koptrain.cli import transfer as transfer_cli
 from koptrain.cli import undo as undo_cli
 from koptrain.i18n import _
@@ -63,6 +64,7 @@ app.add_typer(baseline_cli.app, name="baseline")
 app.add_typer(indicator_cli.app, name="indicator")
 report_outcomes_cli.register(report_cli.app)
 undo_cli.register(app)
+app.add_typer(sheet_cli.app, name="sheet")
 
 
 def _arrange_help_panels() -> None:
@@ -70,7 +72,7 @@ def _arrange_help_panels() -> None:
     panels = {
         _("Cooperatives and people"): ("coop", "rat", "person"),
         _("Trainings"): ("program", "session", "enroll", "withdraw", "attend"),
-        _("Mentoring"): ("group", "mentor"),
+        _("Mentoring"): ("group", "mentor", "sheet"),
         _("Outcomes"): ("score", "baseline", "indicator"),
         _("Reports"): ("report",),
         _("Documents"): ("print", "certificate"),

@@ -77,14 +77,18 @@ def import_(
     if file is None:
         raise typer.BadParameter(_("give the FILE to import"), param_hint="FILE")
     source = open_rows(
-        file, known=importing.known_columns(handler), sheet=sheet, header_row=header_row
+        file,
+        known=importing.known_columns(handler),
+        sheet=sheet,
+        header_row=header_row,
+        every_sheet_with=handler.workbook_key,
     )
     ctx.call_on_close(source.close)
     reject_sink = None
     if rejects:
-        from koptrain.io.rejects import RejectsFile
+        from koptrain.io.rejects import open_rejects
 
-        reject_sink = RejectsFile(rejects, source)
+        reject_sink = open_rejects(rejects, source)
         ctx.call_on_close(reject_sink.close)
     store = common.open_store(ctx, write=True)
 
@@ -176,7 +180,10 @@ def _render(result, fmt: str) -> None:
         "updated": _("Updated"),
         "unchanged": _("Unchanged"),
         "rejected": _("Rejected"),
+        "skipped": _("Skipped (nothing to read)"),
     }
+    if result.skipped:  # blank rows, titles, a workbook's rows left empty
+        keys = (*keys, "skipped")
     if result.dry_run:
         title = _("Import {kind} from {file} (dry run: nothing written)")
     elif result.written:

@@ -57,6 +57,7 @@ class RowSource:
         self.delimiter = ","  # CSV: the input's, so that rejects open the same way
         self.bom = False
         self.path: Path | None = None
+        self.parts: list | None = None  # a field workbook's sheets read (io.sheet_parts)
         self._closers: list = []
 
     def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
@@ -95,10 +96,13 @@ def open_rows(
     known: Collection[str] = (),
     sheet: str | None = None,
     header_row: int | None = None,
+    every_sheet_with: str | None = None,
 ) -> RowSource:
     """Open FILE (`-` = CSV on stdin) for reading rows; invalid files raise InvalidInput.
 
-    `known` are the column names (and aliases) of the kind, to find the header row."""
+    `known` are the column names (and aliases) of the kind, to find the header row; a
+    workbook with a column `every_sheet_with` in its header row is a field workbook, read
+    sheet by sheet (koptrain.io.sheet_parts)."""
     if header_row is not None and header_row < 1:
         raise InvalidInput(_("--header-row must be 1 or more."))
     if path == "-":
@@ -115,7 +119,7 @@ def open_rows(
     suffix = file.suffix.lower()
     if head in (_ZIP_MAGIC, _OLE_MAGIC) or suffix in SPREADSHEET_SUFFIXES:
         binary.close()
-        source = _sheet_source(file, known, sheet, header_row)
+        source = _sheet_source(file, known, sheet, header_row, every_sheet_with)
     else:
         if sheet is not None:
             binary.close()
@@ -249,12 +253,39 @@ def _split(lines: Iterable[str], delimiter: str) -> list[list[str]]:
         return []
 
 
-def _sheet_source(file: Path, known, sheet: str | None, header_row: int | None) -> RowSource:
+def _sheet_source(
+    file: Path, known, sheet: str | None, header_row: int | None, every_sheet_with: str | None
+) -> RowSource:
     limits.check_workbook(file)  # a decompression bomb is refused before anything is read
     workbook = open_workbook(file)
 
     def header_of(rows: list[list[Any]]) -> int | None:
         return find_header(rows, known, header_row)
+
+    if every_sheet_with is not None:
+        from koptrain.io import sheet_parts
+
+        try:
+            found = sheet_parts.every_sheet(
+                workbook,
+                file,
+                every_sheet_with,
+                header_of,
+                only=sheet,
+                scan=max(SCAN_ROWS, header_row or 0),
+            )
+        except InvalidInput:
+            workbook.close()
+            raise
+        if found is not None:
+            parts, header, data = found
+            source = RowSource(str(file), header, iter(()))
+            source.format = {".xls": "xls", ".ods": "ods"}.get(file.suffix.lower(), "xlsx")
+            source.header_line = parts[0].header_line
+            source.parts = parts
+            source._closers.append(workbook.close)
+            source._rows = data(source)
+            return source
 
     chosen = choose_sheet(workbook, file, sheet, header_of)
     rows = sheet_rows(chosen, file)

@@ -22,18 +22,31 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def open_rejects(path: Path, source):
+    """The rejects file for `source`: a field workbook's rejects are a workbook of its
+    layout (koptrain.io.workbooks.WorkbookRejects) when their name ends in .xlsx."""
+    if source.parts and path.suffix.lower() == ".xlsx":
+        from koptrain.io.workbooks import WorkbookRejects
+
+        _refuse_input(path, source)
+        return WorkbookRejects(path, source)
+    return RejectsFile(path, source)
+
+
+def _refuse_input(path: Path, source) -> None:
+    if source.path is not None and _same_file(path, source.path):
+        raise InvalidInput(
+            _("--rejects {file} is the file being imported: give another name.").format(file=path)
+        )
+
+
 class RejectsFile:
     """Opened before the import reads a row, so a bad name costs nothing (exit 2)."""
 
     def __init__(self, path: Path, source) -> None:
         self.path = path
         suffix = path.suffix.lower()
-        if source.path is not None and _same_file(path, source.path):
-            raise InvalidInput(
-                _("--rejects {file} is the file being imported: give another name.").format(
-                    file=path
-                )
-            )
+        _refuse_input(path, source)
         if suffix not in (".csv", ".xlsx", ".txt", ""):
             raise InvalidInput(
                 _("--rejects {file}: give a name ending in .csv or .xlsx.").format(file=path)

@@ -22,7 +22,14 @@ from koptrain.io import limits
 from koptrain.io.readers import NumberCell, RowSource, column_key
 from koptrain.parsing import normalise_key, shown
 from koptrain.services import audit
-from koptrain.services.importing.base import INSERTED, UNCHANGED, UPDATED, Handler, RowError
+from koptrain.services.importing.base import (
+    INSERTED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    Handler,
+    RowError,
+)
 
 MAX_KEPT_ERRORS = 1000  # errors kept for JSON; every error still goes to on_error
 MAX_KEPT_CHANGES = 10_000  # changes listed by a dry run
@@ -148,7 +155,8 @@ def map_header(
         key = column_key(raw)
         name = lookup.get(key)
         if name is None:
-            if key and key not in ROW_NUMBER_COLUMNS and key != "error":
+            quiet = key in ROW_NUMBER_COLUMNS or key in handler.quiet_columns or key == "error"
+            if key and not quiet:
                 ignored.append(str(raw))
             continue
         if name in seen:
@@ -188,6 +196,15 @@ def run(
     mapping, ignored = map_header(source, handler_class)
     labels = {name: str(source.header[i]) for i, name in mapping}
     handler = handler_class(db, labels=labels)
+    taken = {i for i, _name in mapping}
+    extra = handler.extra_columns(
+        [(i, column_key(h)) for i, h in enumerate(source.header) if i not in taken]
+    )
+    if extra:
+        mapping = [*mapping, *extra]
+        labels.update({name: str(source.header[i]) for i, name in extra})
+        read = {str(source.header[i]) for i, _name in extra}
+        ignored = [h for h in ignored if h not in read]
     handler.mapping = mapping
     result = ImportResult(kind=normalise_key(kind), file=source.name, dry_run=dry_run)
     result.ignored_columns = ignored
@@ -204,9 +221,12 @@ def run(
     if source.spreadsheet:
         rows = _number_cells(rows, mapping, handler, result, on_error, on_reject)
     _import_batches(handler, rows, source.header, result, on_error, on_reject, on_progress)
+    if on_warning:
+        for warning in handler.warnings[: MAX_KEPT_ERRORS // 10]:
+            on_warning(warning.located(source.name))
     handler.finish()
     _audit_changes(handler, result)
-    result.skipped = source.skipped
+    result.skipped += source.skipped
 
     if dry_run or (result.rejected and not skip_invalid):
         db.rollback()
@@ -287,15 +307,16 @@ def _import_batches(handler, rows, header, result, on_error, on_reject, on_progr
         _audit_changes(handler, result)
         # counted in C: a million rows make this loop matter
         inserted, updated = outcomes.count(INSERTED), outcomes.count(UPDATED)
-        unchanged = outcomes.count(UNCHANGED)
+        unchanged, skipped = outcomes.count(UNCHANGED), outcomes.count(SKIPPED)
         result.inserted += inserted
         result.updated += updated
         result.unchanged += unchanged
-        if inserted + updated + unchanged < len(batch):
+        result.skipped += skipped
+        if inserted + updated + unchanged + skipped < len(batch):
             for (_line, values), outcome in zip(batch, outcomes, strict=True):
                 if isinstance(outcome, RowError):
                     _rejected(result, outcome, values, on_error, on_reject)
-        result.rows += len(batch)
+        result.rows += len(batch) - skipped  # like the reader's, not data rows
         if on_progress:
             on_progress(result.rows)
 

@@ -17,7 +17,18 @@ from koptrain.parsing import mask_niks_in
 from koptrain.services import validation
 from koptrain.services.upsert import INSERTED, UNCHANGED, UPDATED, upsert
 
-__all__ = ["INSERTED", "UNCHANGED", "UPDATED", "Handler", "Problem", "RowError", "clean_text"]
+__all__ = [
+    "INSERTED",
+    "SKIPPED",
+    "UNCHANGED",
+    "UPDATED",
+    "Handler",
+    "Problem",
+    "RowError",
+    "clean_text",
+]
+
+SKIPPED = "skipped"  # a row left as it is on purpose (a workbook row with nothing filled in)
 
 
 @dataclass
@@ -28,12 +39,23 @@ class RowError(Exception):
     column: str
     message: str
 
+    @property
+    def sheet(self) -> str | None:
+        """The sheet of a row read from a workbook's every sheet (koptrain.io.sheet_parts)."""
+        part = getattr(self.line, "part", None)
+        return part.name if part is not None else None
+
     def as_json(self) -> dict[str, Any]:
-        return {"line": self.line, "column": self.column, "message": self.message}
+        out = {"line": int(self.line), "column": self.column, "message": self.message}
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        return out
 
     def located(self, file: str) -> str:
-        """`FILE:LINE: column: message`, as import reports a rejected row."""
-        where = f"{file}:{self.line}: "
+        """`FILE:LINE: column: message` (`FILE:SHEET:LINE: ...` for a row of a workbook read
+        sheet by sheet), as import reports a rejected row."""
+        sheet = self.sheet
+        where = f"{file}:{sheet}:{self.line}: " if sheet is not None else f"{file}:{self.line}: "
         return where + (f"{self.column}: " if self.column else "") + self.message
 
 
@@ -77,6 +99,10 @@ class Handler:
     batch_size: ClassVar[int] = 200
     # the columns whose cells name the row's record, shown as the `key` of a change
     key_columns: ClassVar[tuple[str, ...]] = ()
+    # a column that marks a field workbook (SPEC §11): every sheet that has it is read
+    workbook_key: ClassVar[str | None] = None
+    # columns a field workbook shows and import does not read: ignored without a warning
+    quiet_columns: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, db: Session, *, labels: dict[str, str]) -> None:
         self.db = db
@@ -86,6 +112,12 @@ class Handler:
         self.changes: list[dict[str, Any]] | None = None  # a list when the runner asks for them
         self.line = 0
         self.rec: dict[str, Any] = {}
+        self.warnings: list[RowError] = []  # rows taken as they are, with a word to the user
+
+    def extra_columns(self, header: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """(cell index, column name) for the header cells (index, key) that no fixed column
+        names but this kind reads all the same (the indicators of a workbook)."""
+        return []
 
     def has(self, column: str) -> bool:
         return column in self.labels

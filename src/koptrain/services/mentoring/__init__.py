@@ -12,7 +12,7 @@ from koptrain.services.mentoring.contacts import (
     obstacle_counts,
     parse_obstacle,
 )
-from koptrain.services.mentoring.followups import Schedule, due_condition
+from koptrain.services.mentoring.followups import Schedule, due_condition, open_condition
 from koptrain.services.mentoring.groups import (
     add_members,
     add_to_group,
@@ -26,6 +26,7 @@ from koptrain.services.mentoring.outcomes import (
     DueFollowUp,
     due_followups,
     followup_counts,
+    followup_group,
     outcomes_by_session,
 )
 from koptrain.storage.queries import (
@@ -51,12 +52,14 @@ __all__ = [
     "ended_probe",
     "followed_up_enrollment",
     "followup_counts",
+    "followup_group",
     "followups",
     "group_members",
     "list_groups",
     "log_contact",
     "log_contact_by_ref",
     "obstacle_counts",
+    "open_condition",
     "outcomes_by_session",
     "parse_obstacle",
     "seat_in",

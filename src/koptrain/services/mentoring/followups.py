@@ -41,16 +41,27 @@ class Schedule:
         return last_day + dt.timedelta(days=self.window_days)
 
 
+def open_condition(fu, on: dt.date, schedule: Schedule, *also):
+    """The follow-up is open on `on`: its window has not closed and no contact ended it
+    (and the conditions `also`). `fu` is koptrain.storage.queries.followups' subquery."""
+    return and_(
+        fu.c.end >= on - days(schedule.window_days),
+        *also,
+        fu.c.ended == 0,  # last: the probe behind it runs for the rows the others keep
+    )
+
+
 def due_condition(fu, on: dt.date, schedule: Schedule, *, strictly_before: bool = False):
     """The follow-up is open on `on` and its next contact is due on or before `on`
     (before `on` when `strictly_before`: overdue). `fu` needs its dates (`dated_from`)."""
     bound = on - days(1) if strictly_before else on
-    return and_(
-        fu.c.end >= on - days(schedule.window_days),
+    return open_condition(
+        fu,
+        on,
+        schedule,
         or_(
             and_(fu.c.last_id.is_(None), fu.c.end <= bound - days(schedule.first_days)),
             fu.c.last_next <= bound,
             and_(fu.c.last_next.is_(None), fu.c.last_date <= bound - days(schedule.interval_days)),
         ),
-        fu.c.ended == 0,  # last: the probe behind it runs for follow-ups due by date only
     )

@@ -85,7 +85,7 @@ def due_followups(
         .offset(0)  # a fence: the group probes below run for due rows only
         .subquery("due")
     )
-    with_group = select(due, _group_id(due).label("group_id")).offset(0).subquery("dg")
+    with_group = select(due, followup_group(due).label("group_id")).offset(0).subquery("dg")
     last = L.alias("last_contact")
     query = select(
         with_group.c.person_id,
@@ -130,7 +130,7 @@ def due_followups(
     return found
 
 
-def _group_id(rows):
+def followup_group(rows):
     """The person's group for the row's session (the first made), else the first group of
     theirs not tied to a session; correlated to `rows` (person_id, session_id)."""
 

@@ -27,6 +27,7 @@ from koptrain.parsing import (
     parse_optional_date,
 )
 from koptrain.services import validation
+from koptrain.services.fieldbooks.mentoring_book import SHOWN_COLUMNS
 from koptrain.services.importing.base import (
     INSERTED,
     UNCHANGED,
@@ -108,9 +109,20 @@ class MentoringHandler(RefsHandler):
         "obstacle": ("kendala",),
         "next": ("kunjungan_berikut", "next_date"),
         "note": ("catatan",),
+        "ref": (),  # the seat of a row of the mentoring workbook (SPEC §11)
     }
-    required: ClassVar = (("nik", "group"), ("date",), ("mentor",), ("status",))
-    key_columns: ClassVar = ("nik", "group", "date")
+    required: ClassVar = (("nik", "group", "ref"), ("date",), ("mentor",), ("status",))
+    key_columns: ClassVar = ("nik", "group", "ref", "date")
+    workbook_key: ClassVar = "ref"
+    quiet_columns: ClassVar = frozenset(SHOWN_COLUMNS)
+
+    def extra_columns(self, header):
+        """In the mentoring workbook, a column per indicator, headed by its code."""
+        if not self.has("ref"):
+            return []
+        from koptrain.services.importing.kinds.mentoring_workbook import indicator_columns
+
+        return indicator_columns(self.db, header)
 
     def _obstacles(self, rec) -> list[tuple[str, str | None]]:
         categories = [c for c in re.split(r"[,;]", rec.get("obstacle_category") or "") if c.strip()]
@@ -133,11 +145,16 @@ class MentoringHandler(RefsHandler):
         texts += [""] * (len(parsed) - len(texts))
         return [(c, (t.strip() or None)) for c, t in zip(parsed, texts, strict=False)]
 
-    def row(self, rec):
+    def contact(self, rec, *, mentor: str | None = None) -> _Contact:
+        """The row's contact, each cell checked (the mentor's column, else `mentor`)."""
         day = self.field(rec, "date", lambda v: parse_date(v, what=N_("date")))
         mentor = clean_text(
-            self.need(rec, "mentor"), validation.NAME_LIMIT, what=N_("mentor"), column="mentor"
+            rec.get("mentor") or mentor or self.need(rec, "mentor"),
+            validation.NAME_LIMIT,
+            what=N_("mentor"),
+            column="mentor",
         )
+        self.need(rec, "status")
         status = self.field(
             rec, "status", lambda v: parse_choice(v, PRACTICE_STATUSES, what=N_("status"))
         )
@@ -148,6 +165,14 @@ class MentoringHandler(RefsHandler):
             obstacles = self._obstacles(rec)
         except Problem as problem:
             raise Problem("obstacle_category", problem.message) from None
+        return _Contact(day, mentor, status, obstacles, note, next_date)
+
+    def row(self, rec):
+        if self.has("ref"):
+            from koptrain.services.importing.kinds.mentoring_workbook import workbook_row
+
+            return workbook_row(self, rec)
+        contact = self.contact(rec)
         group = self.group(rec) if rec.get("group") else None
         training = self.training(rec) if rec.get("session") else None
         if rec.get("nik"):
@@ -169,21 +194,17 @@ class MentoringHandler(RefsHandler):
                 training = self.db.get(Training, group.session_id)
         else:
             raise Problem("nik", _("Give a NIK or a group."))
-        contact = _Contact(day, mentor, status, obstacles, note, next_date)
         outcomes = [self._one(person, training, group, contact) for person in people]
         if INSERTED in outcomes:
             return INSERTED
         return UPDATED if UPDATED in outcomes else UNCHANGED
 
-    def _one(self, person, training, group, contact: _Contact) -> str:
-        from koptrain.services import mentoring
-
-        day, mentor, status, obstacles, note, next_date = contact
-        session_id = training.id if training else None
+    def find_log(self, person, session_id, group_id, contact: _Contact) -> MentoringLog | None:
+        """The contact already stored: same person, day, mentor, session and group."""
         query = select(MentoringLog).where(
             MentoringLog.person_id == person.id,
-            MentoringLog.date == day,
-            MentoringLog.mentor == mentor,
+            MentoringLog.date == contact.day,
+            MentoringLog.mentor == contact.mentor,
         )
         query = query.where(
             MentoringLog.session_id == session_id
@@ -191,34 +212,50 @@ class MentoringHandler(RefsHandler):
             else col(MentoringLog.session_id).is_(None)
         )
         # A group meeting and a personal visit on the same day are two contacts.
-        group_id = group.id if group else None
         query = query.where(
             MentoringLog.group_id == group_id
             if group_id is not None
             else col(MentoringLog.group_id).is_(None)
         )
-        log = self.db.exec(query).first()
-        new = {
-            "status": status,
-            "note": note if self.has("note") else (log.note if log else None),
-            "next_date": next_date,
+        return self.db.exec(query).first()
+
+    def contact_values(self, contact: _Contact, log: MentoringLog | None) -> dict:
+        return {
+            "status": contact.status,
+            "note": contact.note if self.has("note") else (log.note if log else None),
+            "next_date": contact.next_date,
         }
+
+    def update_log(self, log: MentoringLog, contact: _Contact) -> bool:
+        """The stored contact brought in line with the row: whether anything changed (a
+        blank obstacle keeps the stored ones)."""
+        obstacles = contact.obstacles
+        old_obstacles = [
+            (o.category, o.text)
+            for o in self.db.exec(
+                select(Obstacle).where(Obstacle.log_id == log.id).order_by(Obstacle.id)
+            ).all()
+        ]
+        changed = self.apply(log, self.contact_values(contact, log))
+        if obstacles and old_obstacles != obstacles:  # a blank cell keeps them
+            for o in self.db.exec(select(Obstacle).where(Obstacle.log_id == log.id)):
+                self.db.delete(o)
+            for category, words in obstacles:
+                self.db.add(Obstacle(log_id=log.id, category=category, text=words))
+            changed = True
+        self.db.flush()
+        return changed
+
+    def _one(self, person, training, group, contact: _Contact) -> str:
+        from koptrain.services import mentoring
+
+        day, mentor, _status, obstacles, _note, _next_date = contact
+        session_id = training.id if training else None
+        group_id = group.id if group else None
+        log = self.find_log(person, session_id, group_id, contact)
         if log is not None:
-            old_obstacles = [
-                (o.category, o.text)
-                for o in self.db.exec(
-                    select(Obstacle).where(Obstacle.log_id == log.id).order_by(Obstacle.id)
-                ).all()
-            ]
-            changed = self.apply(log, new)
-            if obstacles and old_obstacles != obstacles:  # a blank cell keeps them
-                for o in self.db.exec(select(Obstacle).where(Obstacle.log_id == log.id)):
-                    self.db.delete(o)
-                for category, words in obstacles:
-                    self.db.add(Obstacle(log_id=log.id, category=category, text=words))
-                changed = True
-            self.db.flush()
-            return UPDATED if changed else UNCHANGED
+            return UPDATED if self.update_log(log, contact) else UNCHANGED
+        new = self.contact_values(contact, None)
         try:
             mentoring.check_contact(self.db, person, training, day)
         except Refused as error:

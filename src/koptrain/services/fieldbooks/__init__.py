@@ -1,0 +1,1 @@
+"""Field workbooks (SPEC §11): what koptrain hands out to mentors and cooperatives."""
