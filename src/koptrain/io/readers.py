@@ -57,6 +57,7 @@ class RowSource:
         self.delimiter = ","  # CSV: the input's, so that rejects open the same way
         self.bom = False
         self.path: Path | None = None
+        self.sheet: str | None = None  # a spreadsheet's sheet read
         self._closers: list = []
 
     def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
@@ -273,6 +274,7 @@ def _sheet_source(file: Path, known, sheet: str | None, header_row: int | None) 
     source = RowSource(str(file), header[:width], iter(()))
     source.format = {".xls": "xls", ".ods": "ods"}.get(file.suffix.lower(), "xlsx")
     source.header_line = head[index][0]
+    source.sheet = chosen.name
     source._closers.append(workbook.close)
 
     def data() -> Iterator[tuple[int, list[Any]]]:

@@ -77,6 +77,8 @@ class Handler:
     batch_size: ClassVar[int] = 200
     # the columns whose cells name the row's record, shown as the `key` of a change
     key_columns: ClassVar[tuple[str, ...]] = ()
+    # a field workbook (SPEC §11): its errors name the sheet (`FILE:SHEET:LINE`)
+    names_sheet: ClassVar[bool] = False
 
     def __init__(self, db: Session, *, labels: dict[str, str]) -> None:
         self.db = db
@@ -86,6 +88,18 @@ class Handler:
         self.changes: list[dict[str, Any]] | None = None  # a list when the runner asks for them
         self.line = 0
         self.rec: dict[str, Any] = {}
+        self.options: dict[str, Any] = {}  # the import command's options for this kind
+        # a field workbook's: writes the rejected rows as a workbook of the same layout
+        self.rejects_form: Callable[..., None] | None = None
+
+    @classmethod
+    def for_header(cls, header: list[str]) -> type[Handler]:
+        """The handler for a file with this header: this one, or a variant of the kind (the
+        wide attendance grid)."""
+        return cls
+
+    def start(self, source: Any) -> None:
+        """Called once before the first row: a form reads what its heading says."""
 
     def has(self, column: str) -> bool:
         return column in self.labels
