@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from koptrain.errors import InvalidInput, KoptrainError
 from koptrain.i18n import _
-from koptrain.io.readers import column_key
+from koptrain.io.readers import NumberCell, column_key
 from koptrain.models import Coop, Enrollment, Person, Training
 from koptrain.parsing import parse_nik, shown
 from koptrain.services import refs
@@ -243,6 +243,12 @@ def read_heading(source: Any) -> dict[str, Any]:
         if len(row) < 2:
             continue
         key = HEADING.get(column_key(str(row[0])).rstrip(":"))
+        if key == "coop" and type(row[1]) is NumberCell:  # Excel kept 15 digits of it
+            raise InvalidInput(
+                _("{file}: {label} is stored as a number: format the cell as Text.").format(
+                    file=source.name, label=LABELS["coop"]
+                )
+            )
         if key and str(row[1]).strip():
             heading[key] = str(row[1]).strip()
     return heading
