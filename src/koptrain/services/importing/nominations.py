@@ -13,9 +13,9 @@ from __future__ import annotations
 import copy
 from typing import Any, ClassVar
 
-from koptrain.errors import InvalidInput, KoptrainError
+from koptrain.errors import InvalidInput
 from koptrain.i18n import _
-from koptrain.io.readers import NumberCell, column_key
+from koptrain.io.readers import NumberCell, column_key, unmark
 from koptrain.models import Coop, Enrollment, Person, Training
 from koptrain.parsing import parse_nik, shown
 from koptrain.services import refs
@@ -222,22 +222,12 @@ def _quota(source, value: Any) -> int | None:
 
 def read_heading(source: Any) -> dict[str, Any]:
     """The heading cells above the header row of a form (label in the first column, value
-    in the second): {'session', 'coop', 'quota'} as far as the form gives them."""
-    if not source.spreadsheet or source.path is None:
+    in the second): {'session', 'coop', 'quota'} as far as the form gives them. A form
+    saved as CSV keeps them too."""
+    if source.path is None:
         return {}
-    from koptrain.io.sheets import first_rows, open_workbook
-
-    workbook = open_workbook(source.path)
-    try:
-        names = list(workbook.sheet_names)
-        sheet = workbook.get_sheet_by_name(source.sheet or names[0])
-        rows = first_rows(sheet)[: max(source.header_line - 1, 0)]
-    except KoptrainError:
-        raise
-    except Exception:  # a sheet calamine cannot read: the rows' reader said so already
-        rows = []
-    finally:
-        workbook.close()
+    above = max(source.header_line - 1, 0)
+    rows = _sheet_heading(source, above) if source.spreadsheet else _csv_heading(source, above)
     heading: dict[str, Any] = {}
     for row in rows:
         if len(row) < 2:
@@ -250,5 +240,29 @@ def read_heading(source: Any) -> dict[str, Any]:
                 )
             )
         if key and str(row[1]).strip():
-            heading[key] = str(row[1]).strip()
+            heading[key] = unmark(str(row[1]).strip())
     return heading
+
+
+def _sheet_heading(source: Any, above: int) -> list[list[Any]]:
+    from koptrain.io.sheets import first_rows, open_workbook
+
+    workbook = open_workbook(source.path)
+    try:
+        sheet = workbook.get_sheet_by_name(source.sheet or workbook.sheet_names[0])
+        return first_rows(sheet)[:above]
+    except Exception:  # a sheet calamine cannot read: the rows' reader said so already
+        return []
+    finally:
+        workbook.close()
+
+
+def _csv_heading(source: Any, above: int) -> list[list[str]]:
+    import csv
+    from itertools import islice
+
+    try:
+        with open(source.path, encoding="utf-8-sig", newline="") as text:
+            return list(islice(csv.reader(text, delimiter=source.delimiter), above))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
