@@ -161,6 +161,12 @@ def test_more_people_than_the_quota_are_refused_naming_it(koptrain, store, setti
         f"kembali.xlsx:{SHEET}:{FIRST + 2}: NIK: More people than the quota of 2: this form "
         "nominates at most 2." in out.stderr
     )
+    twice = fill(form, tmp_path / "dua-kali.xlsx", [person_rows(setting)[0]] * 2)
+    out = koptrain("import", "nominations", twice, code=2)
+    assert (
+        f"dua-kali.xlsx:{SHEET}:{FIRST + 1}: NIK: This person is nominated on line {FIRST} "
+        "already." in out.stderr
+    )
     assert nominations(store, setting["session"]) == [("enrolled", "Budi", "anggota")]
     koptrain("import", "nominations", filled, "--skip-invalid", code=1)
     assert len(nominations(store, setting["session"])) == 3

@@ -11,6 +11,7 @@ most a session's capacity)."""
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any, ClassVar
 
 from koptrain.errors import InvalidInput
@@ -53,6 +54,7 @@ class NominationsHandler(PeopleHandler):
         if not self.has("coop_nik"):  # the rows are the form's coop's: a column of its key
             self.mapping.append((len(source.header), "coop_nik"))
         self.counted = 0
+        self.lines_of: dict[str, int] = {}  # NIK -> the line that nominates them
         from koptrain.services.fieldbooks.nominations import form_of, nomination_rejects
 
         form = form_of(self.session, self.form_coop, self.quota)
@@ -81,7 +83,7 @@ class NominationsHandler(PeopleHandler):
         where = dict((name, index) for index, name in self.mapping)
         pending = []
         for position, (line, values) in enumerate(batch):
-            problem = self._form_row(values, where)
+            problem = self._form_row(line, values, where)
             if problem is not None:
                 outcomes[position] = RowError(line, self.label(problem[0]), problem[1])
             else:
@@ -93,13 +95,20 @@ class NominationsHandler(PeopleHandler):
             pending = [p for p in pending if not isinstance(outcomes[p], RowError)]
         return outcomes
 
-    def _form_row(self, values: list[Any], where: dict[str, int]) -> tuple[str, str] | None:
-        """The quota and the coop: (column, message) when the row breaks them."""
+    def _form_row(self, line: int, values: list[Any], where: dict[str, int]):
+        """The quota, the person named once and the coop: (column, message) when the row
+        breaks them, else None."""
         self.counted += 1
         if self.quota is not None and self.counted > self.quota:
             return "nik", _(
                 "More people than the quota of {quota}: this form nominates at most {quota}."
             ).format(quota=self.quota)
+        nik = re.sub(r"[\s.\-]", "", str(values[where["nik"]]))
+        if nik and nik in self.lines_of:
+            return "nik", _("This person is nominated on line {line} already.").format(
+                line=self.lines_of[nik]
+            )
+        self.lines_of[nik] = line
         index = where["coop_nik"]
         values.extend([""] * (index + 1 - len(values)))
         cell = values[index]
