@@ -254,6 +254,14 @@ def _cases(values: dict) -> dict[str, list[tuple[list[str], str, str]]]:
                 f"BLT20-02,{nik},50",
             ),
         ],
+        "nominations": [
+            (  # a closed session: the form's rows are enrolled by the rules of `enroll`
+                ["enroll", "BLT20-02", nik],
+                f"Kode pelatihan,BLT20-02\nKode koperasi,{COOP_NIK}\n"
+                "nik,nama,jenis_kelamin,jabatan",
+                f"{nik},Sri,P,anggota",
+            ),
+        ],
         "indicators": [
             (  # a value that is not of the indicator's kind
                 [

@@ -26,6 +26,7 @@ from koptrain.cli import report_outcomes as report_outcomes_cli
 from koptrain.cli import score as score_cli
 from koptrain.cli import session as session_cli
 from koptrain.cli import sheet as sheet_cli
+from koptrain.cli import sheet_forms as sheet_forms_cli
 from koptrain.cli import transfer as transfer_cli
 from koptrain.cli import undo as undo_cli
 from koptrain.i18n import _
@@ -65,6 +66,7 @@ app.add_typer(indicator_cli.app, name="indicator")
 report_outcomes_cli.register(report_cli.app)
 undo_cli.register(app)
 app.add_typer(sheet_cli.app, name="sheet")
+sheet_forms_cli.register(sheet_cli.app)
 
 
 def _arrange_help_panels() -> None:

@@ -10,9 +10,11 @@ from koptrain.i18n import _
 
 IMPORT_HELP = _(
     "Import a CSV, XLSX, XLS or ODS file (`-` = CSV on stdin) of one KIND: programs, coops, "
-    "health, rat, people, sessions, enrollments, attendance, groups or mentoring. The header "
-    "row is found among the first 30 rows (--columns lists what KIND reads). Every row is "
-    "checked first; by default one bad row means nothing is written (exit 2)."
+    "health, rat, people, sessions, enrollments, attendance, groups, mentoring, scores, "
+    "evaluations, indicators or nominations (the form of `sheet nominations`; `attendance` "
+    "also reads the grid of `sheet attendance`). The header row is found among the first 30 "
+    "rows (--columns lists what KIND reads). Every row is checked first; by default one bad "
+    "row means nothing is written (exit 2)."
 )
 EXPORT_HELP = _(
     "Export one KIND (same columns as import reads) as CSV, JSON or XLSX, with full NIKs "
@@ -61,6 +63,22 @@ def import_(
         typer.Option("--columns", help=_("List the columns of KIND with their aliases, and stop.")),
     ] = False,
     fmt: common.FormatOption = "table",
+    session: Annotated[
+        str | None,
+        typer.Option(
+            "--session",
+            metavar="SESSION",
+            help=_("attendance, nominations: the session, when the file does not name it."),
+        ),
+    ] = None,
+    coop: Annotated[
+        str | None,
+        typer.Option(
+            "--coop",
+            metavar="COOP",
+            help=_("nominations: the cooperative, when the form does not name it."),
+        ),
+    ] = None,
 ) -> None:
     from koptrain.errors import InvalidInput
     from koptrain.i18n import current_language, setup
@@ -71,6 +89,7 @@ def import_(
     if fmt == "json" and current_language() != "en":
         setup("en")  # JSON carries English messages, whatever the interface language
     handler = importing.handler_for(kind)
+    options = _kind_options(kind, session=session, coop=coop)
     if columns:
         _render_columns(kind, fmt)
         return
@@ -88,7 +107,8 @@ def import_(
     if rejects:
         from koptrain.io.rejects import open_rejects
 
-        reject_sink = open_rejects(rejects, source)
+        form = handler.for_header(source.header).names_sheet  # a nomination form, a grid
+        reject_sink = open_rejects(rejects, source, keep=form)
         ctx.call_on_close(reject_sink.close)
     store = common.open_store(ctx, write=True)
 
@@ -117,8 +137,10 @@ def import_(
             on_reject=reject_sink.write if reject_sink else None,
             on_progress=on_progress,
             on_warning=on_warning,
+            options=options,
         )
     if reject_sink:
+        reject_sink.form = result.rejects_form  # a workbook of the same layout
         reject_sink.close()
     printed.finish(rejects_file=rejects)
     _render(result, fmt)
@@ -137,6 +159,24 @@ def import_(
             err=True,
         )
         raise typer.Exit(1)
+
+
+def _kind_options(kind: str, **given: str | None) -> dict[str, str]:
+    """The options that only some kinds read; given to another kind, bad usage."""
+    from koptrain.parsing import normalise_key
+
+    readers = {"session": ("attendance", "nominations"), "coop": ("nominations",)}
+    options = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if normalise_key(kind) not in readers[name]:
+            raise typer.BadParameter(
+                _("only import {kinds} reads it").format(kinds=" / ".join(readers[name])),
+                param_hint="--" + name,
+            )
+        options[name] = value
+    return options
 
 
 def _render_columns(kind: str, fmt: str) -> None:

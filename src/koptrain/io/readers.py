@@ -58,6 +58,7 @@ class RowSource:
         self.bom = False
         self.path: Path | None = None
         self.parts: list | None = None  # a field workbook's sheets read (io.sheet_parts)
+        self.sheet: str | None = None  # a spreadsheet's sheet read
         self._closers: list = []
 
     def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
@@ -304,6 +305,7 @@ def _sheet_source(
     source = RowSource(str(file), header[:width], iter(()))
     source.format = {".xls": "xls", ".ods": "ods"}.get(file.suffix.lower(), "xlsx")
     source.header_line = head[index][0]
+    source.sheet = chosen.name
     source._closers.append(workbook.close)
 
     def data() -> Iterator[tuple[int, list[Any]]]:

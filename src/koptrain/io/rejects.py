@@ -22,7 +22,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def open_rejects(path: Path, source):
+def open_rejects(path: Path, source, *, keep: bool = False):
     """The rejects file for `source`: a field workbook's rejects are a workbook of its
     layout (koptrain.io.workbooks.WorkbookRejects) when their name ends in .xlsx."""
     if source.parts and path.suffix.lower() == ".xlsx":
@@ -30,7 +30,7 @@ def open_rejects(path: Path, source):
 
         _refuse_input(path, source)
         return WorkbookRejects(path, source)
-    return RejectsFile(path, source)
+    return RejectsFile(path, source, keep=keep)
 
 
 def _refuse_input(path: Path, source) -> None:
@@ -43,8 +43,12 @@ def _refuse_input(path: Path, source) -> None:
 class RejectsFile:
     """Opened before the import reads a row, so a bad name costs nothing (exit 2)."""
 
-    def __init__(self, path: Path, source) -> None:
+    def __init__(self, path: Path, source, *, keep: bool = False) -> None:
         self.path = path
+        # a field workbook's rejects (`keep`, .xlsx): kept, then written by `form` (set once
+        # the import knows the form) as a workbook of the same layout; those files are small
+        self.kept: list[tuple[list[Any], str]] | None = None
+        self.form = None
         suffix = path.suffix.lower()
         _refuse_input(path, source)
         if suffix not in (".csv", ".xlsx", ".txt", ""):
@@ -54,8 +58,13 @@ class RejectsFile:
         header = [*(str(h) for h in source.header), "error"]
         self.width = len(header) - 1
         self.xlsx = suffix == ".xlsx"
+        self.header = header
+        if keep and self.xlsx:
+            self.kept = []
         try:
-            if self.xlsx:
+            if self.kept is not None:
+                pass
+            elif self.xlsx:
                 from openpyxl import Workbook
 
                 self.workbook = Workbook(write_only=True)
@@ -75,18 +84,39 @@ class RejectsFile:
         self.closed = False
 
     def write(self, values: list[Any], error) -> None:
+        column = f"{error.column}: " if error.column else ""
+        if self.kept is not None:
+            self.kept.append((list(values)[: self.width], column + error.message))
+            return
+        self._append(self._row(values, column + error.message))
+
+    def _row(self, values: list[Any], error: str) -> list[str]:
         cells = []
         for value in list(values)[: self.width]:
             if isinstance(value, dt.date):
                 value = value.isoformat()
             cells.append(neutralise(str(value)) if value not in (None, "") else "")
         cells += [""] * (self.width - len(cells))
-        column = f"{error.column}: " if error.column else ""
-        row = [*cells, neutralise(column + error.message)]
+        return [*cells, neutralise(error)]
+
+    def _append(self, row: list[str]) -> None:
         if self.xlsx:
             self.sheet.append(row)
         else:
             self.writer.writerow(row)
+
+    def _kept_workbook(self):
+        """The kept rows in the form's layout, or as plain rejects when there is no form."""
+        if self.form is not None:
+            return self.form(self.kept)
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        self.sheet = workbook.create_sheet("rejects")
+        self.sheet.append(self.header)
+        for values, error in self.kept or ():
+            self._append(self._row(values, error))
+        return workbook
 
     def close(self) -> None:
         if self.closed:
@@ -96,7 +126,8 @@ class RejectsFile:
             fd, self.temp = private.create(self.path)
             os.close(fd)
             try:
-                self.workbook.save(self.temp)
+                workbook = self.workbook if self.kept is None else self._kept_workbook()
+                workbook.save(self.temp)
             except OSError as exc:
                 self.temp.unlink(missing_ok=True)
                 raise private.cannot_write(self.path, exc) from None

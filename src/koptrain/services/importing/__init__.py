@@ -52,6 +52,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
+    rejects_form: Callable[..., None] | None = None  # see Handler.rejects_form
 
     def as_json(self) -> dict[str, Any]:
         out = {
@@ -77,6 +78,7 @@ class ImportResult:
 def _handlers() -> dict[str, type[Handler]]:
     from koptrain.services.importing import kinds as k
     from koptrain.services.importing import outcome_kinds
+    from koptrain.services.importing.nominations import NominationsHandler
     from koptrain.services.importing.people import PeopleHandler
 
     return {
@@ -91,6 +93,7 @@ def _handlers() -> dict[str, type[Handler]]:
         "groups": k.GroupsHandler,
         "mentoring": k.MentoringHandler,
         **outcome_kinds.HANDLERS,
+        "nominations": NominationsHandler,
     }
 
 
@@ -108,6 +111,7 @@ KINDS = (
     "scores",
     "evaluations",
     "indicators",
+    "nominations",
 )
 
 
@@ -190,9 +194,13 @@ def run(
     on_reject: Callable[[list[Any], RowError], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> ImportResult:
-    """Import every row of `source` as `kind`; see the module docstring for the transaction."""
-    handler_class = handler_for(kind)
+    """Import every row of `source` as `kind`; see the module docstring for the transaction.
+    `options` are the command's options that the kind reads (`session`, `coop`)."""
+    handler_class = handler_for(kind).for_header(source.header)
+    if handler_class.names_sheet and getattr(source, "sheet", None):
+        source.name = f"{source.name}:{source.sheet}"  # FILE:SHEET:LINE (SPEC §11)
     mapping, ignored = map_header(source, handler_class)
     labels = {name: str(source.header[i]) for i, name in mapping}
     handler = handler_class(db, labels=labels)
@@ -206,8 +214,11 @@ def run(
         read = {str(source.header[i]) for i, _name in extra}
         ignored = [h for h in ignored if h not in read]
     handler.mapping = mapping
+    handler.options = options or {}
+    handler.start(source)
     result = ImportResult(kind=normalise_key(kind), file=source.name, dry_run=dry_run)
     result.ignored_columns = ignored
+    result.rejects_form = handler.rejects_form
     if ignored and on_warning:
         on_warning(
             _("{file}: ignoring the columns that import {kind} does not read: {columns}.").format(

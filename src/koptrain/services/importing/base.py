@@ -103,6 +103,8 @@ class Handler:
     workbook_key: ClassVar[str | None] = None
     # columns a field workbook shows and import does not read: ignored without a warning
     quiet_columns: ClassVar[frozenset[str]] = frozenset()
+    # a field workbook (SPEC §11): its errors name the sheet (`FILE:SHEET:LINE`)
+    names_sheet: ClassVar[bool] = False
 
     def __init__(self, db: Session, *, labels: dict[str, str]) -> None:
         self.db = db
@@ -113,11 +115,23 @@ class Handler:
         self.line = 0
         self.rec: dict[str, Any] = {}
         self.warnings: list[RowError] = []  # rows taken as they are, with a word to the user
+        self.options: dict[str, Any] = {}  # the import command's options for this kind
+        # a field workbook's: writes the rejected rows as a workbook of the same layout
+        self.rejects_form: Callable[..., None] | None = None
 
     def extra_columns(self, header: list[tuple[int, str]]) -> list[tuple[int, str]]:
         """(cell index, column name) for the header cells (index, key) that no fixed column
         names but this kind reads all the same (the indicators of a workbook)."""
         return []
+
+    @classmethod
+    def for_header(cls, header: list[str]) -> type[Handler]:
+        """The handler for a file with this header: this one, or a variant of the kind (the
+        wide attendance grid)."""
+        return cls
+
+    def start(self, source: Any) -> None:
+        """Called once before the first row: a form reads what its heading says."""
 
     def has(self, column: str) -> bool:
         return column in self.labels

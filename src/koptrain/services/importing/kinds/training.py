@@ -136,21 +136,75 @@ class SessionsHandler(RefsHandler):
 
 
 class AttendanceHandler(RefsHandler):
+    """The long form: a row per person and day. A file whose header has columns headed by
+    dates is the wide form (the attendance grid of `sheet attendance`), read by
+    AttendanceGrid, which turns each cell into this form's record."""
+
     columns: ClassVar = {
         "session": ("kode_pelatihan", "pelatihan"),
         "nik": (),
+        "ref": ("kode_kursi",),
         "day": ("tanggal", "date", "hari"),
         "present": ("hadir",),
     }
-    required: ClassVar = (("session",), ("nik",), ("day",))
-    key_columns: ClassVar = ("session", "nik", "day")
+    required: ClassVar = (("session",), ("nik", "ref"), ("day",))
+    key_columns: ClassVar = ("session", "nik", "ref", "day")
     batch_size: ClassVar = 1000
 
+    @classmethod
+    def for_header(cls, header):
+        from koptrain.services.importing.kinds.attendance_grid import grid_for
+
+        return grid_for(cls, header) or cls
+
     def row(self, rec):
+        return self.store(self.checked(rec))
+
+    def checked(self, rec) -> tuple | None:
+        """A record checked against the rules, nothing written: what `store` writes (None
+        when it is stored already as the record says)."""
         training = self.training(rec)
-        person = self.person(rec)
+        person = None if self.by_ref(rec) else self.person(rec)
         day = self.field(rec, "day", lambda v: parse_date(v, what=N_("day")))
-        mark = self.field(rec, "present", parse_presence) if self.has("present") else None
+        mark = self.field(rec, "present", parse_presence) if "present" in rec else None
+        enrollment = self.seat(rec, training, person)
+        if not training.start <= day <= training.end:
+            self.valid("day", validation.attendance_day, training, day, today=today())
+        record = self.db.exec(
+            select(Attendance).where(
+                Attendance.enrollment_id == enrollment.id, Attendance.day == day
+            )
+        ).first()
+        if mark is None:  # no mark: present for a new record, a stored one kept
+            mark = (True, None) if record is None else (record.present, record.reason)
+        values = {"present": mark[0], "reason": mark[1]}
+        if record is not None and not field_changes(record, values):
+            return None
+        self.valid("day", validation.attendance_day, training, day, today=today())
+        self.valid("session", validation.attendance_open, training)
+        return enrollment, day, record, values
+
+    def store(self, plan: tuple | None) -> str:
+        if plan is None:
+            return UNCHANGED
+        enrollment, day, record, values = plan
+        return self.write(
+            record,
+            values,
+            make=lambda: Attendance(enrollment_id=enrollment.id, day=day, **values),
+            clears=("reason",),  # `H` after `S`: present, the reason of the absence gone
+        )
+
+    def by_ref(self, rec) -> bool:
+        """Whether the row names its seat by `ref` (the attendance grid's key), not by NIK."""
+        return bool(rec.get("ref")) or ("ref" in rec and not rec.get("nik"))
+
+    def seat(self, rec, training: Training, person=None) -> Enrollment:
+        """The seat the row names: by `ref`, else the seat of `person` (by NIK)."""
+        if person is None:
+            from koptrain.services.importing.kinds.attendance_grid import seat_by_ref
+
+            return seat_by_ref(self, rec, training)
         enrollment = self.db.exec(
             select(Enrollment).where(
                 Enrollment.session_id == training.id,
@@ -165,23 +219,4 @@ class AttendanceHandler(RefsHandler):
                     person=person.name, session=training.code
                 ),
             )
-        if not training.start <= day <= training.end:
-            self.valid("day", validation.attendance_day, training, day, today=today())
-        record = self.db.exec(
-            select(Attendance).where(
-                Attendance.enrollment_id == enrollment.id, Attendance.day == day
-            )
-        ).first()
-        if mark is None:  # no mark: present for a new record, a stored one kept
-            mark = (True, None) if record is None else (record.present, record.reason)
-        values = {"present": mark[0], "reason": mark[1]}
-        if record is not None and not field_changes(record, values):
-            return UNCHANGED
-        self.valid("day", validation.attendance_day, training, day, today=today())
-        self.valid("session", validation.attendance_open, training)
-        return self.write(
-            record,
-            values,
-            make=lambda: Attendance(enrollment_id=enrollment.id, day=day, **values),
-            clears=("reason",),  # `H` after `S`: present, the reason of the absence gone
-        )
+        return enrollment
