@@ -1,11 +1,14 @@
 """`report outcomes` (SPEC §12): per session and in total, the four levels of a training.
 
-Every figure is a sum or a count worked out in SQL per session (and per practice status
-for the indicators), so the totals are the sums of the sessions' parts and a province's
-fifty thousand sessions cost a few grouped scans, not a Python loop over every seat.
-Means, shares and the interval are made from those sums at the end. Seats are counted
-once per session: a person in two trainings counts in both (totals.seats), while
-`participants` in the totals counts distinct people.
+Every figure is a sum or a count worked out in SQL per session and practice status
+(storage.outcome_sums), so the totals are the sums of the sessions' parts. When the
+derived rows are current and cover the date, they are read instead: per session for the
+sessions shown, per block of sessions for the totals of the whole register (a few hundred
+rows for a province's fifty thousand sessions), and only the seats whose follow-up value
+is dated after the report's date are corrected. Means, shares and the interval are made
+from those sums at the end. Seats are counted once per session: a person in two
+trainings counts in both (totals.seats), while `participants` in the totals counts
+distinct people.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, func, null, select
+from sqlalchemy import and_, case, func, literal, null, select
 from sqlmodel import Session
 
 from koptrain import models
@@ -46,35 +49,39 @@ def _mean(total, n) -> float | None:
 # --------------------------------------------------------------------------- the queries
 
 
-def _sums(on: dt.date, in_scope, covered: bool, *, every: bool = False):
+def _sums(on: dt.date, in_scope, covered: bool, *, totals: bool = False, every: bool = False):
     """The score rows and the signed indicator rows ([(+1 or -1, rows)]) the figures of
     the sessions in scope add up: outcome_sums.score_sums and indicator_sums from the
     source tables, or when the derived rows cover `on` (`covered`) their rows, per
     session or, for every session at once (`every`: the totals of the whole register),
-    per block, with the corrections of the follow-ups dated after `on`."""
-    from koptrain.services import mentoring
-
+    per block, with the corrections of the follow-ups dated after `on` (for the
+    `totals`, not kept apart by session)."""
     if not covered:
+        from koptrain.services import mentoring
+
         seat = outcome_sums.seats(mentoring.followups(on, scope=in_scope), in_scope)
         rows = outcome_sums.value_rows(seat, on)
         return outcome_sums.score_sums(seat), [(1, outcome_sums.indicator_sums(rows))]
     if every:  # the blocks hold every session that is not cancelled
-        return select(OSB), [(1, select(OIB)), *_corrections(on, None)]
+        return select(OSB), [(1, select(OIB)), *_corrections(on, None, totals)]
     picked = select(T.c.id).where(in_scope)
+    indicators = select(OI).where(OI.c.session_id.in_(picked))
     return (
         select(OS).where(OS.c.session_id.in_(picked)),
-        [(1, select(OI).where(OI.c.session_id.in_(picked))), *_corrections(on, picked)],
+        [(1, indicators), *_corrections(on, picked, totals)],
     )
 
 
-def _corrections(on: dt.date, picked):
+def _corrections(on: dt.date, picked, totals: bool):
     """What turns the derived indicator rows into the figures as of `on`: their follow-up
     values are the latest of any date, and one dated after `on` is no follow-up value as
     of `on`. The seats whose follow-up is dated after `on` (outcome_value, a range of its
     index; of the sessions `picked`, None: any) have it taken away and the follow-up as of
     `on` added in its place (sums add up seat by seat): the value before it when that is
-    dated on or before `on` (none when there is none), else the latest on or before `on`."""
-    late = select(OV).where(OV.c.follow_date > on)
+    dated on or before `on` (none when there is none), else the latest on or before `on`.
+    For the `totals` the seats are summed as if of one session (fewer groups to sort)."""
+    columns = [literal(0).label(c.name) if totals and c is OV.c.session_id else c for c in OV.c]
+    late = select(*columns).where(OV.c.follow_date > on)
     if picked is not None:
         late = late.where(OV.c.session_id.in_(picked))
     late = late.offset(0).subquery("late")  # fenced: found by the index, read once
@@ -327,7 +334,7 @@ def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> d
 
     every = program is None and training is None
     practice, scores, values = _gathered(
-        session, *_sums(on, in_scope, covered, every=every), indicators, False
+        session, *_sums(on, in_scope, covered, totals=True, every=every), indicators, False
     )
     return {
         "scope": scope,
