@@ -10,7 +10,7 @@ from scipy import stats
 from sqlalchemy import text
 from sqlmodel import select
 
-from koptrain.models import Score, Training
+from koptrain.models import Coop, Person, Score, Training
 
 import factories as f
 
@@ -252,6 +252,33 @@ def test_follow_up_values_dated_after_the_report_are_not_counted(koptrain, world
     assert report(koptrain) == whole
     exact = koptrain("report", "outcomes", "--on", "2021-01-20", "--format", "json").stdout
     assert json.loads(exact) == later
+
+
+def test_the_whole_register_adds_up_sessions_of_every_block(koptrain, world):
+    """The totals of the whole register are read per block of 256 sessions: B's seat in a
+    session far from the others (id 600, block 2; scores 20 -> 60) counts in them as in
+    the programme's, and the figures are those from the source tables."""
+    with world["store"].session() as s:
+        first = s.exec(select(Training).where(Training.code == "BLT20-01")).one()
+        far = Training(
+            id=600, code="BLT20-09", title="Jauh", start=D(2020, 9, 1), end=D(2020, 9, 2),
+            capacity=10, program_id=first.program_id,
+        )  # fmt: skip
+        s.add(far)
+        s.flush()
+        person = s.exec(select(Person).where(Person.nik == world["nik"]["B"])).one()
+        f.seat(s, far, person, s.exec(select(Coop)).one(), present_days=2)
+    koptrain("score", "record", "BLT20-09", world["nik"]["B"], "--pre", "20", "--post", "60")
+    with world["store"].engine.connect() as conn:
+        blocks = conn.execute(text("SELECT DISTINCT block FROM outcome_score_block")).all()
+    assert sorted(b for (b,) in blocks) == [0, 2]
+    whole = report(koptrain)
+    assert whole["totals"] == report(koptrain, "--program", "BLITAR-2020")["totals"]
+    assert (whole["totals"]["seats"], whole["totals"]["scores"]["n"]) == (7, 5)
+    assert whole["totals"]["scores"]["gain_mean"] == round((20 - 10 + 25 + 0 + 40) / 5, 2)
+    with world["store"].engine.begin() as conn:  # pending: the readers use the source tables
+        conn.execute(text("INSERT INTO derived_dirty (kind, ref) VALUES ('p', 0)"))
+    assert report(koptrain) == whole
 
 
 def test_screen_answers_the_question(koptrain, world, tmp_path):
