@@ -99,10 +99,13 @@ outcome_score = Table(
     *(Column(name, Float) for name in ("pre", "post", "gain", "gain2", "norm")),
     Column("below", Integer, nullable=False),
     Column("improved", Integer, nullable=False),
+    Column("block", Integer, nullable=False),
+    Index("ix_outcome_score_block", "block"),
 )
 """Per session and practice status of its seat holders (their latest contact's status,
 no_contact without one): seats, and the sums of the scores of those with both
-(storage.outcome_sums.score_sums, every contact recorded)."""
+(storage.outcome_sums.score_sums, every contact recorded); `block` is the session's
+block (storage.outcome_sums.block)."""
 
 outcome_indicator = Table(
     "outcome_indicator",
@@ -114,9 +117,39 @@ outcome_indicator = Table(
     Column("base", Float),
     Column("follow", Float),
     Column("improved", Integer, nullable=False),
+    Column("block", Integer, nullable=False),
+    Index("ix_outcome_indicator_block", "block"),
 )
 """Per session, practice status and indicator where someone has a baseline and a
-follow-up value: the sums of both (storage.outcome_sums.indicator_sums, every value)."""
+follow-up value: the sums of both (storage.outcome_sums.indicator_sums, every value);
+`block` as in outcome_score."""
+
+outcome_score_block = Table(
+    "outcome_score_block",
+    _meta,
+    Column("block", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(12), primary_key=True),
+    Column("seats", Integer, nullable=False),
+    Column("n", Integer, nullable=False),
+    *(Column(name, Float) for name in ("pre", "post", "gain", "gain2", "norm")),
+    Column("below", Integer, nullable=False),
+    Column("improved", Integer, nullable=False),
+)
+"""outcome_score summed per block of sessions and practice status: a province's totals
+are a few hundred of these rows, not a sum over every session's."""
+
+outcome_indicator_block = Table(
+    "outcome_indicator_block",
+    _meta,
+    Column("block", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(12), primary_key=True),
+    Column("indicator_id", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, nullable=False),
+    Column("base", Float),
+    Column("follow", Float),
+    Column("improved", Integer, nullable=False),
+)
+"""outcome_indicator summed per block of sessions, practice status and indicator."""
 
 outcome_value = Table(
     "outcome_value",
@@ -129,11 +162,20 @@ outcome_value = Table(
     Column("base", Float, nullable=False),
     Column("follow", Float, nullable=False),
     Column("follow_date", Date, nullable=False),
-    Index("ix_outcome_value_follow_date", "follow_date"),
+    Column("prior", Float),
+    Column("prior_date", Date),
+    Index(
+        "ix_outcome_value_late",
+        *("follow_date", "session_id", "status", "indicator_id", "base", "follow"),
+        *("prior_date", "prior", "person_id", "end"),
+    ),
 )
 """Each seat's baseline and follow-up value of an indicator where it has both
-(storage.outcome_sums.value_rows, every value), with the follow-up's date: the seats
-whose follow-up is dated after a report's date are the only ones it changes."""
+(storage.outcome_sums.value_rows, every value), with the follow-up's date, and the value
+before that one (storage.outcome_sums.prior_value) with its date: the seats whose
+follow-up is dated after a report's date are the only ones it changes (a range of the
+index, which holds every column they are corrected with), and the prior value is their
+follow-up as of any date from its own until the next."""
 
 derived_dirty = Table(
     "derived_dirty",
@@ -141,6 +183,7 @@ derived_dirty = Table(
     Column("kind", String(1), primary_key=True),
     Column("ref", Integer, primary_key=True, autoincrement=False),
 )
-"""What changed in this transaction (p = person, s = session, c = coop), written by the
+"""What changed in this transaction (p = person, s = session, c = coop; b = a block of
+sessions, named by the refresh after the sessions in it), written by the
 triggers of migration 0003 and emptied by derived.flush before the commit. No foreign
 keys on these tables: derived rows follow their sources, they never hold them back."""

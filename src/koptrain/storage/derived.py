@@ -43,9 +43,11 @@ SC = models.scope_coop
 OS = models.outcome_score
 OI = models.outcome_indicator
 OV = models.outcome_value
+OSB = models.outcome_score_block
+OIB = models.outcome_indicator_block
 DD = models.derived_dirty
 
-KINDS = ("p", "s", "c")  # person, session, coop
+KINDS = ("p", "s", "c", "b")  # person, session, coop, block of sessions (after its sessions)
 REBUILDING = "r"  # a rebuild is under way (or was interrupted): nothing is current
 
 Keys = Callable  # column -> the condition that picks the keys worked out
@@ -137,26 +139,56 @@ def session_stats_rows(sessions: Keys):
     ).select_from(counts.outerjoin(tallies, tallies.c.session_id == counts.c.session_id))
 
 
+def _with_block(rows):
+    sums = rows.subquery("sums")
+    return select(*sums.c, outcome_sums.block(sums.c.session_id).label("block"))
+
+
 def outcome_score_rows(sessions: Keys):
     """Per session picked and practice status: storage.outcome_sums.score_sums over its
-    seats, their status from the followup rows."""
-    return outcome_sums.score_sums(outcome_sums.seats(F, sessions(E.c.session_id)))
+    seats, their status from the followup rows; with the session's block."""
+    return _with_block(outcome_sums.score_sums(outcome_sums.seats(F, sessions(E.c.session_id))))
 
 
 def outcome_indicator_rows(sessions: Keys):
     """Per session picked, practice status and indicator: outcome_sums.indicator_sums,
-    every value recorded."""
+    every value recorded; with the session's block."""
     seat = outcome_sums.seats(F, sessions(E.c.session_id))
-    return outcome_sums.indicator_sums(outcome_sums.value_rows(seat, None))
+    return _with_block(outcome_sums.indicator_sums(outcome_sums.value_rows(seat, None)))
 
 
 def outcome_value_rows(sessions: Keys):
     """Each seat of the sessions picked with a baseline and a follow-up value of an
-    indicator: outcome_sums.value_rows, every value recorded, dated."""
+    indicator: outcome_sums.value_rows, every value recorded, dated; with the value
+    before the follow-up (outcome_sums.prior_value) and its date."""
     row = outcome_sums.value_rows(outcome_sums.seats(F, sessions(E.c.session_id)), None, dated=True)
-    return select(*(row.c[c.name] for c in OV.columns)).where(
-        row.c.base.is_not(None), row.c.follow.is_not(None)
+    both = (
+        select(row)
+        .where(row.c.base.is_not(None), row.c.follow.is_not(None))
+        .offset(0)  # fenced: the prior value is probed for these rows only
+        .subquery("both")
     )
+    prior = {
+        "prior": outcome_sums.prior_value(both),
+        "prior_date": outcome_sums.prior_value(both, outcome_sums.IV.c.date),
+    }
+    return select(
+        *(prior[c.name].label(c.name) if c.name in prior else both.c[c.name] for c in OV.columns)
+    )
+
+
+def outcome_score_block_rows(blocks: Keys):
+    """Per block picked and practice status: the outcome_score rows of its sessions summed
+    (outcome_sums.regrouped, as the report sums them)."""
+    rows = select(OS).where(blocks(OS.c.block))
+    return outcome_sums.regrouped(rows, ("block", "status"), ("seats", *outcome_sums.SCORE_SUMS))
+
+
+def outcome_indicator_block_rows(blocks: Keys):
+    """Per block picked, practice status and indicator: its outcome_indicator rows summed."""
+    rows = select(OI).where(blocks(OI.c.block))
+    keys = ("block", "status", "indicator_id")
+    return outcome_sums.regrouped(rows, keys, outcome_sums.INDICATOR_SUMS)
 
 
 # (table, key column, the kind of key, the rows) in the order they are worked out: the
@@ -169,8 +201,10 @@ TABLES = (
     (OS, OS.c.session_id, "s", outcome_score_rows),
     (OI, OI.c.session_id, "s", outcome_indicator_rows),
     (OV, OV.c.session_id, "s", outcome_value_rows),
+    (OSB, OSB.c.block, "b", outcome_score_block_rows),
+    (OIB, OIB.c.block, "b", outcome_indicator_block_rows),
 )
-OUTCOME_TABLES = TABLES[-3:]
+OUTCOME_TABLES = TABLES[-5:]
 
 
 def _work_out(db, kind: str, keys: Keys, tables=TABLES) -> None:
@@ -209,6 +243,8 @@ def refresh(db) -> bool:
         return False
     # The sessions of the people named: their follow-ups' counts change with them.
     _name(db, "s", select(E.c.session_id).where(named("p")(E.c.person_id)).distinct())
+    # The blocks of the sessions named: their sums are made of the sessions'.
+    _name(db, "b", select(outcome_sums.block(DD.c.ref)).where(DD.c.kind == "s").distinct())
     for kind in KINDS:
         _work_out(db, kind, named(kind))
     db.execute(delete(DD).where(DD.c.kind.in_(KINDS)))
@@ -248,12 +284,14 @@ def rebuild(engine, progress: Progress | None = None) -> None:
             "c": conn.execute(select(func.max(models.Coop.__table__.c.id))).scalar() or 0,
             "s": conn.execute(select(func.max(T.c.id))).scalar() or 0,
         }
+        highest["b"] = highest["s"] // outcome_sums.BLOCK
         # Rows of keys past the highest (left by deleted rows) go now.
         for table, column, kind, _rows in TABLES:
             conn.execute(delete(table).where(column > highest[kind]))
     ranges = [
         (kind, low, low + CHUNK)
-        for kind in ("p", "c", "s")  # session counts last: they read the followup rows
+        # session counts after the followup rows they read, block sums after the sessions'
+        for kind in ("p", "c", "s", "b")
         for low in range(0, highest[kind] + 1, CHUNK)
     ]
     for done, (kind, low, high) in enumerate(ranges, 1):
@@ -291,8 +329,10 @@ def covers(db, on: dt.date) -> bool:
 
 
 def work_out_outcomes(db) -> None:
-    """The outcome rows of every session (migration 0008, on current derived rows)."""
-    _work_out(db, "s", lambda column: true(), OUTCOME_TABLES)
+    """The outcome rows of every session and block (migration 0008, on current derived
+    rows)."""
+    for kind in ("s", "b"):
+        _work_out(db, kind, lambda column: true(), OUTCOME_TABLES)
 
 
 # --------------------------------------------------------------------------- check
@@ -305,7 +345,12 @@ def differences(db, sample: int = 200) -> list[str]:
         return []
     found = []
     for table, column, kind, rows in TABLES:
-        source = {"p": E.c.person_id, "c": E.c.coop_id, "s": E.c.session_id}[kind]
+        source = {
+            "p": E.c.person_id,
+            "c": E.c.coop_id,
+            "s": E.c.session_id,
+            "b": outcome_sums.block(E.c.session_id),
+        }[kind]
         every = select(source.label("ref")).union(select(column)).subquery("every")
         numbered = select(
             every.c.ref, func.row_number().over(order_by=every.c.ref).label("n")

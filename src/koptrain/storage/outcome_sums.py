@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, case, func, literal, select, true
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, true
 
 from koptrain.models import Enrollment, Indicator, IndicatorValue, Score, Training
 from koptrain.parsing import SEAT_STATUSES
@@ -20,6 +20,26 @@ IV, IN = IndicatorValue.__table__, Indicator.__table__
 
 SCORE_SUMS = ("n", "pre", "post", "gain", "gain2", "norm", "below", "improved")
 INDICATOR_SUMS = ("n", "base", "follow", "improved")
+COUNTS = ("seats", "n", "below", "improved")  # the sums that are counts
+BLOCK = 256  # sessions per block: the derived sums are kept per session and per block
+
+
+def block(session_id):
+    """The block of sessions a session id falls in (ids 0-255 in block 0, ...)."""
+    return session_id // BLOCK
+
+
+def regrouped(rows, keys, names):
+    """The sums of the columns `names` of `rows` (a select) per the columns `keys`: how
+    sums worked out per session become sums per block, per session and status, or in
+    total. Typed, as PostgreSQL sums bigints into numeric (read as Decimal)."""
+    sub = rows.subquery("sums")
+    group = [sub.c[key] for key in keys]
+    columns = [
+        cast(func.sum(sub.c[name]), Integer if name in COUNTS else Float).label(name)
+        for name in names
+    ]
+    return select(*group, *columns).group_by(*group)
 
 
 def seats(fu, condition):
@@ -115,6 +135,19 @@ def value_rows(seat, on: dt.date | None, *, dated: bool = False):
         .select_from(seat.join(measured, true()))
         .offset(0)
         .subquery("row")
+    )
+
+
+def prior_value(row, column=IV.c.value):
+    """For each row of `row` (value_rows with follow_date): the latest value (its
+    `column`) after the last day and before the follow-up's date, that is the follow-up
+    value as of any date from its own date until the day before follow_date."""
+    return latest_value(
+        row.c.person_id,
+        row.c.indicator_id,
+        IV.c.date > row.c.end,
+        IV.c.date < row.c.follow_date,
+        column=column,
     )
 
 

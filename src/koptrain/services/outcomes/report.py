@@ -1,11 +1,14 @@
 """`report outcomes` (SPEC §12): per session and in total, the four levels of a training.
 
-Every figure is a sum or a count worked out in SQL per session (and per practice status
-for the indicators), so the totals are the sums of the sessions' parts and a province's
-fifty thousand sessions cost a few grouped scans, not a Python loop over every seat.
-Means, shares and the interval are made from those sums at the end. Seats are counted
-once per session: a person in two trainings counts in both (totals.seats), while
-`participants` in the totals counts distinct people.
+Every figure is a sum or a count worked out in SQL per session and practice status
+(storage.outcome_sums), so the totals are the sums of the sessions' parts. When the
+derived rows are current and cover the date, they are read instead: per session for the
+sessions shown, per block of sessions for the totals of the whole register (a few hundred
+rows for a province's fifty thousand sessions), and only the seats whose follow-up value
+is dated after the report's date are corrected. Means, shares and the interval are made
+from those sums at the end. Seats are counted once per session: a person in two
+trainings counts in both (totals.seats), while `participants` in the totals counts
+distinct people.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, cast, func, select
+from sqlalchemy import and_, case, func, literal, null, select
 from sqlmodel import Session
 
 from koptrain import models
@@ -29,9 +32,10 @@ from koptrain.storage.outcome_sums import SCORE_SUMS
 
 E, T = Enrollment.__table__, Training.__table__
 EV, IN, IV = Evaluation.__table__, Indicator.__table__, IndicatorValue.__table__
+OS, OI, OV = models.outcome_score, models.outcome_indicator, models.outcome_value
+OSB, OIB = models.outcome_score_block, models.outcome_indicator_block
 STATUSES = (*PRACTICE_STATUSES, "no_contact")
 PRACTISING = ("practicing", "partly")
-COUNTS = ("seats", "n", "below", "improved")
 
 
 def _r(value: float | None) -> float | None:
@@ -45,40 +49,48 @@ def _mean(total, n) -> float | None:
 # --------------------------------------------------------------------------- the queries
 
 
-def _sums(session: Session, on: dt.date, in_scope, covered: bool):
-    """The rows of outcome_sums.score_sums and indicator_sums for the sessions in scope:
-    the derived outcome rows when the follow-up rows cover `on` (`covered`), else worked
-    out from the source tables."""
-    from koptrain.services import mentoring
+def _sums(on: dt.date, in_scope, covered: bool, *, totals: bool = False, every: bool = False):
+    """The score rows and the signed indicator rows ([(+1 or -1, rows)]) the figures of
+    the sessions in scope add up: outcome_sums.score_sums and indicator_sums from the
+    source tables, or when the derived rows cover `on` (`covered`) their rows, per
+    session or, for every session at once (`every`: the totals of the whole register),
+    per block, with the corrections of the follow-ups dated after `on` (for the
+    `totals`, not kept apart by session)."""
+    if not covered:
+        from koptrain.services import mentoring
 
-    if covered:
-        picked = select(T.c.id).where(in_scope)
-        os, oi = models.outcome_score, models.outcome_indicator
-        return (
-            select(os).where(os.c.session_id.in_(picked)),
-            [(1, select(oi).where(oi.c.session_id.in_(picked)))],
-        )
-    seat = outcome_sums.seats(mentoring.followups(on, scope=in_scope), in_scope)
-    rows = outcome_sums.value_rows(seat, on)
-    return outcome_sums.score_sums(seat), [(1, outcome_sums.indicator_sums(rows))]
+        seat = outcome_sums.seats(mentoring.followups(on, scope=in_scope), in_scope)
+        rows = outcome_sums.value_rows(seat, on)
+        return outcome_sums.score_sums(seat), [(1, outcome_sums.indicator_sums(rows))]
+    if every:  # the blocks hold every session that is not cancelled
+        return select(OSB), [(1, select(OIB)), *_corrections(on, None, totals)]
+    picked = select(T.c.id).where(in_scope)
+    indicators = select(OI).where(OI.c.session_id.in_(picked))
+    return (
+        select(OS).where(OS.c.session_id.in_(picked)),
+        [(1, indicators), *_corrections(on, picked, totals)],
+    )
 
 
-def _corrections(on: dt.date, in_scope):
+def _corrections(on: dt.date, picked, totals: bool):
     """What turns the derived indicator rows into the figures as of `on`: their follow-up
     values are the latest of any date, and one dated after `on` is no follow-up value as
     of `on`. The seats whose follow-up is dated after `on` (outcome_value, a range of its
-    follow_date index) have it taken away and the latest on or before `on` (if any) added
-    in its place (sums add up seat by seat)."""
-    ov = models.outcome_value
-    dated = select(ov).where(ov.c.follow_date > on).offset(0).subquery("dated")  # fenced
-    late = (
-        select(dated)
-        .select_from(dated.join(T, T.c.id == dated.c.session_id))
-        .where(in_scope)
-        .subquery("late")
-    )
-    follow = outcome_sums.latest_value(
-        late.c.person_id, late.c.indicator_id, IV.c.date > late.c.end, IV.c.date <= on
+    index; of the sessions `picked`, None: any) have it taken away and the follow-up as of
+    `on` added in its place (sums add up seat by seat): the value before it when that is
+    dated on or before `on` (none when there is none), else the latest on or before `on`.
+    For the `totals` the seats are summed as if of one session (fewer groups to sort)."""
+    columns = [literal(0).label(c.name) if totals and c is OV.c.session_id else c for c in OV.c]
+    late = select(*columns).where(OV.c.follow_date > on)
+    if picked is not None:
+        late = late.where(OV.c.session_id.in_(picked))
+    late = late.offset(0).subquery("late")  # fenced: found by the index, read once
+    follow = case(
+        (late.c.prior_date <= on, late.c.prior),
+        (late.c.prior_date.is_(None), null()),
+        else_=outcome_sums.latest_value(
+            late.c.person_id, late.c.indicator_id, IV.c.date > late.c.end, IV.c.date <= on
+        ),
     )
     instead = select(
         late.c.session_id, late.c.status, late.c.indicator_id, late.c.base, follow.label("follow")
@@ -90,68 +102,50 @@ def _gathered(session: Session, score_rows, indicator_rows, indicators: dict[int
     """The sums of `score_rows` and of `indicator_rows` (each with its sign: +1, or -1 to
     be taken away), per session (`by_session`) or all together (key 0), each by practice
     status: {key: {status: seats}}, {key: score sums}, and per indicator code
-    {key: {status: value sums}}."""
-
-    def regrouped(rows, *keys, names):
-        sub = rows.subquery("sums")
-        key = [sub.c.session_id] if by_session else []
-        # typed: PostgreSQL sums bigints into numeric, which Python reads as Decimal
-        columns = [
-            cast(func.sum(sub.c[name]), Integer if name in COUNTS else Float).label(name)
-            for name in names
-        ]
-        group = [*key, sub.c.status, *(sub.c[k] for k in keys)]
-        return select(*group, *columns).group_by(*group)
-
+    {key: {status: value sums}} (only where someone has both values)."""
+    key = ("session_id",) if by_session else ()
     practice: dict[int, dict[str, int]] = {}
     scores: dict[int, dict[str, float]] = {}
-    if score_rows is not None:
-        for r in session.execute(regrouped(score_rows, names=("seats", *SCORE_SUMS))):
-            m = r._mapping
-            key = m["session_id"] if by_session else 0
-            practice.setdefault(key, {})[r.status] = int(r.seats)
-            _add(scores.setdefault(key, {}), {k: m[k] for k in SCORE_SUMS})
+    names = ("seats", *SCORE_SUMS)
+    for r in session.execute(outcome_sums.regrouped(score_rows, (*key, "status"), names)):
+        m = r._mapping
+        at = m["session_id"] if by_session else 0
+        practice.setdefault(at, {})[r.status] = int(r.seats)
+        _add(scores.setdefault(at, {}), {k: m[k] for k in SCORE_SUMS})
     values: dict[str, dict[int, dict[str, dict[str, float]]]] = {c: {} for c in indicators.values()}
+    keys = (*key, "status", "indicator_id")
     for sign, rows in indicator_rows:
-        query = regrouped(rows, "indicator_id", names=outcome_sums.INDICATOR_SUMS)
-        for r in session.execute(query):
+        for r in session.execute(outcome_sums.regrouped(rows, keys, outcome_sums.INDICATOR_SUMS)):
             m = r._mapping
-            key = m["session_id"] if by_session else 0
-            by_status = values[indicators[r.indicator_id]].setdefault(key, {})
-            _add_signed(by_status.setdefault(r.status, {}), m, sign)
-    return practice, scores, values
-
-
-def _add_signed(into: dict[str, float], part, sign: int = 1) -> None:
-    for name in outcome_sums.INDICATOR_SUMS:
-        into[name] = into.get(name, 0) + sign * (part[name] or 0)
-
-
-def _corrected(values, corrections, keys) -> None:
-    """Add to `values` the corrections of the sessions `keys` ({key: session ids}), then
-    drop what leaves nobody with both values."""
-    for code, per_key in values.items():
-        for key, ids in keys.items():
-            for session_id in ids:
-                for status, part in corrections.get(code, {}).get(session_id, {}).items():
-                    _add_signed(per_key.setdefault(key, {}).setdefault(status, {}), part)
-        for key, by_status in list(per_key.items()):
+            by_status = values[indicators[r.indicator_id]].setdefault(
+                m["session_id"] if by_session else 0, {}
+            )
+            into = by_status.setdefault(r.status, {})
+            for name in outcome_sums.INDICATOR_SUMS:
+                into[name] = into.get(name, 0) + sign * (m[name] or 0)
+    for per_key in values.values():  # what the corrections left with nobody
+        for at, by_status in list(per_key.items()):
             for status in [s for s, part in by_status.items() if not part["n"]]:
                 del by_status[status]
             if not by_status:
-                del per_key[key]
+                del per_key[at]
+    return practice, scores, values
 
 
-def _evaluations(session: Session, ids_in_scope) -> dict[int, dict[str, float]]:
+def _evaluations(session: Session, in_scope, *, by_session: bool) -> dict[int, dict[str, Any]]:
+    """The sums and counts of the evaluation marks of the sessions in scope, per session
+    (`by_session`) or all together (key 0)."""
     sums = []
     for item in EVALUATION_ITEMS:
         sums += [func.sum(EV.c[item]).label(item), func.count(EV.c[item]).label(f"{item}_n")]
+    key = [EV.c.session_id] if by_session else []
     query = (
-        select(EV.c.session_id, func.count().label("n"), *sums)
-        .where(EV.c.session_id.in_(ids_in_scope))
-        .group_by(EV.c.session_id)
+        select(*key, func.count().label("n"), *sums)
+        .select_from(EV.join(T, T.c.id == EV.c.session_id))
+        .where(in_scope)
+        .group_by(*key)
     )
-    return {r.session_id: dict(r._mapping) for r in session.execute(query)}
+    return {r.session_id if by_session else 0: dict(r._mapping) for r in session.execute(query)}
 
 
 # --------------------------------------------------------------------------- the figures
@@ -239,26 +233,48 @@ def _group_change(by_status: dict[str, dict[str, float]], statuses) -> dict[str,
 
 
 class Sessions(Sequence):
-    """The report's sessions, each worked out when it is read: the screen shows a
-    province's first and last ten of 50,000, the files read them all (in one pass)."""
+    """The report's sessions in order of their first day, each read and worked out when it
+    is asked for: the screen shows a province's first and last ten of 50,000 (a count and
+    two short reads), the files read them all (in one pass)."""
 
-    def __init__(self, trainings, figures) -> None:
-        self._trainings = trainings
-        self._figures = figures  # ids (None: every one) -> {id: the session's figures}
+    def __init__(self, session: Session, in_scope, figures) -> None:
+        self._session = session
+        self._in_scope = in_scope
+        self._figures = figures  # (trainings, every one?) -> their figures, in order
+        self._count: int | None = None
 
     def __len__(self) -> int:
-        return len(self._trainings)
+        if self._count is None:
+            query = select(func.count()).select_from(T).where(self._in_scope)
+            self._count = int(self._session.execute(query).scalar() or 0)
+        return self._count
+
+    def _trainings(self, offset: int = 0, limit: int | None = None) -> list:
+        """`limit` trainings from the `offset`-th (every one when None); a part nearer
+        the end is read from the end."""
+        listed = select(T.c.id, T.c.code, T.c.title).where(self._in_scope)
+        if limit is None:
+            return self._session.execute(listed.order_by(T.c.start, T.c.code)).all()
+        if offset + limit / 2 <= len(self) / 2:
+            return self._session.execute(
+                listed.order_by(T.c.start, T.c.code).offset(offset).limit(limit)
+            ).all()
+        backwards = listed.order_by(T.c.start.desc(), T.c.code.desc())
+        skipped = len(self) - offset - limit
+        return self._session.execute(backwards.offset(skipped).limit(limit)).all()[::-1]
 
     def __getitem__(self, index):
-        picked = self._trainings[index]
         if isinstance(index, slice):
-            rows = self._figures([t.id for t in picked])
-            return [rows[t.id] for t in picked]
-        return self._figures([picked.id])[picked.id]
+            start, stop, step = index.indices(len(self))
+            if stop <= start:
+                return []
+            return self._figures(self._trainings(start, stop - start), False)[::step]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self._figures(self._trainings(index % len(self), 1), False)[0]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        rows = self._figures(None)
-        return (rows[t.id] for t in self._trainings)
+        return iter(self._figures(self._trainings(), True))
 
 
 def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> dict[str, Any]:
@@ -276,67 +292,59 @@ def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> d
     if training is not None:
         in_scope = and_(in_scope, T.c.id == training.id)
         scope["session"] = training.code
-    trainings = session.execute(
-        select(T.c.id, T.c.code, T.c.title).where(in_scope).order_by(T.c.start, T.c.code)
-    ).all()
     indicators = dict(session.execute(select(IN.c.id, IN.c.code).order_by(IN.c.id)).all())
-    evaluations = _evaluations(session, select(T.c.id).where(in_scope))
-
     covered = derived.covers(session, on)
-    corrections = {}
-    if covered:
-        corrections = _gathered(session, None, _corrections(on, in_scope), indicators, True)[2]
 
-    def figures(ids) -> dict[int, dict[str, Any]]:
-        picked = in_scope if ids is None else and_(in_scope, T.c.id.in_(ids))
-        practice, scores, values = _gathered(
-            session, *_sums(session, on, picked, covered), indicators, True
-        )
-        chosen = [t.id for t in trainings] if ids is None else ids
-        _corrected(values, corrections, {i: [i] for i in chosen})
+    def figures(trainings, every: bool) -> list[dict[str, Any]]:
+        picked = in_scope if every else and_(in_scope, T.c.id.in_([t.id for t in trainings]))
+        practice, scores, values = _gathered(session, *_sums(on, picked, covered), indicators, True)
+        evaluations = _evaluations(session, picked, by_session=True)
         intervals = _t_quantiles(scores)
         # Sessions without evaluations or indicator values share their figures over
         # nobody (read-only), not one copy each.
         nobody_evaluated = _evaluation_figures({})
         nobody_scored = _score_figures({}, intervals)
         nobody_measured = _indicator_figures({})
-        rows = {}
-        wanted = None if ids is None else set(ids)
-        for t in trainings if wanted is None else [t for t in trainings if t.id in wanted]:
+        rows = []
+        for t in trainings:
             counts = practice.get(t.id, {})
             evaluation = evaluations.get(t.id)
             score = scores.get(t.id)
-            rows[t.id] = {
-                "code": t.code,
-                "title": t.title,
-                "participants": sum(counts.values()),
-                "evaluation": _evaluation_figures(evaluation) if evaluation else nobody_evaluated,
-                "scores": _score_figures(score, intervals) if score else nobody_scored,
-                "practice": {status: counts.get(status, 0) for status in STATUSES},
-                "indicators": {
-                    code: (
-                        _indicator_figures(values[code][t.id])
-                        if t.id in values[code]
-                        else nobody_measured
-                    )
-                    for code in indicators.values()
-                },
-            }
+            rows.append(
+                {
+                    "code": t.code,
+                    "title": t.title,
+                    "participants": sum(counts.values()),
+                    "evaluation": (
+                        _evaluation_figures(evaluation) if evaluation else nobody_evaluated
+                    ),
+                    "scores": _score_figures(score, intervals) if score else nobody_scored,
+                    "practice": {status: counts.get(status, 0) for status in STATUSES},
+                    "indicators": {
+                        code: (
+                            _indicator_figures(values[code][t.id])
+                            if t.id in values[code]
+                            else nobody_measured
+                        )
+                        for code in indicators.values()
+                    },
+                }
+            )
         return rows
 
+    every = program is None and training is None
     practice, scores, values = _gathered(
-        session, *_sums(session, on, in_scope, covered), indicators, False
+        session, *_sums(on, in_scope, covered, totals=True, every=every), indicators, False
     )
-    _corrected(values, corrections, {0: [t.id for t in trainings]})
     return {
         "scope": scope,
         "on": on.isoformat(),
-        "sessions": Sessions(trainings, figures),
+        "sessions": Sessions(session, in_scope, figures),
         "totals": _totals(
             _participants(session, on, in_scope, program, training),
             practice.get(0, {}),
             scores.get(0, {}),
-            evaluations,
+            _evaluations(session, in_scope, by_session=False).get(0, {}),
             {code: values[code].get(0, {}) for code in indicators.values()},
         ),
     }
@@ -360,10 +368,7 @@ def _participants(session: Session, on: dt.date, in_scope, program, training) ->
     return int(session.execute(query).scalar() or 0)
 
 
-def _totals(people, counts, score_sum, evaluations, values) -> dict[str, Any]:
-    evaluation_sum: dict[str, float] = {}
-    for part in evaluations.values():
-        _add(evaluation_sum, part)
+def _totals(people, counts, score_sum, evaluation_sum, values) -> dict[str, Any]:
     counts = {status: counts.get(status, 0) for status in STATUSES}
     return {
         "participants": people,
