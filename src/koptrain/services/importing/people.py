@@ -123,6 +123,13 @@ class PeopleHandler(PeopleChecks):
         )
         return outcomes
 
+    def coop_ids_for(self, keys, *, db=None) -> dict[str, int]:
+        """On PostgreSQL through a session of its own (see people_pg.py): the import's
+        connection may be busy with the last batch's COPY."""
+        if self.pg is not None and db is None:
+            db = self.pg.reader()
+        return super().coop_ids_for(keys, db=db)
+
     def _new_ids(self, n: int):
         """Ids for n new people: on SQLite counted on from the largest id (this import holds
         the write lock since BEGIN IMMEDIATE); ids of rows that turn out rejected or known
@@ -292,6 +299,7 @@ class PeopleHandler(PeopleChecks):
         super().finish()
         if self.pg is not None:
             self.pg.wait()
+            self.pg.close_reader()
         if not self.sqlite or self.first_ids is None:
             return
         from koptrain.storage import journal

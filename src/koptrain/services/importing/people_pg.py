@@ -21,8 +21,10 @@ under it, and per batch:
 When a batch has no such other rows (the usual case of a large import) its COPY runs in a
 second thread while the runner reads and checks the next batch: the connection's own lock
 (psycopg holds it for the whole COPY) keeps every other use of it waiting, and the next
-batch waits for the COPY (and re-raises its error) before it looks anything up. The ids
-written are told to the change journal as runs of consecutive ids.
+batch waits for the COPY (and re-raises its error) before it looks anything up. The
+coops a batch names are looked up on a second connection (`reader`), or the checks
+would wait for the COPY too. The ids written are told to the change journal as runs of
+consecutive ids.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class PgPeopleWriter:
         self.error: BaseException | None = None
         self.written: tuple[list[int], list[int]] | None = None  # ids not journaled yet
         self.known_and_ids: Any = None  # _KNOWN_AND_IDS with the sequences named
+        self.coop_session: Any = None  # for the coops' lookups, while a COPY runs
 
     def write(self, positions, people, members, outcomes) -> None:
         """The checked rows of one batch: new people COPYed, the others merged."""
@@ -106,6 +109,21 @@ class PgPeopleWriter:
                 [members[i] for i in rest],
                 outcomes,
             )
+
+    def reader(self):
+        """A session of its own for the coops named by the next batch, so their lookup
+        does not wait for the COPY (import people writes no coop: what the import's own
+        transaction would see is what any other sees)."""
+        if self.coop_session is None:
+            from sqlmodel import Session
+
+            self.coop_session = Session(self.handler.db.get_bind())
+        return self.coop_session
+
+    def close_reader(self) -> None:
+        if self.coop_session is not None:
+            self.coop_session.close()
+            self.coop_session = None
 
     def _copy(self, people: list[tuple], members: list[tuple]) -> None:
         try:
