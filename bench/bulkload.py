@@ -324,7 +324,8 @@ class Loader:
         for kind in kinds:
             getattr(self, f"load_{kind}")()
         self.sink.finish(restore, [*wanted, "audit"], self.say)
-        if "activity" in kinds:
+        if "activity" in kinds or "outcomes" in kinds:
+            # as every koptrain transaction leaves them: no derived row left to refresh
             self.refresh_derived()
         self.say(f"loaded {self.counts}")
         return self.counts

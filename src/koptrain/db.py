@@ -123,14 +123,17 @@ def create_engine(url: str, *, write: bool = False, create: bool | None = None) 
     parts = make_url(url)
     if parts.get_backend_name() != "postgresql":
         return sa_create_engine(url, poolclass=_null_pool())
-    # PostgreSQL: the lock timeout is a start-up option of the connection (no SET and
-    # commit after connecting), the hstore type is not looked up (koptrain has none), and
-    # the connection that checked the schema is kept for the command's own transactions:
-    # one connection per process instead of one per transaction (a new backend each).
+    # PostgreSQL: the settings are start-up options of the connection (no SET and commit
+    # after connecting), the hstore type is not looked up (koptrain has none), and the
+    # connection that checked the schema is kept for the command's own transactions: one
+    # connection per process instead of one per transaction (a new backend each).
+    # JIT off: a report's index probes at province scale cost more than jit_above_cost,
+    # and compiling them took longer than running them (1.2 s of `report reminders`' 3.6 s,
+    # EXPLAIN ANALYZE in bench/README.md).
     options = {"use_native_hstore": False} if parts.get_driver_name() == "psycopg" else {}
     return sa_create_engine(
         url,
-        connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT}"},
+        connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT} -c jit=off"},
         pool_size=1,
         max_overflow=4,
         **options,
