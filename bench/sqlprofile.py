@@ -89,10 +89,11 @@ def main(argv: list[str]) -> int:
 
 
 def explain_slow(url: str, slow: list) -> None:
-    """EXPLAIN (ANALYZE, BUFFERS) of each slow statement, as the command sent it."""
+    """EXPLAIN (ANALYZE, BUFFERS) of each slow statement, as the command sent it, with
+    koptrain's connection settings (koptrain.db.create_engine: JIT off)."""
     import psycopg
 
-    with psycopg.connect("postgresql://" + url.split("://", 1)[1]) as conn:
+    with psycopg.connect("postgresql://" + url.split("://", 1)[1], options="-c jit=off") as conn:
         for seconds, statement, params, _conn in sorted(slow, key=lambda t: -t[0]):
             print(f"=== EXPLAIN (ANALYZE, BUFFERS) of the {seconds:.3f} s statement")
             rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()
