@@ -112,18 +112,25 @@ class PgPeopleWriter:
 
     def reader(self):
         """A session of its own for the coops named by the next batch, so their lookup
-        does not wait for the COPY (import people writes no coop: what the import's own
-        transaction would see is what any other sees)."""
+        does not wait for the COPY: import people writes no coop, so when its transaction
+        had written nothing before it began, what the import's transaction sees of the
+        coops is what any other sees. Otherwise (several imports in one transaction, as
+        `demo` runs them) the import's own session, whose coops may be its own."""
         if self.coop_session is None:
-            from sqlmodel import Session
+            conn = self.handler.conn
+            wrote = conn.exec_driver_sql("SELECT txid_current_if_assigned() IS NOT NULL")
+            if wrote.scalar():
+                self.coop_session = self.handler.db
+            else:
+                from sqlmodel import Session
 
-            self.coop_session = Session(self.handler.db.get_bind())
+                self.coop_session = Session(self.handler.db.get_bind())
         return self.coop_session
 
     def close_reader(self) -> None:
-        if self.coop_session is not None:
+        if self.coop_session is not None and self.coop_session is not self.handler.db:
             self.coop_session.close()
-            self.coop_session = None
+        self.coop_session = None
 
     def _copy(self, people: list[tuple], members: list[tuple]) -> None:
         try:
