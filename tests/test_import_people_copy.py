@@ -156,3 +156,19 @@ def test_a_store_keeps_one_connection_with_the_lock_timeout(store):
             pids.add(pid)
     assert len(pids) == 1
     assert timeout == "10s"
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="PostgreSQL's connection options")
+def test_options_given_in_the_url_win_over_koptrains(db_url):
+    from koptrain.db import Store
+
+    store = Store(db_url + "?options=-c%20lock_timeout%3D2s%20-c%20application_name%3Dkp")
+    try:
+        with store.session() as db:
+            row = db.connection().exec_driver_sql(
+                "SELECT current_setting('lock_timeout'), current_setting('jit'), "
+                "current_setting('application_name')"
+            )
+            assert row.one() == ("2s", "off", "kp")
+    finally:
+        store.close()

@@ -130,10 +130,14 @@ def create_engine(url: str, *, write: bool = False, create: bool | None = None) 
     # JIT off: a report's index probes at province scale cost more than jit_above_cost,
     # and compiling them took longer than running them (1.2 s of `report reminders`' 3.6 s,
     # EXPLAIN ANALYZE in bench/README.md).
+    # Options given in the URL (`?options=-c ...`) come after koptrain's, so they win.
+    given = parts.query.get("options", "")
+    given = " ".join(given) if isinstance(given, tuple) else given
+    settings = f"-c lock_timeout={PG_LOCK_TIMEOUT} -c jit=off {given}".strip()
     options = {"use_native_hstore": False} if parts.get_driver_name() == "psycopg" else {}
     return sa_create_engine(
         url,
-        connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT} -c jit=off"},
+        connect_args={"options": settings},
         pool_size=1,
         max_overflow=4,
         **options,
