@@ -230,12 +230,17 @@ def pg_admin(admin_url: str, *statements: str) -> None:
             conn.execute(sql)
 
 
-def pg_fresh_database(admin_url: str, database: str, *, template: str | None = None) -> str:
-    """Drop `database` if it exists and create it again (empty, or a copy of `template`)."""
+def pg_fresh_database(
+    admin_url: str, database: str, *, template: str | None = None, file_copy: bool = False
+) -> str:
+    """Drop `database` if it exists and create it again (empty, or a copy of `template`;
+    `file_copy`: copied file by file, faster than through the WAL for a large one)."""
     pg_admin(
         admin_url,
         f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
-        f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if template else ""),
+        f'CREATE DATABASE "{database}"'
+        + (f' TEMPLATE "{template}"' if template else "")
+        + (" STRATEGY FILE_COPY" if file_copy else ""),
     )
     return pg_url(admin_url, database)
 
@@ -319,7 +324,8 @@ class Loader:
         for kind in kinds:
             getattr(self, f"load_{kind}")()
         self.sink.finish(restore, [*wanted, "audit"], self.say)
-        if "activity" in kinds:
+        if "activity" in kinds or "outcomes" in kinds:
+            # as every koptrain transaction leaves them: no derived row left to refresh
             self.refresh_derived()
         self.say(f"loaded {self.counts}")
         return self.counts
@@ -615,7 +621,8 @@ class Loader:
         self.say(f"{n_logs} mentoring logs, {n_obst} obstacles")
 
     def load_outcomes(self) -> None:
-        """SPEC §12 figures for `report outcomes`, made in the database from its own rows."""
+        """SPEC §12 figures for `report outcomes`, made in the database from its own rows
+        (products in BIGINT: PostgreSQL's integer arithmetic does not widen as SQLite's)."""
         c = self.sink
         seats = "status IN ('enrolled', 'completed', 'not_completed')"
         pre = "(30 + (id * 37) % 61)"
@@ -631,14 +638,14 @@ class Loader:
         c.conn.execute(
             "INSERT INTO indicator_value (person_id, indicator_id, session_id, date, value) "
             f"SELECT e.person_id, {omzet}, e.session_id, {day_before}, "
-            "1000000 + (e.id * 7919) % 4000000 FROM enrollment e "
+            "1000000 + (CAST(e.id AS BIGINT) * 7919) % 4000000 FROM enrollment e "
             f"JOIN training t ON t.id = e.session_id WHERE e.id % 2 = 1 AND e.{seats} "
             "ON CONFLICT DO NOTHING"
         )
         c.conn.execute(
             "INSERT INTO indicator_value (person_id, indicator_id, session_id, log_id, date, "
             f"value) SELECT person_id, {omzet}, session_id, id, date, "
-            "1200000 + (id * 7919) % 4000000 FROM mentoring_log WHERE id % 2 = 0 "
+            "1200000 + (CAST(id AS BIGINT) * 7919) % 4000000 FROM mentoring_log WHERE id % 2 = 0 "
             "ON CONFLICT DO NOTHING"
         )
         self.counts["score"] = c.scalar("SELECT count(*) FROM score")

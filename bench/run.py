@@ -40,6 +40,7 @@ PY = sys.executable
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402
+from baselines import pg_copy  # noqa: E402
 from bulkload import (  # noqa: E402
     is_pg,
     pg_admin,
@@ -397,6 +398,8 @@ class PgProvince:
     base_name = "koptrain_bench_province_base"
     db_name = "koptrain_bench_province"
     import_name = "koptrain_bench_province_import"
+    copy_name = "koptrain_bench_province_copy"  # psql \copy's runs (the server's floor)
+    enroll_name = "koptrain_bench_province_enroll"  # the enroll figure's copy
 
     def url(self, name: str) -> str:
         return pg_url(self.admin, name)
@@ -438,6 +441,27 @@ class PgProvince:
     def fresh_import_db(self) -> str:
         return pg_fresh_database(self.admin, self.import_name, template=self.base_name)
 
+    def fresh_copy_db(self) -> str:
+        return pg_fresh_database(self.admin, self.copy_name, template=self.base_name)
+
+    def copy_files(self, n: int, people: Path) -> Path:
+        r"""The rows `koptrain import people` writes for `people`, as psql \copy reads them
+        (bench/baselines/pg_copy.py; made once, not timed)."""
+        out = self.province.root / f"pg_copy_{n}"
+        stamp = out / "stamp.json"
+        if not (stamp.exists() and json.loads(stamp.read_text()) == self.key()):
+            say(f"preparing the rows of {people.name} for psql \\copy")
+            pg_copy.prepare(self.url(self.base_name), str(people), str(out))
+            stamp.write_text(json.dumps(self.key()))
+        return out
+
+    def enroll_copy(self) -> str:
+        """A copy of the province database for the enroll figure (CREATE DATABASE …
+        TEMPLATE, not timed), so the database the reports read stays as built."""
+        return pg_fresh_database(
+            self.admin, self.enroll_name, template=self.db_name, file_copy=True
+        )
+
     def ensure_db(self, rebuild: bool, people_imported: bool) -> str:
         """The full province database; `people_imported`: the import database holds them."""
         cached = None if rebuild else self._cached(self.db_name)
@@ -458,6 +482,9 @@ class PgProvince:
         bulk(staging, self.province.data, "activity")
         bulk(staging, self.province.data, "outcomes")
         must(koptrain(staging, "db", "upgrade"), "db upgrade (PostgreSQL)")
+        # What autovacuum would have done by the time anyone reads it: the dead rows of the
+        # load and of the derived rows' refresh (an empty derived_dirty is then one page).
+        pg_admin(staging, "VACUUM (ANALYZE)")
         pg_admin(
             self.admin,
             f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)',
@@ -468,7 +495,13 @@ class PgProvince:
         return via
 
     def drop_scratch(self) -> None:
-        pg_admin(self.admin, f'DROP DATABASE IF EXISTS "{self.import_name}" WITH (FORCE)')
+        pg_admin(
+            self.admin,
+            *(
+                f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+                for name in (self.import_name, self.copy_name, self.enroll_name)
+            ),
+        )
 
 
 def bulk(db: Path | str, data: Path, *kinds: str) -> None:
@@ -669,6 +702,32 @@ def pg_table(figures: dict[str, Figure]) -> str:
     return "\n".join(rows)
 
 
+def pg_floor_table(figures: dict[str, Figure]) -> str:
+    """koptrain's import on PostgreSQL against psql's \\copy of the same rows (the server's
+    own floor) and against the stdlib importer on SQLite, all in the same rounds."""
+    head = (
+        "| rows | psql \\copy (same rows, same schema) | koptrain import people (PostgreSQL) "
+        "| koptrain / \\copy | stdlib importer (SQLite) | \\copy vs stdlib | koptrain vs stdlib |"
+    )
+    rows = [head, "|---|---|---|---|---|---|---|"]
+    for n in (100_000, 1_000_000):
+        copy, pg = figures.get(f"copy_{n}_pg"), figures.get(f"import_{n}_pg")
+        if not (copy and pg and copy.ok and pg.ok):
+            continue
+        c, k, b = med(copy.samples), med(pg.samples), med(pg.base_samples)
+        cells = [
+            f"{n:,}",
+            f"{fmt_s(c)} = {n / c:,.0f} rows/s",
+            f"{fmt_s(k)} = {n / k:,.0f} rows/s",
+            f"{k / c:.2f}x time",
+            f"{fmt_s(b)} = {n / b:,.0f} rows/s",
+            f"{b / c:.2f}x rows/s",
+            f"{b / k:.2f}x rows/s",
+        ]
+        rows.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
+    return "\n".join(rows) if len(rows) > 2 else ""
+
+
 # ---------------------------------------------------------------------------------------
 # The benchmark
 # ---------------------------------------------------------------------------------------
@@ -778,6 +837,14 @@ def bench_province(
             also = []
             pg_args = [str(path), "--format", "json"]
             if pgp:
+                copy_dir = pgp.copy_files(n, path)
+                also.append(
+                    Variant(
+                        f"psql \\copy, {n:,} rows (PostgreSQL)",
+                        pg_copy.command(pgp.url(pgp.copy_name), str(copy_dir)),
+                        prepare=lambda _i: pgp.fresh_copy_db(),
+                    )
+                )
                 also.append(
                     Variant(
                         f"import people, {n:,} rows (PostgreSQL)",
@@ -805,9 +872,11 @@ def bench_province(
             if n == 1_000_000 and f.ok:
                 last_import = target
             if also:
-                also[0].figure.rows = n
-                figures[f"import_{n}_pg"] = also[0].figure
-                pg_imported = n == 1_000_000 and also[0].figure.ok
+                for v in also:
+                    v.figure.rows = n
+                figures[f"copy_{n}_pg"] = also[0].figure
+                figures[f"import_{n}_pg"] = also[1].figure
+                pg_imported = n == 1_000_000 and also[1].figure.ok
         lines += import_lines(figures["import_100000"], figures["import_1000000"])
     via = province.ensure_db(rebuild, last_import)
     for n in (100_000, 1_000_000):
@@ -823,15 +892,21 @@ def bench_province(
         info["pg_load"] = pgp._cached(pgp.db_name) or {}
 
     if only is None or "enroll" in only:
+        # On copies (a file copy; CREATE DATABASE … TEMPLATE), so the databases the reports
+        # read keep identical contents, run after run.
+        say("copying the province databases for the enroll figure")
+        enroll_db = scratch / "enroll.sqlite3"
+        copy_db(db, enroll_db)
+        pg_enroll = pgp.enroll_copy() if pgp else None
         targets = json.loads((province.data / "targets.json").read_text())
-        picks = enroll_targets(db, targets, runs + 1)
-        pg_picks = enroll_targets(pgp.db, targets, runs + 1) if pgp else None
+        picks = enroll_targets(enroll_db, targets, runs + 1)
+        pg_picks = enroll_targets(pg_enroll, targets, runs + 1) if pgp else None
         also = []
         if pgp and pg_picks is not None:
             also.append(
                 Variant(
                     "enroll one person (province, PostgreSQL)",
-                    lambda i: [*KOPTRAIN, "--db", pgp.db, "enroll", *pg_picks[i + 1]],
+                    lambda i: [*KOPTRAIN, "--db", pg_enroll, "enroll", *pg_picks[i + 1]],
                     out=scratch / "enroll_pg.txt",
                 )
             )
@@ -844,7 +919,14 @@ def bench_province(
         else:
             f = compare(
                 "enroll one person (province)",
-                lambda i: [*KOPTRAIN, "--db", str(db), "enroll", picks[i + 1][0], picks[i + 1][1]],
+                lambda i: [
+                    *KOPTRAIN,
+                    "--db",
+                    str(enroll_db),
+                    "enroll",
+                    picks[i + 1][0],
+                    picks[i + 1][1],
+                ],
                 FLOOR_STORE,
                 runs,
                 out=scratch / "enroll.txt",
@@ -862,6 +944,10 @@ def bench_province(
                 )
             )
         lines.append(line_for(f, "≤ 1.3x import typer, sqlmodel", ratio_max=1.3))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(enroll_db) + suffix).unlink(missing_ok=True)
+        if pgp:
+            pgp.drop_scratch()
     for name, args, budget in (
         ("summary", ["report", "summary", "--on", TODAY], True),
         ("reminders", ["report", "reminders", "--on", TODAY], True),
@@ -1019,6 +1105,10 @@ def pg_server_version(admin: str) -> str:
         sink.conn.close()
 
 
+# Sections of RESULTS.md that other scripts write, after run.py's (kept by run.py).
+OTHER_SECTIONS = ("## The change journal: import people and its undo (issue 16)",)
+
+
 def write_results(
     lines: list[Line],
     info: dict,
@@ -1076,6 +1166,17 @@ def write_results(
             pg_table(figures),
             "",
         ]
+        floor = pg_floor_table(figures)
+        if floor:
+            parts += [
+                "The server's own floor for the import: psql's `\\copy` of the rows koptrain "
+                "writes for the same file (bench/baselines/pg_copy.py: person and membership "
+                "rows prepared once, not timed) into a fresh copy of the same base database, "
+                "in the same rounds as the stdlib importer and `koptrain import people`:",
+                "",
+                floor,
+                "",
+            ]
         if info.get("pg_same_output"):
             parts += [
                 "Each report's output (stdout, as a pipe sees it) compared byte for byte between "
@@ -1133,7 +1234,13 @@ def write_results(
         for name, text in profiles.items():
             parts += [f"### {name}", "", "```", "\n".join(text.splitlines()[:60]), "```", ""]
     text = "\n".join(parts)
-    (BENCH / "RESULTS.md").write_text(text)
+    results = BENCH / "RESULTS.md"
+    old = results.read_text() if results.exists() else ""
+    for heading in OTHER_SECTIONS:  # written by other benches: kept as they are
+        if heading in old:
+            text = text.rstrip() + "\n\n" + old[old.index(heading) :].rstrip() + "\n"
+            break
+    results.write_text(text)
     return text
 
 

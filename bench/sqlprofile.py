@@ -3,9 +3,11 @@
 
     python bench/sqlprofile.py [--top N] -- --db DB report summary --on 2026-11-28
 
-Prints every SQL statement the command executes with its wall time (slowest first)
-and SQLite's EXPLAIN QUERY PLAN for the slow ones, then cProfile's top functions by
-cumulative and own time.  The command's own output goes to bench/work/sqlprofile.out.
+Prints every SQL statement the command executes with its wall time (slowest first),
+then cProfile's top functions by cumulative and own time; on PostgreSQL (`--db URL`) also
+the server's EXPLAIN (ANALYZE, BUFFERS) of each statement that took over 50 ms, run again
+afterwards on a connection of its own.  The command's own output goes to
+bench/work/sqlprofile.out.
 """
 
 from __future__ import annotations
@@ -80,7 +82,24 @@ def main(argv: list[str]) -> int:
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(15)
     print(buffer.getvalue())
+    url = argv[argv.index("--db") + 1] if "--db" in argv else ""
+    if url.startswith("postgresql"):
+        explain_slow(url, [t for t in timings if t[0] > 0.05])
     return 0
+
+
+def explain_slow(url: str, slow: list) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of each slow statement, as the command sent it, with
+    koptrain's connection settings (koptrain.db.create_engine: JIT off)."""
+    import psycopg
+
+    with psycopg.connect("postgresql://" + url.split("://", 1)[1], options="-c jit=off") as conn:
+        for seconds, statement, params, _conn in sorted(slow, key=lambda t: -t[0]):
+            print(f"=== EXPLAIN (ANALYZE, BUFFERS) of the {seconds:.3f} s statement")
+            rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()
+            print("\n".join(r[0] for r in rows))
+            print()
+            conn.rollback()
 
 
 if __name__ == "__main__":

@@ -288,3 +288,15 @@ def test_mentor_due_groups_by_mentor_and_group(world, koptrain):
     assert nik(world, "sri") not in table
     empty = koptrain("mentor", "due", "--on", "2020-07-01").stdout
     assert "No follow-up is due" in empty
+
+
+def test_mentor_due_names_the_latest_contacts_mentor_for_someone_in_no_group(world, koptrain):
+    seat(world, "joko", present_days=3)
+    log(koptrain, nik(world, "joko"), "--date", "2020-07-10", "--mentor", "Pak Hadi",
+        "--status", "partly", "--next", "2020-07-15")  # fmt: skip
+    log(koptrain, nik(world, "joko"), "--date", "2020-07-20", "--mentor", "Bu Rina",
+        "--status", "partly", "--next", "2020-07-25")  # fmt: skip
+    rows = json.loads(koptrain("mentor", "due", "--on", "2020-07-28", "--format", "json").stdout)
+    assert [(r["mentor"], r["group"], r["name"], r["due"]) for r in rows] == [
+        ("Bu Rina", None, "Joko Susilo", "2020-07-25")
+    ]

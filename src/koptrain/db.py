@@ -118,17 +118,30 @@ def create_engine(url: str, *, write: bool = False, create: bool | None = None) 
 
         return engine
 
-    engine = sa_create_engine(url, poolclass=_null_pool())
+    from sqlalchemy.engine import make_url
 
-    if engine.dialect.name == "postgresql":
-
-        @event.listens_for(engine, "connect")
-        def _pg_settings(dbapi_connection, _record):
-            with dbapi_connection.cursor() as cursor:
-                cursor.execute(f"SET lock_timeout = '{PG_LOCK_TIMEOUT}'")
-            dbapi_connection.commit()
-
-    return engine
+    parts = make_url(url)
+    if parts.get_backend_name() != "postgresql":
+        return sa_create_engine(url, poolclass=_null_pool())
+    # PostgreSQL: the settings are start-up options of the connection (no SET and commit
+    # after connecting), the hstore type is not looked up (koptrain has none), and the
+    # connection that checked the schema is kept for the command's own transactions: one
+    # connection per process instead of one per transaction (a new backend each).
+    # JIT off: a report's index probes at province scale cost more than jit_above_cost,
+    # and compiling them took longer than running them (1.2 s of `report reminders`' 3.6 s,
+    # EXPLAIN ANALYZE in bench/README.md).
+    # Options given in the URL (`?options=-c ...`) come after koptrain's, so they win.
+    given = parts.query.get("options", "")
+    given = " ".join(given) if isinstance(given, tuple) else given
+    settings = f"-c lock_timeout={PG_LOCK_TIMEOUT} -c jit=off {given}".strip()
+    options = {"use_native_hstore": False} if parts.get_driver_name() == "psycopg" else {}
+    return sa_create_engine(
+        url,
+        connect_args={"options": settings},
+        pool_size=1,
+        max_overflow=4,
+        **options,
+    )
 
 
 def _null_pool():
@@ -138,9 +151,16 @@ def _null_pool():
 
 
 def current_revision(engine: Engine) -> str | None:
-    from sqlalchemy import inspect, text
+    from sqlalchemy import exc, inspect, text
 
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":  # one round trip, not a catalog probe first
+            try:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except exc.ProgrammingError as error:
+                if getattr(error.orig, "sqlstate", None) == "42P01":  # undefined_table
+                    return None
+                raise
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -234,25 +234,27 @@ class Handler:
             raise Problem(column, _("{column} is empty.").format(column=self.label(column)))
         return value
 
-    def coop_ids_for(self, keys: Iterable[str]) -> dict[str, int]:
+    def coop_ids_for(self, keys: Iterable[str], *, db: Session | None = None) -> dict[str, int]:
         """Many coop keys at once: key -> coop id for the keys that name a coop.
 
         A key is a NIK Koperasi (spaces, dots and hyphens ignored), or a legal number for a
-        coop without one; a query or two per 500 keys, no ORM objects."""
+        coop without one; a query or two per 500 keys, no ORM objects; through `db` when
+        given (another session on the same database), else the import's own."""
+        db = db or self.db
         forms = {key: _nik_form(key) for key in keys if key}
         wanted = sorted({*forms, *forms.values()})
         found: dict[str, int] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             by_nik = select(Coop.id, Coop.nik).where(col(Coop.nik).in_(chunk))
-            for coop_id, nik in self.db.exec(by_nik):
+            for coop_id, nik in db.exec(by_nik):
                 found[nik] = coop_id
             rest = [k for k in chunk if k not in found]
             if rest:
                 by_legal = select(Coop.id, Coop.legal_number).where(
                     col(Coop.legal_number).in_(rest)
                 )
-                for coop_id, legal_number in self.db.exec(by_legal):
+                for coop_id, legal_number in db.exec(by_legal):
                     found[legal_number] = coop_id
         ids = {}
         for key, key_nik in forms.items():

@@ -8,8 +8,8 @@ No per-row ORM objects and no state kept across batches except small caches (coo
 genders, roles, dates, NIK regions): the database's own unique index is what tells a
 later batch that a NIK is already there. On SQLite the batch goes through executemany
 with ids counted on from the largest; on PostgreSQL (where executemany costs a round of
-the protocol per row) the batch is COPYed into a temporary table and new people and their
-memberships inserted by one statement, ids from the sequence for the people inserted only.
+the protocol per row) new people and their memberships are COPYed straight into their
+tables, with ids from the sequences for the people inserted only (people_pg.py).
 The comparison and upsert of people already stored (`_merge`) is the same on both.
 
 What the import wrote is told to the change journal (storage.journal) compactly: the
@@ -29,6 +29,7 @@ from koptrain.services.importing.base import (
     RowError,
 )
 from koptrain.services.importing.people_checks import PeopleChecks
+from koptrain.services.importing.people_pg import PgPeopleWriter
 
 _INSERT_NEW_PERSON = (
     "INSERT INTO person (id, nik, name, gender, birth_date, phone, has_business) "
@@ -44,39 +45,6 @@ _UPDATE_PERSON = (
 _UPDATE_MEMBERSHIP = (
     "UPDATE membership SET role = ?, position = ? WHERE person_id = ? AND coop_id = ?"
 )
-
-# PostgreSQL: the NIKs of a batch already stored are looked up at once (an index probe per
-# NIK given as one array), then the first row of each other NIK is COPYed into a temporary
-# table (gone at the end of the import's transaction) and the new people and their
-# memberships inserted by one statement; so only people really inserted take an id from
-# the sequence (ON CONFLICT still guards against a concurrent import, whose rows are merged).
-_PG_KNOWN = "SELECT nik FROM person WHERE nik = ANY(%s)"
-_PG_STAGE = (
-    "CREATE TEMP TABLE IF NOT EXISTS koptrain_people_batch ("
-    "pos integer NOT NULL, nik text NOT NULL, name text NOT NULL, gender text NOT NULL, "
-    "birth_date date, phone text, has_business boolean NOT NULL, "
-    "coop_id integer NOT NULL, role text NOT NULL, position text) ON COMMIT DROP"
-)
-_PG_COPY = (
-    "COPY koptrain_people_batch "
-    "(pos, nik, name, gender, birth_date, phone, has_business, coop_id, role, position) "
-    "FROM STDIN"
-)
-_PG_INSERT_NEW = """
-WITH new AS (
-    INSERT INTO person (nik, name, gender, birth_date, phone, has_business)
-    SELECT nik, name, gender, birth_date, phone, has_business FROM koptrain_people_batch
-    ORDER BY pos
-    ON CONFLICT (nik) DO NOTHING
-    RETURNING id, nik
-), members AS (
-    INSERT INTO membership (person_id, coop_id, role, position)
-    SELECT new.id, s.coop_id, s.role, s.position
-    FROM new JOIN koptrain_people_batch s ON s.nik = new.nik
-    RETURNING id
-)
-SELECT 'p', id, nik FROM new UNION ALL SELECT 'm', id, NULL FROM members
-"""
 
 
 class PeopleHandler(PeopleChecks):
@@ -101,7 +69,7 @@ class PeopleHandler(PeopleChecks):
         self.ph = "?" if dialect.paramstyle == "qmark" else "%s"
         self.cursor = self.conn.connection.driver_connection.cursor()
         self.next_id: int | None = None  # SQLite: the next free person id (we hold the lock)
-        self.staged = False  # PostgreSQL: the batch table exists in this transaction
+        self.pg = None if self.sqlite else PgPeopleWriter(self)
         # caches: the cell as written -> its parsed value (coops: the coop's id)
         self.regions_ok: set[str] = set()
         self.genders: dict[Any, str] = {}
@@ -131,7 +99,7 @@ class PeopleHandler(PeopleChecks):
         if not people:
             return outcomes
         if not self.sqlite:
-            self._process_pg(positions, people, members, outcomes)
+            self.pg.write(positions, people, members, outcomes)
             return outcomes
         # Fast path: most rows of a large import are people new to the database, so the
         # batch is inserted at once and the unique index on NIK skips the others (known
@@ -155,47 +123,12 @@ class PeopleHandler(PeopleChecks):
         )
         return outcomes
 
-    def _process_pg(self, positions, people, members, outcomes) -> None:
-        """PostgreSQL: the batch's new people (the first row of each NIK not stored yet)
-        COPYed into the staging table and inserted with their memberships at once; the
-        other rows (known people, or a NIK's later rows) merged."""
-        cursor = self.cursor
-        cursor.execute(_PG_KNOWN, (list({person[1] for person in people}),))
-        seen = {row[0] for row in cursor.fetchall()}
-        new, rest = [], []
-        for i, person in enumerate(people):
-            if person[1] in seen:
-                rest.append(i)
-            else:
-                seen.add(person[1])
-                new.append(i)
-        if new:
-            if self.staged:
-                cursor.execute("TRUNCATE koptrain_people_batch")
-            else:
-                cursor.execute(_PG_STAGE)
-                cursor.execute("TRUNCATE koptrain_people_batch")
-                self.staged = True
-            with cursor.copy(_PG_COPY) as copy:
-                write = copy.write_row
-                for i in new:
-                    _id, *person = people[i]
-                    _pid, *membership = members[i]
-                    write((i, *person, *membership))
-            cursor.execute(_PG_INSERT_NEW)
-            returned = cursor.fetchall()
-            inserted = {row[2] for row in returned if row[0] == "p"}
-            for kind, tbl in (("p", "person"), ("m", "membership")):
-                self._journal_ids(tbl, [row[1] for row in returned if row[0] == kind])
-            if len(inserted) < len(new):  # inserted meanwhile by another import: merged
-                rest = sorted([*rest, *(i for i in new if people[i][1] not in inserted)])
-        if rest:
-            self._merge(
-                [positions[i] for i in rest],
-                [people[i] for i in rest],
-                [members[i] for i in rest],
-                outcomes,
-            )
+    def coop_ids_for(self, keys, *, db=None) -> dict[str, int]:
+        """On PostgreSQL through a session of its own (see people_pg.py): the import's
+        connection may be busy with the last batch's COPY."""
+        if self.pg is not None and db is None:
+            db = self.pg.reader()
+        return super().coop_ids_for(keys, db=db)
 
     def _new_ids(self, n: int):
         """Ids for n new people: on SQLite counted on from the largest id (this import holds
@@ -364,6 +297,9 @@ class PeopleHandler(PeopleChecks):
     def finish(self) -> None:
         """SQLite: every id above the largest before the import was inserted by it."""
         super().finish()
+        if self.pg is not None:
+            self.pg.wait()
+            self.pg.close_reader()
         if not self.sqlite or self.first_ids is None:
             return
         from koptrain.storage import journal

@@ -87,6 +87,15 @@ def due_followups(
     )
     with_group = select(due, followup_group(due).label("group_id")).offset(0).subquery("dg")
     last = L.alias("last_contact")
+    # The latest contact's mentor, for a group without one: a probe of its primary key
+    # per due row (PostgreSQL planned a join as a scan of every contact, 3 M at province
+    # scale, to find a few thousand).
+    last_mentor = (
+        select(last.c.mentor)
+        .where(last.c.id == with_group.c.last_id)
+        .correlate(with_group)
+        .scalar_subquery()
+    )
     query = select(
         with_group.c.person_id,
         with_group.c.code,
@@ -96,11 +105,11 @@ def due_followups(
         P.c.nik,
         P.c.name,
         G.c.code.label("group"),
-        func.coalesce(G.c.mentor, last.c.mentor).label("mentor"),
+        func.coalesce(G.c.mentor, last_mentor).label("mentor"),
     ).select_from(
-        with_group.join(P, P.c.id == with_group.c.person_id)
-        .outerjoin(G, G.c.id == with_group.c.group_id)
-        .outerjoin(last, last.c.id == with_group.c.last_id)
+        with_group.join(P, P.c.id == with_group.c.person_id).outerjoin(
+            G, G.c.id == with_group.c.group_id
+        )
     )
     found = []
     for r in db.execute(query):
