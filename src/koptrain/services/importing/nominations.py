@@ -129,7 +129,8 @@ class NominationsHandler(PeopleHandler):
         from koptrain.storage import journal
 
         journal.entry_id(self.db)  # made outside the savepoint
-        kept = (copy.deepcopy(journal.state(self.db)), self.inserted_people, self.staged)
+        locked = self.pg is not None and self.pg.locked  # a lock taken in the savepoint goes
+        kept = (copy.deepcopy(journal.state(self.db)), self.inserted_people, locked)
         changes = len(self.changes) if self.changes is not None else 0
         savepoint = self.db.connection().begin_nested()
         written = PeopleHandler.process(self, [batch[p] for p in pending])
@@ -176,7 +177,9 @@ class NominationsHandler(PeopleHandler):
         savepoint.rollback()
         for person in persons.values():
             self.db.expunge(person)
-        self.db.info["journal"], self.inserted_people, self.staged = kept
+        self.db.info["journal"], self.inserted_people, locked = kept
+        if self.pg is not None:
+            self.pg.locked = locked
         if self.changes is not None:
             del self.changes[changes:]
         for position, (column, message) in refused.items():
