@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, true
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select
 
 from koptrain.models import Enrollment, Indicator, IndicatorValue, Score, Training
 from koptrain.parsing import SEAT_STATUSES
@@ -110,12 +110,11 @@ def value_rows(seat, on: dt.date | None, *, dated: bool = False):
     indicator_id, person_id, end, the baseline (the latest value on or before the first
     day), the follow-up value (the latest after the last day and on or before `on`, any
     date when None), and with `dated` its date."""
-    measured = (
-        select(IN.c.id)
-        .where(select(IV.c.id).where(IV.c.indicator_id == IN.c.id).exists())
-        .subquery("measured")
-    )
-    who, which = seat.c.person_id, measured.c.id
+    who, which = seat.c.person_id, IN.c.id
+    # the indicators this seat holder has a value of (one probe of the person's values: a
+    # seat without any adds nothing to a sum, which counts those with both values)
+    # (a scalar probe, not EXISTS: PostgreSQL would turn EXISTS into a join over every value)
+    measured = latest_value(who, which, column=IV.c.id).is_not(None)
     after = [IV.c.date > seat.c.end, *([] if on is None else [IV.c.date <= on])]
     return (
         select(
@@ -132,7 +131,7 @@ def value_rows(seat, on: dt.date | None, *, dated: bool = False):
                 else []
             ),
         )
-        .select_from(seat.join(measured, true()))
+        .select_from(seat.join(IN, measured))
         .offset(0)
         .subquery("row")
     )
