@@ -67,7 +67,7 @@ def c4_log(
     pass
 
 
-@app.command('import', help='Import a CSV, XLSX, XLS or ODS file (`-` = CSV on stdin) of one KIND: programs, coops, health, rat, people, sessions, enrollments, attendance, groups or mentoring. The header row is found among the first 30 rows (--columns lists what KIND reads). Every row is checked first; by default one bad row means nothing is written (exit 2).')
+@app.command('import', help='Import a CSV, XLSX, XLS or ODS file (`-` = CSV on stdin) of one KIND: programs, coops, health, rat, people, sessions, enrollments, attendance, groups, mentoring, scores, evaluations, indicators or nominations (the form of `sheet nominations`; `attendance` also reads the grid of `sheet attendance`). The header row is found among the first 30 rows (--columns lists what KIND reads). Every row is checked first; by default one bad row means nothing is written (exit 2).')
 def c5_import(
     kind: Annotated[str, typer.Argument(help='What the file holds, e.g. people.')],
     file: Annotated[Optional[str], typer.Argument(help='A .csv, .xlsx, .xls or .ods file, or - for CSV on stdin.')] = None,
@@ -78,6 +78,8 @@ def c5_import(
     sheet: Annotated[Optional[str], typer.Option('--sheet', help='The sheet to read, by name or number (from 1).')] = None,
     columns: Annotated[bool, typer.Option('--columns', help='List the columns of KIND with their aliases, and stop.')] = False,
     fmt: Annotated[str, typer.Option('--format', help='Output format: table, csv, json or xlsx (with -o FILE).')] = 'table',
+    session: Annotated[Optional[str], typer.Option('--session', help='attendance, nominations: the session, when the file does not name it.', metavar='SESSION')] = None,
+    coop: Annotated[Optional[str], typer.Option('--coop', help='nominations: the cooperative, when the form does not name it.', metavar='COOP')] = None,
 ) -> None:
     pass
 
@@ -742,6 +744,38 @@ def c71_add(
     name: Annotated[str, typer.Option('--name', help='What it measures.')] = '',
     kind: Annotated[str, typer.Option('--kind', help='money, count, number or yes_no.')] = '',
     unit: Annotated[Optional[str], typer.Option('--unit', help='The unit, e.g. Rp.')] = None,
+) -> None:
+    pass
+
+
+g_sheet = typer.Typer(help='Write workbooks for mentors and cooperatives to fill in; `koptrain import` reads them back.', no_args_is_help=False)
+app.add_typer(g_sheet, name='sheet')
+
+@g_sheet.command('mentoring', help='Write the mentoring workbook of each mentor: a sheet per group, a row per member whose follow-up is open on --on, columns to fill for the contact; `koptrain import mentoring FILE.xlsx` reads it back. -o FILE.xlsx names the workbook of one mentor; with several mentors each gets FILE-MENTOR.xlsx; -o FOLDER puts pendampingan-MENTOR-DATE.xlsx there (default: the current folder).')
+def c72_mentoring(
+    group: Annotated[Optional[str], typer.Option('--group', help="One group's workbook.")] = None,
+    mentor: Annotated[Optional[str], typer.Option('--mentor', help='Every group of this mentor.')] = None,
+    session: Annotated[Optional[str], typer.Option('--session', help='Every group following up this session (its rows only).')] = None,
+    on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+) -> None:
+    pass
+
+
+@g_sheet.command('nominations', help="The nomination form of a session for a cooperative to fill in: the session, its days, audience and business rule at the top, a row per person up to the quota (default: the free seats). Read it back with `koptrain import nominations FILE.xlsx`, e.g. `sheet nominations PEL-01 --coop 'KSP Maju'`.")
+def c73_nominations(
+    session_code: Annotated[str, typer.Argument(help="The session's code.", metavar='SESSION')],
+    coop: Annotated[Optional[str], typer.Option('--coop', help='The cooperative that nominates (default: it writes its code in the form).', metavar='COOP')] = None,
+    quota: Annotated[Optional[int], typer.Option('--quota', help='How many people it may nominate (default: free seats).', metavar='N')] = None,
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The workbook to write (default: named after the form, in this folder).', metavar='FILE.xlsx')] = None,
+) -> None:
+    pass
+
+
+@g_sheet.command('attendance', help='The attendance grid of a session: a row per seat holder, a column per day, marks H, S, I, A or ✓ to choose. Read it back with `koptrain import attendance FILE.xlsx`.')
+def c74_attendance(
+    session_code: Annotated[str, typer.Argument(help="The session's code.", metavar='SESSION')],
+    output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The workbook to write (default: named after the form, in this folder).', metavar='FILE.xlsx')] = None,
 ) -> None:
     pass
 
