@@ -90,7 +90,7 @@ def test_one_workbook_per_mentor_named_after_the_output(world, koptrain, tmp_pat
     assert rina.exists() and eko.exists() and not out.exists()
     assert load_workbook(rina).sheetnames == ["Instructions", "KLP--B----"]
     assert table(load_workbook(eko)["KLP-C"])[1][0][1] == "Wati Ningsih"
-    assert "1 member(s)" in done.stdout
+    assert "1 group, 1 member to follow up" in done.stdout
     folder = tmp_path / "out"
     folder.mkdir()
     koptrain("sheet", "mentoring", "--group", "KLP-C", "--on", ON, "-o", folder)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from koptrain.cli import common
-from koptrain.i18n import _
+from koptrain.i18n import _, ngettext
 
 app = typer.Typer(
     help=_(
@@ -54,13 +54,12 @@ def mentoring(
         for name, sheets in books.items():
             book = mentoring_book.workbook(name, sheets, day, indicators)
             path = workbooks.save(book, targets[name])
+            count, rows = len(sheets), sum(len(s.rows) for s in sheets)
             typer.echo(
-                _(
-                    "Wrote {file}: {groups} group(s), {rows} member(s) to follow up ({mentor})."
-                ).format(
+                _("Wrote {file}: {groups}, {rows} to follow up ({mentor}).").format(
                     file=path,
-                    groups=len(sheets),
-                    rows=sum(len(s.rows) for s in sheets),
+                    groups=ngettext("{n} group", "{n} groups", count).format(n=count),
+                    rows=ngettext("{n} member", "{n} members", rows).format(n=rows),
                     mentor=name,
                 )
             )
