@@ -149,3 +149,19 @@ def test_bad_requests_write_nothing(world, koptrain, tmp_path, monkeypatch, args
     done = koptrain("sheet", "mentoring", *args, "--on", ON, code=2)
     assert message in done.stderr
     assert list(tmp_path.glob("*.xlsx")) == [] and list(tmp_path.glob("*.pdf")) == []
+
+
+def test_a_returned_workbook_is_never_replaced_without_force(world, koptrain, tmp_path):
+    """The mentor's filled workbook saved under the name it went out with stays as it is."""
+    out = tmp_path / "kembali.xlsx"
+    koptrain("sheet", "mentoring", "--group", "KLP-A", "--on", ON, "-o", out)
+    out.write_bytes(b"filled in by the mentor")
+    refused = koptrain("sheet", "mentoring", "--group", "KLP-A", "--on", ON, "-o", out, code=2)
+    assert "already exists; give --force" in refused.stderr
+    assert out.read_bytes() == b"filled in by the mentor"
+    form = tmp_path / "hadir.xlsx"
+    form.write_bytes(b"a grid filled in")
+    koptrain("sheet", "attendance", "BLT20-01", "-o", form, code=2)
+    assert form.read_bytes() == b"a grid filled in"
+    koptrain("sheet", "mentoring", "--group", "KLP-A", "--on", ON, "-o", out, "--force")
+    assert load_workbook(out).sheetnames[0] == "Instructions"

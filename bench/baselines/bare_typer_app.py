@@ -758,6 +758,7 @@ def c72_mentoring(
     session: Annotated[Optional[str], typer.Option('--session', help='Every group following up this session (its rows only).')] = None,
     on: Annotated[Optional[str], typer.Option('--on', help='The date to judge on (default: today).')] = None,
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='Write the output to this file instead of the screen.')] = None,
+    force: Annotated[bool, typer.Option('--force', help='Replace the output file if it already exists.')] = False,
 ) -> None:
     pass
 
@@ -768,6 +769,7 @@ def c73_nominations(
     coop: Annotated[Optional[str], typer.Option('--coop', help='The cooperative that nominates (default: it writes its code in the form).', metavar='COOP')] = None,
     quota: Annotated[Optional[int], typer.Option('--quota', help='How many people it may nominate (default: free seats).', metavar='N')] = None,
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The workbook to write (default: named after the form, in this folder).', metavar='FILE.xlsx')] = None,
+    force: Annotated[bool, typer.Option('--force', help='Replace the output file if it already exists.')] = False,
 ) -> None:
     pass
 
@@ -776,6 +778,7 @@ def c73_nominations(
 def c74_attendance(
     session_code: Annotated[str, typer.Argument(help="The session's code.", metavar='SESSION')],
     output: Annotated[Optional[Path], typer.Option('-o', '--output', help='The workbook to write (default: named after the form, in this folder).', metavar='FILE.xlsx')] = None,
+    force: Annotated[bool, typer.Option('--force', help='Replace the output file if it already exists.')] = False,
 ) -> None:
     pass
 

@@ -257,3 +257,8 @@ def parse_on(value: str | None):
     from koptrain.parsing import parse_date
 
     return parse_date(value, what="--on") if value else dt.date.today()
+
+
+ForceOption = Annotated[
+    bool, typer.Option("--force", help=_("Replace the output file if it already exists."))
+]

@@ -15,9 +15,7 @@ app = typer.Typer(
 )
 
 SessionArg = Annotated[str, typer.Argument(metavar="SESSION", help=_("The session's code."))]
-ForceOption = Annotated[
-    bool, typer.Option("--force", help=_("Replace the output file if it already exists."))
-]
+ForceOption = common.ForceOption
 PdfOutputOption = Annotated[
     Optional[Path],  # noqa: UP045 (Typer reads this annotation at run time)
     typer.Option(

@@ -39,8 +39,10 @@ def mentoring(
     ] = None,
     on: common.OnOption = None,
     output: common.OutputOption = None,
+    force: common.ForceOption = False,
 ) -> None:
     from koptrain.io import workbooks
+    from koptrain.services.documents.pdf import check_target
     from koptrain.services.fieldbooks import mentoring as content
     from koptrain.services.fieldbooks import mentoring_book
     from koptrain.services.outcomes import records
@@ -51,6 +53,8 @@ def mentoring(
         books = content.by_mentor(content.group_sheets(db, groups, day, training=training))
         indicators = records.list_indicators(db)
         targets = _targets(output, list(books), day)
+        for target in targets.values():  # before the first is written: all or none
+            check_target(target, force=force)
         for name, sheets in books.items():
             book = mentoring_book.workbook(name, sheets, day, indicators)
             path = workbooks.save(book, targets[name])

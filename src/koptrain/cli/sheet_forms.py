@@ -41,17 +41,13 @@ ATTENDANCE_HELP = _(
 )
 
 
-def _target(output: Path | None, default_name: str) -> Path:
-    """-o as given (replaced if it exists), else a new file named after the form here."""
-    from koptrain.errors import InvalidInput
+def _target(output: Path | None, default_name: str, *, force: bool) -> Path:
+    """-o as given, else a file named after the form here; an existing file stays unless
+    --force (a returned form is never lost to a new one of the same name)."""
+    from koptrain.services.documents.pdf import check_target
 
-    if output is not None:
-        return output
-    path = Path.cwd() / (default_name.replace("/", "-").replace("\\", "-") + ".xlsx")
-    if path.exists():
-        raise InvalidInput(
-            _("{file} exists already: give -o FILE.xlsx to choose the name.").format(file=path)
-        )
+    path = output or Path.cwd() / (default_name.replace("/", "-").replace("\\", "-") + ".xlsx")
+    check_target(path, force=force)
     return path
 
 
@@ -73,6 +69,7 @@ def nominations(
         ),
     ] = None,
     output: XlsxOutput = None,
+    force: common.ForceOption = False,
 ) -> None:
     from koptrain.io import workbooks
     from koptrain.services import refs
@@ -82,7 +79,7 @@ def nominations(
         training = refs.training(db, session_code)
         form = forms.form_for(db, training, refs.coop(db, coop) if coop else None, quota)
     name = _("nominations-{code}").format(code=form.code)
-    path = _target(output, name + (f"-{form.coop_key}" if form.coop_key else ""))
+    path = _target(output, name + (f"-{form.coop_key}" if form.coop_key else ""), force=force)
     workbooks.save(forms.build(form), path)
     typer.echo(
         _("{path}: nomination form for session {code}, {n} rows.").format(
@@ -91,7 +88,12 @@ def nominations(
     )
 
 
-def attendance(ctx: typer.Context, session_code: SessionArg, output: XlsxOutput = None) -> None:
+def attendance(
+    ctx: typer.Context,
+    session_code: SessionArg,
+    output: XlsxOutput = None,
+    force: common.ForceOption = False,
+) -> None:
     from koptrain.io import workbooks
     from koptrain.services import refs
     from koptrain.services.fieldbooks import attendance as grid
@@ -100,6 +102,6 @@ def attendance(ctx: typer.Context, session_code: SessionArg, output: XlsxOutput 
         training = refs.training(db, session_code)
         workbook = grid.build(db, training)
         code = training.code
-    path = _target(output, _("attendance-{code}").format(code=code))
+    path = _target(output, _("attendance-{code}").format(code=code), force=force)
     workbooks.save(workbook, path)
     typer.echo(_("{path}: attendance grid of session {code}.").format(path=path, code=code))
