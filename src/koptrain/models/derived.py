@@ -89,16 +89,35 @@ scope_coop = Table(
 )
 """Seats held through each coop per scope (rows only where there are some)."""
 
+
+def _score_sums() -> list[Column]:
+    """The columns of storage.outcome_sums.SCORE_SUMS with the seats they are over: one
+    definition for the per-session and the per-block rows."""
+    return [
+        Column("seats", Integer, nullable=False),
+        Column("n", Integer, nullable=False),
+        *(Column(name, Float) for name in ("pre", "post", "gain", "gain2", "norm")),
+        Column("below", Integer, nullable=False),
+        Column("improved", Integer, nullable=False),
+    ]
+
+
+def _indicator_sums() -> list[Column]:
+    """The columns of storage.outcome_sums.INDICATOR_SUMS (per session and per block)."""
+    return [
+        Column("n", Integer, nullable=False),
+        Column("base", Float),
+        Column("follow", Float),
+        Column("improved", Integer, nullable=False),
+    ]
+
+
 outcome_score = Table(
     "outcome_score",
     _meta,
     Column("session_id", Integer, primary_key=True, autoincrement=False),
     Column("status", String(12), primary_key=True),
-    Column("seats", Integer, nullable=False),
-    Column("n", Integer, nullable=False),
-    *(Column(name, Float) for name in ("pre", "post", "gain", "gain2", "norm")),
-    Column("below", Integer, nullable=False),
-    Column("improved", Integer, nullable=False),
+    *_score_sums(),
     Column("block", Integer, nullable=False),
     Index("ix_outcome_score_block", "block"),
 )
@@ -113,10 +132,7 @@ outcome_indicator = Table(
     Column("session_id", Integer, primary_key=True, autoincrement=False),
     Column("status", String(12), primary_key=True),
     Column("indicator_id", Integer, primary_key=True, autoincrement=False),
-    Column("n", Integer, nullable=False),
-    Column("base", Float),
-    Column("follow", Float),
-    Column("improved", Integer, nullable=False),
+    *_indicator_sums(),
     Column("block", Integer, nullable=False),
     Index("ix_outcome_indicator_block", "block"),
 )
@@ -129,11 +145,7 @@ outcome_score_block = Table(
     _meta,
     Column("block", Integer, primary_key=True, autoincrement=False),
     Column("status", String(12), primary_key=True),
-    Column("seats", Integer, nullable=False),
-    Column("n", Integer, nullable=False),
-    *(Column(name, Float) for name in ("pre", "post", "gain", "gain2", "norm")),
-    Column("below", Integer, nullable=False),
-    Column("improved", Integer, nullable=False),
+    *_score_sums(),
 )
 """outcome_score summed per block of sessions and practice status: a province's totals
 are a few hundred of these rows, not a sum over every session's."""
@@ -144,10 +156,7 @@ outcome_indicator_block = Table(
     Column("block", Integer, primary_key=True, autoincrement=False),
     Column("status", String(12), primary_key=True),
     Column("indicator_id", Integer, primary_key=True, autoincrement=False),
-    Column("n", Integer, nullable=False),
-    Column("base", Float),
-    Column("follow", Float),
-    Column("improved", Integer, nullable=False),
+    *_indicator_sums(),
 )
 """outcome_indicator summed per block of sessions, practice status and indicator."""
 
