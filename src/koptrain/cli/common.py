@@ -262,3 +262,14 @@ def parse_on(value: str | None):
 ForceOption = Annotated[
     bool, typer.Option("--force", help=_("Replace the output file if it already exists."))
 ]
+
+
+def output_file(output: Path | None, default_name: str, suffix: str, *, force: bool) -> Path:
+    """Where a document or workbook goes: -o as given, else `default_name` + `suffix` in
+    this folder. Checked before any work: an existing file stays unless --force (a
+    returned workbook may carry the name it went out with)."""
+    from koptrain.services.documents.pdf import check_target
+
+    path = output or Path.cwd() / (default_name.replace("/", "-").replace("\\", "-") + suffix)
+    check_target(path, force=force)
+    return path

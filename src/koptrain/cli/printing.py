@@ -27,14 +27,6 @@ PdfOutputOption = Annotated[
 ]
 
 
-def _target(output: Path | None, default_name: str, *, force: bool) -> Path:
-    from koptrain.services.documents.pdf import check_target
-
-    path = output or Path.cwd() / (default_name.replace("/", "-") + ".pdf")
-    check_target(path, force=force)
-    return path
-
-
 def _written(path: Path, pages: int) -> None:
     from koptrain.i18n import ngettext
 
@@ -66,7 +58,9 @@ def sign_in(
 
     when = parse_date(day, what="--day") if day else None
     suffix = f"-{when.isoformat()}" if when else ""
-    path = _target(output, _("sign-in-{code}").format(code=session_code) + suffix, force=force)
+    path = common.output_file(
+        output, _("sign-in-{code}").format(code=session_code) + suffix, ".pdf", force=force
+    )
     with common.open_store(ctx).session() as db:
         document = signin.build(db, refs.training(db, session_code), day=when)
     save(document, path, force=force)
@@ -102,7 +96,9 @@ def certificates(
     from koptrain.services.documents.facts import office
     from koptrain.services.documents.pdf import save
 
-    path = _target(output, _("certificates-{code}").format(code=session_code), force=force)
+    path = common.output_file(
+        output, _("certificates-{code}").format(code=session_code), ".pdf", force=force
+    )
     show_nik = common.nik_shower(ctx)
     store = common.open_store(ctx, write=True)
     with store.session() as db:
@@ -154,7 +150,7 @@ def summary(
 
     day = common.parse_on(on)
     name = _("report-{program}").format(program=program) if program else _("report")
-    path = _target(output, name, force=force)
+    path = common.output_file(output, name, ".pdf", force=force)
     with common.open_store(ctx).session() as db:
         scope = refs.program(db, program) if program else None
         figures = reports.summary(db, program=scope, on=day)

@@ -41,16 +41,6 @@ ATTENDANCE_HELP = _(
 )
 
 
-def _target(output: Path | None, default_name: str, *, force: bool) -> Path:
-    """-o as given, else a file named after the form here; an existing file stays unless
-    --force (a returned form is never lost to a new one of the same name)."""
-    from koptrain.services.documents.pdf import check_target
-
-    path = output or Path.cwd() / (default_name.replace("/", "-").replace("\\", "-") + ".xlsx")
-    check_target(path, force=force)
-    return path
-
-
 def nominations(
     ctx: typer.Context,
     session_code: SessionArg,
@@ -79,7 +69,9 @@ def nominations(
         training = refs.training(db, session_code)
         form = forms.form_for(db, training, refs.coop(db, coop) if coop else None, quota)
     name = _("nominations-{code}").format(code=form.code)
-    path = _target(output, name + (f"-{form.coop_key}" if form.coop_key else ""), force=force)
+    path = common.output_file(
+        output, name + (f"-{form.coop_key}" if form.coop_key else ""), ".xlsx", force=force
+    )
     workbooks.save(forms.build(form), path)
     typer.echo(
         _("{path}: nomination form for session {code}, {n} rows.").format(
@@ -102,6 +94,8 @@ def attendance(
         training = refs.training(db, session_code)
         workbook = grid.build(db, training)
         code = training.code
-    path = _target(output, _("attendance-{code}").format(code=code), force=force)
+    path = common.output_file(
+        output, _("attendance-{code}").format(code=code), ".xlsx", force=force
+    )
     workbooks.save(workbook, path)
     typer.echo(_("{path}: attendance grid of session {code}.").format(path=path, code=code))
