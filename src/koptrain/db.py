@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # The newest Alembic revision this program knows; tests check it equals the script head.
-SCHEMA_HEAD = "0008_outcome_stats"
+SCHEMA_HEAD = "0009_followup_window_cover"
 BUSY_TIMEOUT_MS = 10_000
 PG_LOCK_TIMEOUT = "10s"
 

@@ -35,7 +35,10 @@ followup = Table(
     Column("ended", Integer, nullable=False),
     Index("ix_followup_person", "person_id"),
     Index("ix_followup_session_cover", "session_id", "last_status", "ended"),
-    Index("ix_followup_end_cover", "end", "ended", "last_id", "last_date", "last_next"),
+    Index(
+        "ix_followup_end_cover",
+        *("end", "ended", "last_id", "last_date", "last_next", "person_id", "session_id"),
+    ),
 )
 """One row per follow-up (a seat holder of a session that is not cancelled, not absent on
 every day) with its latest contact and whether a contact ended it, counting every contact
