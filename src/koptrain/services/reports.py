@@ -130,7 +130,7 @@ def _seats(db: Session, in_scope):
     )
     sessions = [
         {k: (int(v) if k in _COUNTS else v) for k, v in row._mapping.items()}
-        for row in db.execute(per_session)
+        for row in db.execute(per_session).all()
     ]
     seats = E.join(T, T.c.id == E.c.session_id)
     participants, cooperatives = db.execute(
@@ -201,7 +201,7 @@ def _rats_by_coop(db: Session, years: set[int]) -> dict[int, dict[int, Row]]:
     query = select(R.c.coop_id, R.c.fiscal_year, R.c.held_on, R.c.reported_on).where(
         R.c.fiscal_year.in_(sorted(years))
     )
-    for rat in db.execute(query):
+    for rat in db.execute(query).all():
         found.setdefault(rat.coop_id, {})[rat.fiscal_year] = rat
     return found
 

@@ -112,7 +112,7 @@ def due_followups(
         )
     )
     found = []
-    for r in db.execute(query):
+    for r in db.execute(query).all():
         due_on = schedule.due(r.end, r.last_date, r.last_next)
         found.append(
             DueFollowUp(
@@ -240,7 +240,7 @@ def outcomes_by_session(
     )
     return [
         _outcome_row(r, first_due=int(r.first_due), lapsed=int(r.lapsed), still_open=int(r.open))
-        for r in db.execute(query)
+        for r in db.execute(query).all()
     ]
 
 
@@ -277,7 +277,7 @@ def _outcomes_derived(db, on: dt.date, scope, schedule: Schedule) -> list[dict]:
     first_due_by = on - days(schedule.first_days)
     window_from = on - days(schedule.window_days)
     rows = []
-    for r in db.execute(query):
+    for r in db.execute(query).all():
         followups_ = int(r.followups)
         still_open = followups_ - int(r.ended)
         window_open = r.end >= window_from
