@@ -630,7 +630,7 @@ def render_table(lines: list[Line]) -> str:
 # Figures measured on both back ends: (key of the SQLite figure, kind, budget text).
 PG_PAIRS = (
     ("import_100000", "import", "(info)"),
-    ("import_1000000", "import", "≥ 0.7x stdlib rows/s; ≤ 100 MB"),
+    ("import_1000000", "import", "≥ 0.7x psql \\copy rows/s; ≤ 100 MB"),
     ("enroll", "ratio", "≤ 1.3x import typer, sqlmodel"),
     ("summary", "delta", "≤ floor + 1 s, ≤ 200 MB"),
     ("reminders", "delta", "≤ floor + 1 s, ≤ 200 MB"),
@@ -641,12 +641,42 @@ PG_PAIRS = (
 )
 
 
+def pg_verdict(figures: dict[str, Figure], key: str, kind: str) -> bool | None:
+    """The budget on PostgreSQL (issue 22: SQLite's), None when not measured. The import
+    is judged against psql's \\copy of the same rows in the same rounds (the server's own
+    floor), not against SQLite's stdlib importer: see README."""
+    pg = figures.get(f"{key}_pg")
+    if pg is None or not pg.ok:
+        return None
+    t, b = med(pg.samples), med(pg.base_samples)
+    rss = max(s.rss_kb for s in pg.samples)
+    if kind == "import":
+        copy = figures.get(key.replace("import_", "copy_") + "_pg")
+        if copy is None or not copy.ok:
+            return None
+        return med(copy.samples) / t >= 0.7 and rss <= 100 * MB
+    if kind == "ratio":
+        return t / b <= 1.3
+    return t - b <= 1.0 and rss <= 200 * MB
+
+
+def pg_failures(figures: dict[str, Figure], info: dict) -> list[str]:
+    """What fails on PostgreSQL: a budget line, or a report whose output differs."""
+    failed = [
+        key
+        for key, kind, budget in PG_PAIRS
+        if not budget.startswith("(") and pg_verdict(figures, key, kind) is False
+    ]
+    same = info.get("pg_same_output", {})
+    return failed + [f"{label}: output differs" for label, ok in same.items() if not ok]
+
+
 def pg_table(figures: dict[str, Figure]) -> str:
     """SQLite and PostgreSQL side by side, each against the same baseline samples."""
     head = (
         "| figure | SQLite: median wall, peak RSS | PostgreSQL: median wall, peak RSS "
         "| PostgreSQL / SQLite | baseline (same run) | SQLite vs baseline "
-        "| PostgreSQL vs baseline | issue 9 budget, on PostgreSQL |"
+        "| PostgreSQL vs baseline | budget on PostgreSQL |"
     )
     rows = [head, "|---|---|---|---|---|---|---|---|"]
     for key, kind, budget in PG_PAIRS:
@@ -686,17 +716,10 @@ def pg_table(figures: dict[str, Figure]) -> str:
             )
             baseline += f", {fmt_mb(max(x.rss_kb for x in b))}"
         verdict = "—"
-        if pg.ok and not budget.startswith("("):
-            t, b = med(pg.samples), med(pg.base_samples)
-            rss = max(s.rss_kb for s in pg.samples)
-            ok = {
-                "import": b / t >= 0.7 and rss <= 100 * MB,
-                "ratio": t / b <= 1.3,
-                "delta": t - b <= 1.0 and rss <= 200 * MB,
-            }[kind]
-            verdict = f"{budget}: {'PASS' if ok else 'FAIL'}"
-        elif budget.startswith("("):
+        if budget.startswith("("):
             verdict = budget
+        elif (ok := pg_verdict(figures, key, kind)) is not None:
+            verdict = f"{budget}: {'PASS' if ok else 'FAIL'}"
         cells = [name, cell(lite), cell(pg), ratio, baseline, against(lite), against(pg), verdict]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows)
@@ -1160,8 +1183,11 @@ def write_results(
             "TCP, the shared dev server); **peak RSS is the koptrain client process only** — the "
             "server's memory and CPU are not in it, its time is in the wall time. "
             f"People loaded by: {info['pg_people_via']}; everything else by COPY from the same rows "
-            f"as SQLite's bulk load{took} (see README). The issue 9 budget was set for SQLite; it "
-            "is applied here for information and does not change the exit status.",
+            f"as SQLite's bulk load{took} (see README). The budget is SQLite's (issue 22), but "
+            "for the import, which is judged against psql's `\\copy` of the same rows into the "
+            "same schema in the same rounds (the server's own floor, next table): SQLite's "
+            "stdlib importer writes in-process B-trees, a server client cannot. A FAIL here, or "
+            "a report whose output differs between the back ends, makes the exit status 1.",
             "",
             pg_table(figures),
             "",
@@ -1304,7 +1330,11 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(pg_table(figures))
     print(f"\nwritten to {BENCH / 'RESULTS.md'} ({len(text)} characters)")
-    return 0 if all(ln.result in ("PASS", "info") for ln in lines) else 1
+    failing_pg = pg_failures(figures, info) if info.get("pg_counts") else []
+    if failing_pg:
+        print("failing on PostgreSQL: " + ", ".join(failing_pg))
+    ok = all(ln.result in ("PASS", "info") for ln in lines) and not failing_pg
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
