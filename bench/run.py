@@ -1209,7 +1209,9 @@ def write_results(
             f"as SQLite's bulk load{took} (see README). The budget is SQLite's (issue 22), but "
             "for the import, which is judged against psql's `\\copy` of the same rows into the "
             "same schema in the same rounds (the server's own floor, next table): SQLite's "
-            "stdlib importer writes in-process B-trees, a server client cannot. A FAIL here, or "
+            "stdlib importer writes in-process B-trees, a server client cannot; and for enroll, "
+            "judged against the floor that also imports psycopg and its SQLAlchemy dialect, "
+            "measured in the same rounds (any command on PostgreSQL imports them). A FAIL here, or "
             "a report whose output differs between the back ends, makes the exit status 1.",
             "",
             pg_table(figures),
