@@ -266,10 +266,59 @@ def test_json_output_is_exactly_what_json_dump_would_write():
              "share": i / 3, "none": None, "ok": True} for i in range(3)]  # fmt: skip
     report = {"as_of": D(2020, 8, 10), "sessions": rows, "empty": [], "none": {},
               "nested": [{"x": [1, {"y": "ü"}]}, {}], "totals": {"a": 1, 2: "b"}}  # fmt: skip
-    for value in (report, {"sessions": []}, rows, [], "x"):
+    odd = [float("nan"), float("inf"), -float("inf"), -0.0, 1e300, 10**30, True, False,
+           "\x00\u2028ü[b]", D(2020, 1, 2), dt.datetime(2020, 1, 2, 3, 4), None]  # fmt: skip
+    scalars = {
+        "odd": odd,
+        "each": [[v] for v in odd],
+        "keys": {str(i): v for i, v in enumerate(odd)},
+    }
+    for value in (report, {"sessions": []}, rows, [], "x", scalars, *odd):
         got = io.StringIO()
         write_json(value, got)
         assert got.getvalue() == json.dumps(jsonable(value), ensure_ascii=False, indent=2) + "\n"
+
+
+class Lazy:
+    """A sequence worked out as it is read (as report outcomes' sessions are)."""
+
+    def __init__(self, items):
+        self.items, self.read = items, 0
+
+    def __iter__(self):
+        for item in self.items:
+            self.read += 1
+            yield item
+
+
+class Watched(io.StringIO):
+    """An output that notes how many items of `lazy` had been read at each write."""
+
+    def __init__(self, lazy: Lazy) -> None:
+        super().__init__()
+        self.lazy, self.read_at = lazy, []
+
+    def write(self, text):
+        self.read_at.append(self.lazy.read)
+        return super().write(text)
+
+
+def test_a_lazy_sequence_in_a_report_is_streamed_as_the_list_would_be_written():
+    from koptrain.io.output import jsonable, write_json
+
+    sessions = [
+        {"code": f"S{i}", "scores": {"n": i, "ci": [i, i + 1.5]}, "t": "é"} for i in range(1203)
+    ]
+    for items in (sessions, [], sessions[:1]):
+        lazy = Lazy(items)
+        report = {"scope": {"program": None}, "sessions": lazy, "totals": {"n": len(items)}}
+        got = Watched(lazy)
+        write_json(report, got)
+        expected = {**report, "sessions": items}
+        assert got.getvalue() == json.dumps(jsonable(expected), ensure_ascii=False, indent=2) + "\n"
+        assert lazy.read == len(items)
+        if len(items) > 1000:  # written while it was read, not after
+            assert min(n for n in got.read_at if n) < len(items)
 
 
 def test_summary_table_of_many_sessions_shows_the_first_and_last(store, koptrain):

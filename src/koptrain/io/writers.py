@@ -19,6 +19,7 @@ _FORMULA_START = ("=", "+", "-", "@", "'")
 
 # write(rows, columns, numeric_columns): how an export hands its rows to a file format.
 RowsWriter = Callable[[Iterable[dict[str, Any]], Sequence[str], frozenset[str]], Any]
+_INF = float("inf")
 
 
 def neutralise(value: str) -> str:
@@ -52,7 +53,9 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], out: TextI
 
 def write_json(obj: Any, out: TextIO) -> None:
     """`json.dump(jsonable(obj), out, ensure_ascii=False, indent=2)` and a newline, written faster;
-    an iterator (of export rows) is written as a JSON array, streamed.
+    an iterator (of export rows) is written as a JSON array, streamed, and so is a lazy
+    sequence (not a list or tuple: e.g. report outcomes' sessions) that is a value of a dict
+    at the top: memory stays that of a chunk of its items.
 
     A report's JSON holds lists of thousands of flat rows (50,000 sessions for a province):
     json's indented output is pure Python, about 20 µs a value. Each flat object or list
@@ -92,17 +95,36 @@ def write_json(obj: Any, out: TextIO) -> None:
         return "[\n" + row + "{\n" + field + text + "\n" + row + "}\n" + "  " * depth + "]"
 
     nested = {dict, list, tuple}
+    other = json.JSONEncoder(ensure_ascii=False, default=default).encode
+    string = json.encoder.encode_basestring  # in C; as ensure_ascii=False writes it
 
     def scalar(value) -> bool:
         return not isinstance(value, dict | list | tuple)
 
+    def text_of(value) -> str:
+        """A scalar as json.dumps writes it, without making an encoder per value."""
+        kind = type(value)
+        if kind is str:
+            return string(value)
+        if value is None:
+            return "null"
+        if kind is bool:
+            return "true" if value else "false"
+        if kind is int:
+            return int.__repr__(value)
+        if kind is float and value == value and value not in (_INF, -_INF):
+            return float.__repr__(value)
+        return other(value)  # NaN, infinities, dates, subclasses
+
+    plain = {str, int, float, bool, type(None), dt.date, dt.datetime}  # scalars, by type
+
     def encode(value, depth: int) -> str:
-        if scalar(value):
-            return json.dumps(value, ensure_ascii=False, default=default)
+        if type(value) in plain or scalar(value):
+            return text_of(value)
         if not value:
             return "{}" if isinstance(value, dict) else "[]"
         items = value.values() if isinstance(value, dict) else value
-        if all(scalar(v) for v in items):
+        if plain.issuperset(map(type, items)) or all(scalar(v) for v in items):
             return flat(value, depth)
         if isinstance(value, list | tuple) and all(
             type(row) is dict and row and nested.isdisjoint(map(type, row.values()))
@@ -111,14 +133,35 @@ def write_json(obj: Any, out: TextIO) -> None:
             return rows(value, depth)
         inner = "  " * (depth + 1)
         if isinstance(value, dict):
-            parts = [
-                inner + json.dumps(str(k), ensure_ascii=False) + ": " + encode(v, depth + 1)
-                for k, v in value.items()
-            ]
+            parts = [inner + string(str(k)) + ": " + encode(v, depth + 1) for k, v in value.items()]
             return "{\n" + ",\n".join(parts) + "\n" + "  " * depth + "}"
         parts = [inner + encode(v, depth + 1) for v in value]
         return "[\n" + ",\n".join(parts) + "\n" + "  " * depth + "]"
 
+    def lazy(value) -> bool:
+        return isinstance(value, Iterable) and not isinstance(
+            value, str | bytes | dict | list | tuple
+        )
+
+    def stream(items: Iterable, depth: int) -> None:
+        """`encode(list(items), depth)`, written a chunk of items at a time."""
+        inner = "  " * (depth + 1)
+        items, started = iter(items), False
+        while chunk := list(islice(items, 500)):
+            parts = ",\n".join(inner + encode(item, depth + 1) for item in chunk)
+            out.write((",\n" if started else "[\n") + parts)
+            started = True
+        out.write("\n" + "  " * depth + "]" if started else "[]")
+
+    if isinstance(obj, dict) and obj and any(map(lazy, obj.values())):
+        for i, (key, value) in enumerate(obj.items()):
+            out.write(("{\n" if i == 0 else ",\n") + "  " + string(str(key)) + ": ")
+            if lazy(value):
+                stream(value, 1)
+            else:
+                out.write(encode(value, 1))
+        out.write("\n}\n")
+        return
     if not isinstance(obj, Iterator):
         out.write(encode(obj, 0))
         out.write("\n")
