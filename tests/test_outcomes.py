@@ -387,3 +387,18 @@ def test_print_summary_without_outcomes_has_no_outcome_section(koptrain, store, 
     koptrain("print", "summary", "-o", out)
     text = pdf_text(out)
     assert "Mentoring" in text and "Outcomes" not in text
+
+
+def test_every_session_worked_out_a_chunk_at_a_time_gives_the_same_report(
+    koptrain, world, monkeypatch
+):
+    """The files read every session a chunk at a time (a province's at once held ~900 MB):
+    in chunks of one session, the JSON is the one-pass report's, byte for byte."""
+    from koptrain.services.outcomes import report as outcomes_report
+
+    args = ("report", "outcomes", "--on", ON, "--format", "json")
+    whole = koptrain(*args).stdout
+    monkeypatch.setattr(outcomes_report, "CHUNK", 1)
+    chunked = koptrain(*args).stdout
+    assert chunked == whole
+    assert len(json.loads(chunked)["sessions"]) > 1

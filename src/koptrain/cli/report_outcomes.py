@@ -61,17 +61,21 @@ def outcomes(
         training = refs.training(session, session_code) if session_code else None
         units = _units(session)
         report = compute(session, day, program=found_program, training=training)
-        if fmt != "table":  # the files hold every session: worked out in one pass
+        if fmt == "json":  # every session, streamed as it is worked out
+            from koptrain.io.output import destination, write_json
+
+            with destination(output) as out:
+                write_json(report, out)
+            return
+        if fmt != "table":  # the files hold every session
             report["sessions"] = list(report["sessions"])
     if fmt == "xlsx":
         write_xlsx(report, output)
         return
-    from koptrain.io.output import destination, write_csv, write_json
+    from koptrain.io.output import destination, write_csv
 
     with destination(output) as out:
-        if fmt == "json":
-            write_json(report, out)
-        elif fmt == "csv":
+        if fmt == "csv":
             rows = flat_rows(report)
             write_csv(rows, list(rows[0]), out)
         else:

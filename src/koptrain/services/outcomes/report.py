@@ -38,6 +38,9 @@ STATUSES = (*PRACTICE_STATUSES, "no_contact")
 PRACTISING = ("practicing", "partly")
 
 
+CHUNK = 2000  # sessions worked out at once when every one is read
+
+
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -274,7 +277,14 @@ class Sessions(Sequence):
         return self._figures(self._trainings(index % len(self), 1), False)[0]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self._figures(self._trainings(), True))
+        """Every session, worked out CHUNK sessions at a time (a province's 50,000 at once
+        held ~900 MB of figures)."""
+        trainings = self._trainings()
+        if len(trainings) <= CHUNK:
+            yield from self._figures(trainings, True)
+            return
+        for start in range(0, len(trainings), CHUNK):
+            yield from self._figures(trainings[start : start + CHUNK], False)
 
 
 def outcomes(session: Session, on: dt.date, *, program=None, training=None) -> dict[str, Any]:
