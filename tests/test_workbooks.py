@@ -97,3 +97,31 @@ def test_save_refuses_the_input_file_and_other_names(tmp_path):
     with pytest.raises(InvalidInput, match=r"\.xlsx"):
         workbooks.save(workbooks.new_workbook(), tmp_path / "book.csv")
     assert not (tmp_path / "book.csv").exists()
+
+
+def test_a_workbook_reads_and_prints_whole(tmp_path):
+    """Excel and LibreOffice do not fit a row to wrapped text when they open a file: each
+    instruction row is given the height of its lines; a label beside its value is not cut
+    off; a table prints with its header on every page, one page wide when that stays
+    readable, else with the columns that say who the row is on every page."""
+    book = workbooks.new_workbook()
+    long = "Isi hanya kolom berwarna kuning; " * 8  # ~260 characters: four lines or more
+    workbooks.add_instructions(book, "Petunjuk", ["Singkat.", long, "a\nb\nc"])
+    narrow = [Column("ref", 8), Column("nama", 20), Column("catatan", 30, input=True)]
+    above = ["Judul", ("Pendamping:", "Dr. Retno Wulandari, S.E., M.Ak.")]
+    workbooks.add_table(book, "Sempit", narrow, [["K75", "Ani", ""]], above=above)
+    wide = [Column("ref", 8), Column("nama", 24)] + [Column(f"k{i}", 20) for i in range(10)]
+    workbooks.add_table(book, "Lebar", wide, [["K75", "Ani"]], freeze_columns=2)
+    path = workbooks.save(book, tmp_path / "book.xlsx")
+    book = load_workbook(path)
+    notes = book["Petunjuk"] if "Petunjuk" in book.sheetnames else book.worksheets[0]
+    heights = [notes.row_dimensions[row].height for row in (3, 4, 5)]
+    assert heights[0] == 15 and heights[1] >= 15 * 4 and heights[2] == 15 * 3
+    narrow_sheet, wide_sheet = book["Sempit"], book["Lebar"]
+    assert narrow_sheet.column_dimensions["A"].width >= len("Pendamping:") + 1
+    assert narrow_sheet.print_title_rows == "$4:$4"
+    assert narrow_sheet.page_setup.fitToWidth == 1
+    assert narrow_sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert wide_sheet.page_setup.orientation == "landscape"
+    assert not wide_sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert wide_sheet.print_title_cols == "$A:$B" and wide_sheet.print_title_rows == "$1:$1"

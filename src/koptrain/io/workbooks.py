@@ -73,16 +73,55 @@ def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
     return candidate
 
 
+_LINE_HEIGHT = 15  # points: one line of 11-point text
+_INSTRUCTIONS_WIDTH = 72  # characters: column A of the instructions, inside an A4 page
+_FIT_WIDTH = 200  # characters: wider tables are not shrunk to one printed page
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide (roughly: by
+    characters, not words; Excel and LibreOffice do not fit a row's height to wrapped text
+    when they open a file, so the row is given it)."""
+    per_line = max(int(width) - 2, 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def _print_setup(
+    sheet, width: float, *, title_row: int | None = None, keep_columns: int = 0
+) -> None:
+    """Printed on A4: landscape when the columns are wider than a portrait page; every
+    column on one page when that leaves the text readable (up to ~2.5 pages' width), else
+    the first `keep_columns` (who the row is) again at the left of each page; the header
+    row again at the top of each page."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_margins.left = sheet.page_margins.right = 0.5  # inches
+    if width > _INSTRUCTIONS_WIDTH + 10:
+        sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    if width <= _FIT_WIDTH:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    elif keep_columns:
+        sheet.print_title_cols = f"A:{get_column_letter(keep_columns)}"
+    if title_row is not None:
+        sheet.print_title_rows = f"{title_row}:{title_row}"
+
+
 def add_instructions(workbook, title: str, lines: Sequence[str], *, name: str | None = None):
     """The first sheet: a title and one paragraph per line, protected (nothing to fill)."""
     from openpyxl.styles import Alignment, Font
 
     sheet = workbook.create_sheet(sheet_title(name or _("Instructions")), 0)
-    sheet.column_dimensions["A"].width = 100
+    sheet.column_dimensions["A"].width = _INSTRUCTIONS_WIDTH
     _set_text(sheet.cell(row=1, column=1), title).font = Font(bold=True, size=14)
+    sheet.row_dimensions[1].height = 20
     for row, line in enumerate(lines, start=3):
         cell = _set_text(sheet.cell(row=row, column=1), line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = _LINE_HEIGHT * _lines(line, _INSTRUCTIONS_WIDTH)
+    _print_setup(sheet, _INSTRUCTIONS_WIDTH)
     sheet.protection.sheet = True
     return sheet
 
@@ -106,6 +145,9 @@ def add_table(
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(sheet_title(name, workbook.sheetnames))
+    # a label beside its value (`Kelompok | KLP-01A`) is not cut off by the value
+    labels = [len(str(line[0])) for line in above if not isinstance(line, str) and len(line) > 1]
+    first_width = max([columns[0].width if columns else 0, *(n + 2 for n in labels)])
     for row, line in enumerate(above, start=1):
         cells = [line] if isinstance(line, str) else list(line)
         for index, value in enumerate(cells, start=1):
@@ -121,7 +163,13 @@ def add_table(
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=_HEADER_FILL[column.input])
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        width = first_width if index == 1 else column.width
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    if columns:
+        widths = [first_width, *(c.width for c in columns[1:])]
+        tallest = max(_lines(c.header, w) for c, w in zip(columns, widths, strict=True))
+        sheet.row_dimensions[header_row].height = _LINE_HEIGHT * tallest
+        _print_setup(sheet, sum(widths), title_row=header_row, keep_columns=max(freeze_columns, 2))
     unlocked = Protection(locked=False)
     last = header_row
     for last, values in enumerate(rows, start=header_row + 1):

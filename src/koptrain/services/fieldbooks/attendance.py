@@ -28,7 +28,7 @@ FIXED = (
     Column("Kode Pelatihan", 14),
     Column("Nama", 30),
     Column("NIK (tersamar)", 18),
-    Column("Koperasi", 28),
+    Column("Koperasi", 34),
 )
 DAY_FORMAT = "%d/%m/%Y"
 
