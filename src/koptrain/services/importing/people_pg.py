@@ -56,14 +56,12 @@ _LOCK = "LOCK TABLE person, membership IN SHARE ROW EXCLUSIVE MODE"
 _KNOWN_AND_IDS = """
 WITH known AS (SELECT nik FROM person WHERE nik = ANY(string_to_array(%(niks)s, ','))),
 fresh AS (SELECT %(n)s - count(*) AS n FROM known)
-SELECT nik, NULL, NULL FROM known
+SELECT nik, NULL, NULL, NULL FROM known
 UNION ALL
-SELECT NULL, setval({person}, nextval({person}) + n - 1), n
+SELECT NULL, n, setval({person}, nextval({person}) + n - 1),
+    setval({membership}, nextval({membership}) + n - 1)
 FROM fresh WHERE n > 0
-UNION ALL
-SELECT NULL, setval({membership}, nextval({membership}) + n - 1), n
-FROM fresh WHERE n > 0
-"""
+"""  # the runs' last ids in one row: UNION ALL promises no order between rows
 _SEQUENCES = "SELECT pg_get_serial_sequence('person', 'id'), " + (
     "pg_get_serial_sequence('membership', 'id')"
 )
@@ -109,16 +107,19 @@ class PgPeopleWriter:
         niks = list(dict.fromkeys(person[1] for person in people))
         cursor.execute(self.known_and_ids, {"niks": ",".join(niks), "n": len(niks)})
         seen: set[str] = set()
-        runs: list[range] = []  # the ids of person, then of membership
-        for nik, last, n in cursor.fetchall():
+        fresh: Any = iter(())  # (person id, membership id) for each new NIK, in order
+        for nik, n, last_person, last_membership in cursor.fetchall():
             if nik is None:
-                runs.append(range(last - n + 1, last + 1))
+                fresh = zip(
+                    range(last_person - n + 1, last_person + 1),
+                    range(last_membership - n + 1, last_membership + 1),
+                    strict=True,
+                )
             else:
                 seen.add(nik)
         new_people: list[tuple] = []
         new_members: list[tuple] = []
         rest: list[int] = []
-        fresh = zip(*runs, strict=True) if runs else iter(())
         for i, person in enumerate(people):
             if person[1] in seen:
                 rest.append(i)
