@@ -144,14 +144,14 @@ def write_json(obj: Any, out: TextIO) -> None:
         )
 
     def stream(items: Iterable, depth: int) -> None:
-        """`encode(list(items), depth)`, written a chunk of items at a time."""
-        inner = "  " * (depth + 1)
+        """`encode(list(items), depth)`, written a chunk of items at a time (memory stays
+        that of a chunk; a chunk of flat rows is still one C call)."""
+        close = "\n" + "  " * depth + "]"
         items, started = iter(items), False
-        while chunk := list(islice(items, 500)):
-            parts = ",\n".join(inner + encode(item, depth + 1) for item in chunk)
-            out.write((",\n" if started else "[\n") + parts)
+        while chunk := list(islice(items, 1000)):
+            out.write(("," if started else "[") + encode(chunk, depth)[1 : -len(close)])
             started = True
-        out.write("\n" + "  " * depth + "]" if started else "[]")
+        out.write(close if started else "[]")
 
     if isinstance(obj, dict) and obj and any(map(lazy, obj.values())):
         for i, (key, value) in enumerate(obj.items()):
@@ -160,21 +160,12 @@ def write_json(obj: Any, out: TextIO) -> None:
                 stream(value, 1)
             else:
                 out.write(encode(value, 1))
-        out.write("\n}\n")
-        return
-    if not isinstance(obj, Iterator):
+        out.write("\n}")
+    elif isinstance(obj, Iterator):  # the rows of an export
+        stream(obj, 0)
+    else:
         out.write(encode(obj, 0))
-        out.write("\n")
-        return
-    # An iterator of rows (an export): written a chunk at a time, so memory stays flat,
-    # in the same layout as a list of those rows.
-    out.write("[")
-    written = False
-    while chunk := list(islice(obj, 1000)):
-        text = encode(chunk, 0)
-        out.write((",\n" if written else "\n") + text[2:-2])
-        written = True
-    out.write("\n]\n" if written else "]\n")
+    out.write("\n")
 
 
 def write_xlsx(
