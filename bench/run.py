@@ -648,45 +648,53 @@ PG_PAIRS = (
 )
 
 
+def pg_reference(figures: dict[str, Figure], key: str, kind: str) -> float | None:
+    """The median time a PostgreSQL figure is judged against when it is not the common
+    baseline (see README): psql's \\copy of the same rows for the import, the floor that
+    also imports the PostgreSQL driver for enroll; None when that was not measured."""
+    name = {"import": key.replace("import_", "copy_") + "_pg", "ratio": "floor_pg"}.get(kind)
+    reference = figures.get(name) if name else None
+    return med(reference.samples) if reference is not None and reference.ok else None
+
+
 def pg_verdict(figures: dict[str, Figure], key: str, kind: str) -> bool | None:
-    """The budget on PostgreSQL (issue 22: SQLite's), None when not measured. The import
-    is judged against psql's \\copy of the same rows in the same rounds (the server's own
-    floor), not against SQLite's stdlib importer: see README."""
+    """The budget on PostgreSQL (issue 22: SQLite's, with the references of
+    pg_reference), None when not measured."""
     pg = figures.get(f"{key}_pg")
     if pg is None or not pg.ok:
         return None
     t, b = med(pg.samples), med(pg.base_samples)
     rss = max(s.rss_kb for s in pg.samples)
+    if kind == "delta":
+        return t - b <= 1.0 and rss <= 200 * MB
+    reference = pg_reference(figures, key, kind)
+    if reference is None:
+        return None
     if kind == "import":
-        copy = figures.get(key.replace("import_", "copy_") + "_pg")
-        if copy is None or not copy.ok:
-            return None
-        return med(copy.samples) / t >= 0.7 and rss <= 100 * MB
-    if kind == "ratio":  # against the floor that imports the PostgreSQL driver too
-        floor = figures.get("floor_pg")
-        return floor is not None and floor.ok and t / med(floor.samples) <= 1.3
-    return t - b <= 1.0 and rss <= 200 * MB
+        return reference / t >= 0.7 and rss <= 100 * MB
+    return t / reference <= 1.3
 
 
 def pg_against(figures: dict[str, Figure], key: str, kind: str) -> str:
     """What the PostgreSQL figure was judged against, when that is not the common baseline."""
+    reference = pg_reference(figures, key, kind)
+    if reference is None:
+        return ""
     t = med(figures[f"{key}_pg"].samples)
     if kind == "import":
-        c = med(figures[key.replace("import_", "copy_") + "_pg"].samples)
-        return f" (\\copy {fmt_s(c)}: {c / t:.2f}x)"
-    if kind == "ratio":
-        floor = med(figures["floor_pg"].samples)
-        return f" ({fmt_s(floor)}: {t / floor:.2f}x)"
-    return ""
+        return f" (\\copy {fmt_s(reference)}: {reference / t:.2f}x)"
+    return f" ({fmt_s(reference)}: {t / reference:.2f}x)"
 
 
 def pg_failures(figures: dict[str, Figure], info: dict) -> list[str]:
     """What fails on PostgreSQL: a budget line, or a report whose output differs."""
-    failed = [
-        key
-        for key, kind, budget in PG_PAIRS
-        if not budget.startswith("(") and pg_verdict(figures, key, kind) is False
-    ]
+    failed = []
+    for key, kind, budget in PG_PAIRS:
+        if budget.startswith("(") or f"{key}_pg" not in figures:  # info, or not run
+            continue
+        verdict = pg_verdict(figures, key, kind)
+        if verdict is not True:
+            failed.append(key if verdict is False else f"{key}: not measured")
     same = info.get("pg_same_output", {})
     return failed + [f"{label}: output differs" for label, ok in same.items() if not ok]
 

@@ -238,7 +238,7 @@ def _group_change(by_status: dict[str, dict[str, float]], statuses) -> dict[str,
 class Sessions(Sequence):
     """The report's sessions in order of their first day, each read and worked out when it
     is asked for: the screen shows a province's first and last ten of 50,000 (a count and
-    two short reads), the files read them all (in one pass)."""
+    two short reads), the files read them all (CHUNK sessions at a time)."""
 
     def __init__(self, session: Session, in_scope, figures) -> None:
         self._session = session
