@@ -128,3 +128,18 @@ class Invoker:
 def koptrain(db_url) -> Invoker:
     """`koptrain(...)` runs the CLI against this test's database."""
     return Invoker()
+
+
+# Two coops the people tests import members into: one known by its NIK Koperasi, one by
+# its legal number (a coop without one).
+COOP = "3572019475111595"
+OTHER = "518.08/1/BH/2001"
+
+
+@pytest.fixture
+def coops(koptrain, tmp_path):
+    path = tmp_path / "coops.csv"
+    path.write_text(f"nik,name\n{COOP},KSP Mitra Usaha\n")
+    koptrain("import", "coops", path)
+    path.write_text(f"legal_number,name\n{OTHER},Kopwan Kartini\n")
+    koptrain("import", "coops", path)

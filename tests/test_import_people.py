@@ -11,20 +11,11 @@ from sqlmodel import select
 from koptrain.models import Coop, Membership, Person
 from koptrain.services.importing.people import PeopleHandler
 
-COOP = "3572019475111595"
-OTHER = "518.08/1/BH/2001"
+from conftest import COOP, OTHER
+
 HENI, WIDI, SRI = "3572014106609646", "3572010202619502", "3572015711639042"
 LEAP = "3572016902004321"  # a woman born 29 February 2000
 NOT_LEAP = "3572012902010007"  # 29 February 2001 never was
-
-
-@pytest.fixture
-def coops(koptrain, tmp_path):
-    path = tmp_path / "coops.csv"
-    path.write_text(f"nik,name\n{COOP},KSP Mitra Usaha\n")
-    koptrain("import", "coops", path)
-    path.write_text(f"legal_number,name\n{OTHER},Kopwan Kartini\n")
-    koptrain("import", "coops", path)
 
 
 def people(tmp_path, name, rows):

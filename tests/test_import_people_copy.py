@@ -12,10 +12,8 @@ from sqlalchemy import text
 
 from koptrain.services.importing.people import PeopleHandler
 
-from conftest import BACKEND
+from conftest import BACKEND, COOP, OTHER
 
-COOP = "3572019475111595"
-OTHER = "518.08/1/BH/2001"
 HENI, WIDI, SRI, ANI = (
     "3572014106609646",
     "3572010202619502",
@@ -52,15 +50,6 @@ def write(tmp_path, name: str, rows: list[str]):
         + "".join(r + "\n" for r in rows)
     )
     return path
-
-
-@pytest.fixture
-def coops(koptrain, tmp_path):
-    path = tmp_path / "coops.csv"
-    path.write_text(f"nik,name\n{COOP},KSP Mitra Usaha\n")
-    koptrain("import", "coops", path)
-    path.write_text(f"legal_number,name\n{OTHER},Kopwan Kartini\n")
-    koptrain("import", "coops", path)
 
 
 @pytest.mark.parametrize("batch_size", [1, 2, 5000])
